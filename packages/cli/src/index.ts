@@ -1,0 +1,4 @@
+/**
+ * @dualxda/cli (work in progress; see its issue).
+ */
+export const PACKAGE_NAME = '@dualxda/cli';

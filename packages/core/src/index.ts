@@ -1,0 +1,10 @@
+/**
+ * @dualxda/core: tensors, the Zarr feature store, datasets and DualDA attribution.
+ *
+ * @example
+ * import { createTensor } from '@dualxda/core';
+ * const features = createTensor('float32', [4, 8]);
+ */
+export { createTensor, rowMajorStrides, shapeSize } from './tensor.js';
+export type { DType, Tensor, TypedArrayMap, TypedArrayOf } from './tensor.js';
+export { DualxdaError, InvalidOptionError, InvalidShapeError, assert, isDualxdaError } from './errors.js';

@@ -1,0 +1,8 @@
+import { describe, expect, it } from 'vitest';
+import * as pkg from './index.js';
+
+describe('@dualxda/llm-adapter public api', () => {
+  it('names itself', () => {
+    expect(pkg.PACKAGE_NAME).toBe('@dualxda/llm-adapter');
+  });
+});

@@ -1,0 +1,4 @@
+/**
+ * @dualxda/llm-adapter (work in progress; see its issue).
+ */
+export const PACKAGE_NAME = '@dualxda/llm-adapter';

@@ -1,0 +1,4 @@
+/**
+ * @dualxda/solver (work in progress; see its issue).
+ */
+export const PACKAGE_NAME = '@dualxda/solver';
