@@ -8,3 +8,6 @@
 export { createTensor, rowMajorStrides, shapeSize } from './tensor.js';
 export type { DType, Tensor, TypedArrayMap, TypedArrayOf } from './tensor.js';
 export { DualxdaError, InvalidOptionError, InvalidShapeError, assert, isDualxdaError } from './errors.js';
+export { SafetensorsError, parseSafetensors, readSafetensors } from './io/safetensors.js';
+export type { SafetensorsTensor } from './io/safetensors.js';
+export type { FeatureDType, FeatureStoreManifest, FeatureStoreReader, HeadKind, RowBatch, RowBlock } from './store/types.js';
