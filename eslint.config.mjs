@@ -34,6 +34,18 @@ export default [
           depConstraints,
         },
       ],
+      // nx does not see deep imports through a package's exports map; forbid them by pattern.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@dualxda/*/src', '@dualxda/*/src/**', '@dualxda/*/dist', '@dualxda/*/dist/**'],
+              message: 'Import a workspace package by its name (its curated src/index.ts), never its files.',
+            },
+          ],
+        },
+      ],
       '@typescript-eslint/ban-ts-comment': ['error', { 'ts-expect-error': 'allow-with-description' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },

@@ -1,0 +1,95 @@
+import { isDualxdaError } from '@dualxda/core';
+import { EXIT_CODES, type ExitCode } from './exit-codes.js';
+
+/**
+ * CLI errors carry an exit code and a one-line fix hint, so `main.ts` can print
+ * `dualxda <cmd>: <message>` + `hint: ...` without a stack trace.
+ */
+export class CliError extends Error {
+  readonly _tag: string;
+  constructor(
+    tag: string,
+    message: string,
+    readonly exitCode: ExitCode,
+    readonly hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this._tag = tag;
+    this.name = tag;
+  }
+}
+
+/** A flag, positional or value on the command line is wrong (exit 2). */
+export class UsageError extends CliError {
+  constructor(message: string, hint?: string) {
+    super('UsageError', message, EXIT_CODES.usage, hint);
+  }
+}
+
+/** A file or directory named on the command line is missing or not what it should be (exit 3). */
+export class InputError extends CliError {
+  constructor(
+    readonly path: string,
+    message: string,
+    hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super('InputError', `${path}: ${message}`, EXIT_CODES.input, hint, options);
+  }
+}
+
+/** A library export the command needs is missing from this build (exit 4). */
+export class LibraryUnavailableError extends CliError {
+  constructor(
+    readonly pkg: string,
+    readonly exportName: string,
+    readonly feature: string,
+  ) {
+    super(
+      'LibraryUnavailableError',
+      `${feature} needs ${pkg}#${exportName}, which this build does not provide yet`,
+      EXIT_CODES.unavailable,
+      `update the workspace (git pull) or build it (npx nx run-many -t build); \`dualxda inspect\` and \`cache import\` need only @dualxda/core`,
+    );
+  }
+}
+
+/** The user pressed Ctrl-C (exit 130). */
+export class InterruptedError extends CliError {
+  constructor(hint?: string) {
+    super('InterruptedError', 'interrupted', EXIT_CODES.interrupted, hint);
+  }
+}
+
+/** What `main.ts` prints and returns for any thrown value. */
+export interface ErrorReport {
+  exitCode: ExitCode;
+  lines: string[];
+}
+
+/** Library error tags that mean "your input is wrong" rather than "we failed". */
+const INPUT_TAGS = new Set(['StoreFormatError', 'ChunkError', 'InvalidInputError', 'IncompleteStoreError', 'ModelLoadError', 'CheckpointError', 'SafetensorsError', 'InvalidShapeError']);
+
+/** Turns any thrown value into printable lines and an exit code; stack only with `verbose`. */
+export function reportError(err: unknown, command: string, verbose: boolean): ErrorReport {
+  const prefix = command === '' ? 'dualxda' : `dualxda ${command}`;
+  const lines: string[] = [];
+  let exitCode: ExitCode = EXIT_CODES.failure;
+  if (err instanceof CliError) {
+    exitCode = err.exitCode;
+    lines.push(`${prefix}: ${err.message}`);
+    if (err.hint !== undefined) lines.push(`hint: ${err.hint}`);
+  } else if (isDualxdaError(err)) {
+    exitCode = err._tag === 'InvalidOptionError' ? EXIT_CODES.usage : INPUT_TAGS.has(err._tag) ? EXIT_CODES.input : EXIT_CODES.failure;
+    lines.push(`${prefix}: ${err.message} (${err._tag})`);
+    if (err._tag === 'IncompleteStoreError') lines.push('hint: run the missing `dualxda cache --shard i/N` jobs again, then `dualxda cache finalize STORE`');
+  } else {
+    const message = err instanceof Error ? err.message : String(err);
+    lines.push(`${prefix}: unexpected error: ${message}`);
+    if (!verbose) lines.push('hint: rerun with --verbose for the stack trace, and report it if it persists');
+  }
+  if (verbose && err instanceof Error && err.stack !== undefined) lines.push(err.stack);
+  if (verbose && err instanceof Error && err.cause !== undefined) lines.push(`cause: ${err.cause instanceof Error ? (err.cause.stack ?? err.cause.message) : String(err.cause)}`);
+  return { exitCode, lines };
+}

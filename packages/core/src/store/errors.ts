@@ -1,0 +1,79 @@
+import { DualxdaError } from '../errors.js';
+
+/**
+ * Tagged errors of the feature store. Each names the store path and, where it applies, the array,
+ * chunk and field, so a CLI can print one actionable line.
+ */
+
+/** The store's metadata is missing, malformed, unfinalized or written by a newer schema. */
+export class StoreFormatError extends DualxdaError {
+  constructor(
+    readonly path: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('StoreFormatError', `${path}: ${message}`, options);
+  }
+}
+
+/** Why a chunk could not be trusted. */
+export type ChunkProblem = 'missing' | 'truncated' | 'checksum' | 'decode';
+
+/** A chunk file is missing, truncated, fails its checksum or does not decode. */
+export class ChunkError extends DualxdaError {
+  constructor(
+    readonly path: string,
+    readonly array: string,
+    readonly chunk: number,
+    readonly key: string,
+    readonly problem: ChunkProblem,
+    detail = '',
+    options?: { cause?: unknown },
+  ) {
+    super('ChunkError', `${path}: chunk ${chunk} of array '${array}' (${key}) is ${problem}${detail ? `: ${detail}` : ''}`, options);
+  }
+}
+
+/** A half-open row range [start, end). */
+export interface RowRange {
+  start: number;
+  end: number;
+}
+
+/** `finalize()` found chunks that no shard completed (or that failed verification). */
+export class IncompleteStoreError extends DualxdaError {
+  constructor(
+    readonly path: string,
+    readonly missing: RowRange[],
+    readonly problems: string[],
+  ) {
+    const ranges = missing.map((r) => `[${r.start}, ${r.end})`).join(', ');
+    const extra = problems.length > 0 ? `; ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? `; ... ${problems.length - 5} more` : ''}` : '';
+    super('IncompleteStoreError', `${path}: cannot finalize, rows missing or invalid: ${ranges}${extra}`);
+  }
+}
+
+/** Input rows or an import file are malformed; names the source, the field and (when known) the row. */
+export class InvalidInputError extends DualxdaError {
+  constructor(
+    readonly source: string,
+    readonly field: string,
+    message: string,
+    readonly row?: number,
+  ) {
+    super('InvalidInputError', `${source}: field '${field}'${row === undefined ? '' : ` row ${row}`}: ${message}`);
+  }
+}
+
+/** Merges sorted chunk indices into row ranges (clipped to `rows`). */
+export function chunksToRanges(chunks: number[], chunkRows: number, rows: number): RowRange[] {
+  const out: RowRange[] = [];
+  for (const k of chunks) {
+    const start = k * chunkRows;
+    const end = Math.min(rows, start + chunkRows);
+    const last = out[out.length - 1];
+    if (last !== undefined && last.end === start) last.end = end;
+    else out.push({ start, end });
+  }
+  return out;
+}

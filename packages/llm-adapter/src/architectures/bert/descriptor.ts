@@ -1,0 +1,28 @@
+import type { ArchitectureDescriptor } from '../types.js';
+
+/**
+ * BERT-family encoders (`BertForSequenceClassification`): the sequence feature is the pooler
+ * output tanh(W·h_CLS + b), which is what `classifier` consumes.
+ *
+ * @example
+ * bertDescriptor.sequenceHead.weight; // 'classifier.weight'
+ */
+export const bertDescriptor: ArchitectureDescriptor = {
+  modelType: 'bert',
+  family: 'encoder-only',
+  config: {
+    hiddenSize: 'hidden_size',
+    numLayers: 'num_hidden_layers',
+    numHeads: 'num_attention_heads',
+    vocabSize: 'vocab_size',
+    maxPositions: 'max_position_embeddings',
+  },
+  embeddingWeight: 'bert.embeddings.word_embeddings.weight',
+  sequenceFeatureLayer: 'bert.pooler',
+  tokenFeatureLayer: 'bert.encoder',
+  sequenceHead: { weight: 'classifier.weight', bias: 'classifier.bias' },
+  // `BertForTokenClassification` reuses the `classifier` name on every token (see
+  // resolveHeads); the MLM decoder is the LM head of a pretraining checkpoint.
+  tokenHeads: [{ weight: 'cls.predictions.decoder.weight', bias: 'cls.predictions.bias' }],
+  layerPrefix: 'bert.encoder.layer.{i}',
+};

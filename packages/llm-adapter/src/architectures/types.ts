@@ -1,0 +1,41 @@
+/**
+ * Architecture descriptors: everything the adapter needs to know about one HF `model_type`, as
+ * data. Adding a family means adding a folder under `architectures/` and one registry line.
+ */
+
+/** Encoder-only models pool the first token; decoder-only models pool the last non-pad token. */
+export type ModelFamily = 'encoder-only' | 'decoder-only';
+
+/** Names of one linear head in `model.safetensors` (HF parameter names). */
+export interface HeadParameterNames {
+  weight: string;
+  /** Absent for bias-free heads (Llama `score`, `lm_head`). */
+  bias?: string;
+}
+
+/** A typed description of one HF architecture. */
+export interface ArchitectureDescriptor {
+  /** The `model_type` value in `config.json`. */
+  modelType: string;
+  family: ModelFamily;
+  /** Where to read the shapes from `config.json`. */
+  config: {
+    hiddenSize: string;
+    numLayers: string;
+    numHeads: string;
+    vocabSize: string;
+    maxPositions: string;
+  };
+  /** Token embedding matrix [vocab, hidden]; its row count is checked against the tokenizer. */
+  embeddingWeight: string;
+  /** Name of the layer whose output is the sequence feature (recorded in the store manifest). */
+  sequenceFeatureLayer: string;
+  /** Name of the layer whose output is the per-token feature. */
+  tokenFeatureLayer: string;
+  /** Sequence-classification head; the "original last layer" for sequence rows. */
+  sequenceHead: HeadParameterNames;
+  /** Token heads, tried in order (token classifier, LM head); the first present one is used. */
+  tokenHeads: readonly HeadParameterNames[];
+  /** Prefix for the transformer blocks, `{i}` = layer index (used by the XDA weight loader). */
+  layerPrefix: string;
+}

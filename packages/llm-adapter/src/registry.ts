@@ -1,0 +1,33 @@
+import { bertDescriptor } from './architectures/bert/descriptor.js';
+import { llamaDescriptor } from './architectures/llama/descriptor.js';
+import type { ArchitectureDescriptor } from './architectures/types.js';
+import { UnsupportedArchitectureError } from './errors.js';
+
+/** `model_type` → descriptor. One line per supported family. */
+const ARCHITECTURES: ReadonlyMap<string, ArchitectureDescriptor> = new Map([
+  [bertDescriptor.modelType, bertDescriptor],
+  [llamaDescriptor.modelType, llamaDescriptor],
+]);
+
+/**
+ * The supported `model_type` values, sorted.
+ *
+ * @example
+ * listArchitectures(); // ['bert', 'llama']
+ */
+export function listArchitectures(): string[] {
+  return [...ARCHITECTURES.keys()].sort();
+}
+
+/**
+ * Looks up the descriptor of a `model_type`.
+ *
+ * @throws UnsupportedArchitectureError listing the supported types.
+ * @example
+ * getArchitecture('bert').sequenceHead.weight; // 'classifier.weight'
+ */
+export function getArchitecture(modelType: string): ArchitectureDescriptor {
+  const found = ARCHITECTURES.get(modelType);
+  if (found === undefined) throw new UnsupportedArchitectureError(modelType, listArchitectures());
+  return found;
+}
