@@ -1,4 +1,10 @@
 /**
- * @dualxda/tools (work in progress; see its issue).
+ * @dualxda/tools: shared helpers for the benchmarks in tools/bench (which print one JSON line
+ * each) and the fixture generators in tools/fixtures.
+ *
+ * @example
+ * import { timeRuns, printBenchJson } from '@dualxda/tools';
+ * printBenchJson('noop', { timing: await timeRuns(() => 0) });
  */
-export const PACKAGE_NAME = '@dualxda/tools';
+export { percentile, printBenchJson, summarize, timeRuns, trackPeakRss } from './bench-harness.js';
+export type { TimingStats } from './bench-harness.js';

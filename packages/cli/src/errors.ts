@@ -69,7 +69,31 @@ export interface ErrorReport {
 }
 
 /** Library error tags that mean "your input is wrong" rather than "we failed". */
-const INPUT_TAGS = new Set(['StoreFormatError', 'ChunkError', 'InvalidInputError', 'IncompleteStoreError', 'ModelLoadError', 'CheckpointError', 'SafetensorsError', 'InvalidShapeError']);
+const INPUT_TAGS = new Set([
+  'StoreFormatError',
+  'ChunkError',
+  'InvalidInputError',
+  'IncompleteStoreError',
+  'ModelLoadError',
+  'UnsupportedArchitectureError',
+  'VocabMismatchError',
+  'EmptyTextError',
+  'SafetensorsError',
+  'InvalidShapeError',
+  'DualDAModelIoError',
+  'DualDAModelError',
+  'SolverInputError',
+]);
+
+/** Fix hints for library errors, by tag. */
+const HINTS: Record<string, string> = {
+  IncompleteStoreError: 'run the missing `dualxda cache --shard i/N` jobs again, then `dualxda cache finalize STORE`',
+  DualDAModelIoError: 'fit a model first: `dualxda fit STORE --C 1e-3`',
+  StoreFormatError: 'is this a store written by `dualxda cache` / `cache import`? An interrupted cache resumes when you rerun it',
+  ChunkError: 'the store is damaged: rerun the `dualxda cache` command that wrote it (it rewrites bad chunks)',
+  ModelLoadError: 'point --model at a checkpoint folder with config.json, model.safetensors, tokenizer.json and onnx/model.onnx',
+  EmptyTextError: 'remove empty texts from the corpus',
+};
 
 /** Turns any thrown value into printable lines and an exit code; stack only with `verbose`. */
 export function reportError(err: unknown, command: string, verbose: boolean): ErrorReport {
@@ -83,7 +107,8 @@ export function reportError(err: unknown, command: string, verbose: boolean): Er
   } else if (isDualxdaError(err)) {
     exitCode = err._tag === 'InvalidOptionError' ? EXIT_CODES.usage : INPUT_TAGS.has(err._tag) ? EXIT_CODES.input : EXIT_CODES.failure;
     lines.push(`${prefix}: ${err.message} (${err._tag})`);
-    if (err._tag === 'IncompleteStoreError') lines.push('hint: run the missing `dualxda cache --shard i/N` jobs again, then `dualxda cache finalize STORE`');
+    const hint = HINTS[err._tag];
+    if (hint !== undefined) lines.push(`hint: ${hint}`);
   } else {
     const message = err instanceof Error ? err.message : String(err);
     lines.push(`${prefix}: unexpected error: ${message}`);

@@ -1,4 +1,48 @@
 /**
- * @dualxda/llm-adapter (work in progress; see its issue).
+ * @dualxda/llm-adapter: local Hugging Face checkpoints (BERT, Llama) as feature extractors for
+ * DualDA. Loads config/tokenizer/safetensors, runs `onnx/model.onnx` with ONNX Runtime, and
+ * streams a corpus into a FeatureStore sink. The head weights are exposed as the model's
+ * "original last layer".
+ *
+ * @example
+ * import { openModel, extractFeatures, readJsonlCorpus, createMemorySink } from '@dualxda/llm-adapter';
+ * const model = await openModel('packages/llm-adapter/assets/spam-bert');
+ * const { features, logits, dim } = await model.embed(['win a free cruise'], { head: 'sequence' });
+ * const sink = createMemorySink();
+ * await extractFeatures(model, readJsonlCorpus('packages/llm-adapter/assets/corpus/train.jsonl'), sink, { chunkRows: 256 });
+ * await model.release();
  */
-export const PACKAGE_NAME = '@dualxda/llm-adapter';
+export { EmptyTextError, ModelLoadError, UnsupportedArchitectureError, VocabMismatchError } from './errors.js';
+export type { ArchitectureDescriptor, HeadParameterNames, ModelFamily } from './architectures/types.js';
+export { getArchitecture, listArchitectures } from './registry.js';
+export { MODEL_FAMILY_CONFIG } from './families.js';
+export type { FamilyConfig } from './families.js';
+export { ONNX_MODEL_FILE, loadCheckpoint } from './checkpoint/load-checkpoint.js';
+export type { Checkpoint } from './checkpoint/load-checkpoint.js';
+export type { LinearHead } from './checkpoint/resolve-heads.js';
+export { loadTokenizer } from './checkpoint/load-tokenizer.js';
+export type { Tokenizer } from './checkpoint/load-tokenizer.js';
+export { encodeTexts } from './tokenize/encode-texts.js';
+export type { EncodeContext, EncodedTexts } from './tokenize/encode-texts.js';
+export { createOnnxRunner } from './onnx/create-runner.js';
+export type { OnnxRunner, RunnerOutputs } from './onnx/create-runner.js';
+export { DEFAULT_RUNNER_OPTIONS, resolveRunnerOptions } from './onnx/runner-options.js';
+export type { ResolvedRunnerOptions, RunnerOptions } from './onnx/runner-options.js';
+export { DEFAULT_EMBED_OPTIONS, resolveEmbedOptions } from './embed/embed-options.js';
+export type { EmbedOptions, ResolvedEmbedOptions } from './embed/embed-options.js';
+export { embedTexts } from './embed/embed-texts.js';
+export type { EmbedResult } from './embed/embed-texts.js';
+export { linearF32 } from './embed/linear-f32.js';
+export { openModel } from './model.js';
+export type { FeatureModel } from './model.js';
+export { extractFeatures } from './extract/extract-features.js';
+export type { ExtractResult } from './extract/extract-features.js';
+export { DEFAULT_EXTRACT_OPTIONS, resolveExtractOptions, shardChunkRange } from './extract/extract-options.js';
+export type { ExtractOptions, ResolvedExtractOptions } from './extract/extract-options.js';
+export { createMemorySink } from './extract/memory-sink.js';
+export { createStoreSink } from './extract/store-sink.js';
+export type { StoreSinkOptions } from './extract/store-sink.js';
+export { countTokenRows } from './extract/count-token-rows.js';
+export type { MemorySink } from './extract/memory-sink.js';
+export { readJsonlCorpus } from './extract/read-jsonl-corpus.js';
+export type * from './extract/types.js';

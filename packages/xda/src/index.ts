@@ -1,4 +1,35 @@
 /**
- * @dualxda/xda (work in progress; see its issue).
+ * @dualxda/xda: XDA, i.e. LRP / AttnLRP token heatmaps for a (test, train) pair of a BERT or Llama
+ * classifier, decomposing the DualDA kernel term α·⟨f(test), f(train)⟩ onto both inputs. Built on
+ * @tensorflow/tfjs custom gradients (gradient×input form); rules are registered by op name.
+ *
+ * @example
+ * import { readSafetensors } from '@dualxda/core';
+ * import { createXdaModel, explainPair, useXdaBackend } from '@dualxda/xda';
+ * await useXdaBackend('cpu');
+ * const model = createXdaModel(await readSafetensors('tiny-bert/model.safetensors'), config);
+ * const pair = explainPair(model, { ids: testIds, tokens: testTokens }, { ids: trainIds }, { alpha: 0.2 });
+ * pair.test?.relevance; // one value per test token; pair.test?.residual <= 1e-3
  */
-export const PACKAGE_NAME = '@dualxda/xda';
+export { useXdaBackend } from './backend.js';
+export type { XdaBackend } from './backend.js';
+export { UnsupportedOpError, ModelWeightsError, isXdaError } from './errors.js';
+export { OP_NAMES } from './op-names.js';
+export type { OpName, OpAttrsMap } from './op-names.js';
+export { registerRule, unregisterRule, getRule, registeredOps } from './registry.js';
+export type { RuleConfig, RuleContext, RuleVariant, SavedTensors } from './registry.js';
+export { ALL_RULES, registerAllRules } from './register-all-rules.js';
+export { UNSUPPORTED_OPS } from './unsupported-ops.js';
+export { applyOp, createExecutionContext } from './engine.js';
+export type { ExecutionContext } from './engine.js';
+export { ARCHITECTURES, createXdaModel } from './models/registry.js';
+export type { ArchitectureDescriptor } from './models/registry.js';
+export type { HfConfig, ModelInput, WeightEntry, WeightMap, XdaModel } from './models/types.js';
+export { DEFAULT_EXPLAIN_PAIR_OPTIONS, resolveExplainPairOptions } from './explain/options.js';
+export type { ExplainOptions, ExplainPairOptions, ResolvedExplainPairOptions } from './explain/options.js';
+export { explainPair, explainTopK } from './explain/explain-pair.js';
+export type { ExplainTopKOptions, PairExplanation } from './explain/explain-pair.js';
+export { explainPrediction } from './explain/explain-prediction.js';
+export type { ExplainPredictionOptions, PredictionExplanation } from './explain/explain-prediction.js';
+export { extractFeatures } from './explain/propagate.js';
+export type { TokenRelevance } from './explain/propagate.js';

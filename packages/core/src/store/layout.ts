@@ -65,11 +65,6 @@ export function sidecarKey(k: number): string {
   return `checksums/${k}.json`;
 }
 
-/** Completion marker of one shard. */
-export function shardMarkerKey(index: number, count: number): string {
-  return `shards/${index}-of-${count}.json`;
-}
-
 export function chunkCount(spec: Pick<BuildSpec, 'rows' | 'chunkRows'>): number {
   return Math.ceil(spec.rows / spec.chunkRows);
 }

@@ -108,7 +108,8 @@ function isFileSystemStore(store: ZarrStoreLike): store is ZarrStoreLike & { roo
 export async function openStoreIO(target: StoreTarget): Promise<StoreIO> {
   if (typeof target === 'string') return fromPath(target);
   if (isFileSystemStore(target)) return fromPath(target.root);
-  return fromStore(target, (target as { url?: unknown }).url ? String((target as { url: unknown }).url) : '<store>');
+  const url = (target as unknown as { url?: unknown }).url;
+  return fromStore(target, url === undefined ? '<store>' : String(url));
 }
 
 /** Encodes a JSON document deterministically (2-space indent, trailing newline). */

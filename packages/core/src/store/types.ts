@@ -31,6 +31,12 @@ export interface FeatureStoreManifest {
   createdAt: string;
   /** Original label values when labels were remapped to 0..K-1. */
   labelMapping?: (string | number)[];
+  /** How ids are stored: int64 when every id is an integer, else UTF-8 strings. */
+  idType?: 'int64' | 'string';
+  /** Names of the arrays present (features, labels, ids, norms, and optional ones). */
+  arrays?: string[];
+  /** Columns of the optional `logits` array (0 or absent = none). */
+  logitsDim?: number;
 }
 
 /** A contiguous or gathered block of rows, always decoded to float32. */
@@ -71,6 +77,11 @@ export interface FeatureStoreReader {
   /** All norms (n float32). */
   readNorms(): Promise<Float32Array>;
   readIds(start: number, end: number): Promise<string[]>;
+  /** Per-row texts (training text, or the token for token rows); absent when the store has none. */
+  readTexts?(start: number, end: number): Promise<string[]>;
+  gatherTexts?(indices: ArrayLike<number>): Promise<string[]>;
+  /** Original-model logits of rows [start, end) (rows x logitsDim); absent when the store has none. */
+  readLogits?(start: number, end: number): Promise<Float32Array>;
 }
 
 /** One batch handed to the writer. */
@@ -79,4 +90,8 @@ export interface RowBatch {
   labels: Int32Array | ArrayLike<number>;
   ids: ArrayLike<string | number | bigint>;
   tokenOffsets?: Int32Array;
+  /** One text per row, when the store keeps texts. */
+  texts?: string[];
+  /** rows x logitsDim, when the store keeps logits. */
+  logits?: Float32Array;
 }

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError, createApiClient, testListQuery, type FetchLike } from './api-client.js';
+
+function fakeFetch(routes: Record<string, [number, unknown]>, seen: string[]): FetchLike {
+  return async (url) => {
+    seen.push(url);
+    const [status, body] = routes[url] ?? [404, { error: `no route ${url}` }];
+    return { ok: status < 400, status, json: async () => body };
+  };
+}
+
+describe('api client', () => {
+  it('builds list queries without empty filters', () => {
+    expect(testListQuery({ q: '  goal ', pred: 1, label: null, misclassified: true }, 100, 50)).toBe('q=goal&pred=1&misclassified=1&offset=100&limit=50');
+    expect(testListQuery({ q: '', pred: null, label: 0, misclassified: false }, 0, 10)).toBe('label=0&offset=0&limit=10');
+  });
+
+  it('requests the documented endpoints and returns their JSON', async () => {
+    const seen: string[] = [];
+    const api = createApiClient('http://h', fakeFetch({ 'http://h/api/tests/3?k=5&class=1': [200, { row: 3 }], 'http://h/api/xda?test=1&train=2': [200, { method: 'm' }] }, seen));
+    expect(await api.test(3, 5, 1)).toEqual({ row: 3 });
+    expect(await api.xda(1, 2)).toEqual({ method: 'm' });
+    expect(seen).toEqual(['http://h/api/tests/3?k=5&class=1', 'http://h/api/xda?test=1&train=2']);
+  });
+
+  it('turns error bodies into ApiError with the server message', async () => {
+    const api = createApiClient('', fakeFetch({ '/api/xda?test=1&train=2': [404, { error: 'no model' }] }, []));
+    const err = await api.xda(1, 2).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).status).toBe(404);
+    expect((err as ApiError).message).toBe('no model');
+  });
+});

@@ -1,0 +1,2 @@
+/** Vite bundles CSS imported for side effects. */
+declare module '*.css';

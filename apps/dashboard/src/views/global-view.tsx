@@ -1,0 +1,68 @@
+import type { ReactNode } from 'react';
+import { Status } from '../components/status.js';
+import type { Summary } from '../lib/api-types.js';
+import { useAsync } from '../lib/use-async.js';
+import { className, formatPercent, formatScore } from '../services/format.js';
+import { formatRoute } from '../services/route.js';
+import type { ViewContext } from './view-context.js';
+
+export const title = 'Global';
+
+/** Any run with a surrogate model. */
+export function canRender(summary: Summary): boolean {
+  return summary.train.rows > 0;
+}
+
+/** Support vectors per class, faithfulness, C and mislabel candidates by self-influence. */
+export function GlobalView({ api, summary }: ViewContext): ReactNode {
+  const { data, error, loading } = useAsync(() => api.global(100), [api]);
+  const maxSv = Math.max(1, ...summary.model.svPerClass);
+  return (
+    <section data-testid="global-view">
+      <h2>{title}</h2>
+      <dl className="facts">
+        <dt>C</dt>
+        <dd>{summary.model.C}</dd>
+        <dt>support vectors</dt>
+        <dd>
+          {summary.model.supportVectors.toLocaleString()} of {summary.train.rows.toLocaleString()} ({formatPercent(summary.model.svFraction)})
+        </dd>
+        <dt>test accuracy (model)</dt>
+        <dd>{formatPercent(summary.test.accuracy)}</dd>
+        {summary.faithfulness === null
+          ? [<dt key="f">faithfulness</dt>, <dd key="fv">not computed for this model</dd>]
+          : Object.entries(summary.faithfulness).flatMap(([k, v]) => [<dt key={k}>{k}</dt>, <dd key={`${k}v`}>{formatScore(v)}</dd>])}
+      </dl>
+      <h3>Support vectors per class</h3>
+      <table className="svs" data-testid="sv-per-class">
+        <tbody>
+          {summary.classNames.map((n, m) => (
+            <tr key={m}>
+              <td>{n}</td>
+              <td>{summary.model.svPerClass[m] ?? 0}</td>
+              <td className="bars">
+                <div className="lbar model" style={{ width: `${((summary.model.svPerClass[m] ?? 0) / maxSv) * 100}%` }} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3>Mislabel candidates (highest self-influence ‖x‖²·α[i, yᵢ])</h3>
+      <Status loading={loading} error={error}>
+        <table className="attr" data-testid="mislabel-candidates">
+          <tbody>
+            {(data?.candidates ?? []).map((c) => (
+              <tr key={c.row}>
+                <td>{formatScore(c.selfInfluence)}</td>
+                <td>{className(summary.classNames, c.label)}</td>
+                <td>
+                  <a href={formatRoute({ view: 'train', row: c.row })}>{c.snippet === '' ? `row ${c.row}` : c.snippet}</a>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Status>
+    </section>
+  );
+}

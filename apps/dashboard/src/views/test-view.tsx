@@ -1,0 +1,52 @@
+import type { ReactNode } from 'react';
+import { AttributionTable } from '../components/attribution-table.js';
+import { LogitsChart } from '../components/logits-chart.js';
+import { SparsityBar } from '../components/sparsity-bar.js';
+import { Status } from '../components/status.js';
+import type { Summary } from '../lib/api-types.js';
+import { useAsync } from '../lib/use-async.js';
+import { className } from '../services/format.js';
+import { formatRoute } from '../services/route.js';
+import type { ViewContext } from './view-context.js';
+
+export const title = 'Test example';
+
+/** Needs a surrogate with support vectors. */
+export function canRender(summary: Summary): boolean {
+  return summary.model.supportVectors > 0;
+}
+
+const K = 10;
+
+/** Prediction, logits, top-k proponents/opponents and the sparsity bar of one test example. */
+export function TestView({ api, summary, row, target }: ViewContext & { row: number; target: number | undefined }): ReactNode {
+  const { data, error, loading } = useAsync(() => api.test(row, K, target), [api, row, target]);
+  const names = summary.classNames;
+  return (
+    <Status loading={loading} error={error}>
+      {data === undefined ? null : (
+        <section data-testid="test-view">
+          <h2>
+            {title} #{data.row} <small className="muted">id {data.id}</small>
+          </h2>
+          <p className="text" data-testid="test-text">{data.text}</p>
+          <p>
+            model predicts <strong data-testid="prediction">{className(names, data.prediction)}</strong>, true label <strong>{className(names, data.label)}</strong>
+            {data.prediction !== data.label ? <span className="pill bad">misclassified</span> : null}; explaining class{' '}
+            {names.map((n, m) => (
+              <a key={m} className={`pill${m === data.target ? ' on' : ''}`} href={formatRoute({ view: 'test', row, target: m })}>
+                {n}
+              </a>
+            ))}
+          </p>
+          <LogitsChart classNames={names} model={data.modelLogits} surrogate={data.surrogateLogits} highlight={data.target} />
+          <SparsityBar mass={data.sparsity.topKMass} k={data.sparsity.k} nonzero={data.sparsity.nonzero} supportVectors={data.sparsity.supportVectors} trainRows={data.sparsity.trainRows} />
+          <div className="two-col">
+            <AttributionTable heading={`Proponents (top ${K})`} rows={data.proponents} classNames={names} testRow={row} xda={summary.xda.available} testId="proponents" />
+            <AttributionTable heading={`Opponents (top ${K})`} rows={data.opponents} classNames={names} testRow={row} xda={summary.xda.available} testId="opponents" />
+          </div>
+        </section>
+      )}
+    </Status>
+  );
+}

@@ -1,0 +1,44 @@
+import { parseChoice, parseInteger, parseShard, type Shard } from '../../cli-options.js';
+import { defineCommand } from '../../command-spec.js';
+
+/** Options of `dualxda cache`. */
+export interface CacheOptions {
+  /** Classifier checkpoint directory. */
+  model: string;
+  /** Corpus: a .jsonl/.parquet file or a directory of them ({id, text, label}). */
+  data: string;
+  /** Store directory to create or resume. */
+  out: string;
+  /** Sequence head (one row per text) or token head (one row per token). */
+  head?: 'sequence' | 'token';
+  /** This job's shard of a distributed build. */
+  shard?: Shard;
+  batchSize?: number;
+  maxLength?: number;
+  /** Use only the first N corpus rows (smoke tests). */
+  limit?: number;
+}
+
+export const cacheCommand = defineCommand<CacheOptions>({
+  name: 'cache',
+  summary: 'Extract penultimate-layer features of a corpus into a resumable feature store',
+  usage: 'cache --model DIR --data FILE|DIR --out STORE [--head sequence|token] [--shard i/N] [--batch-size N] [--max-length N]',
+  options: {
+    model: { flag: 'model', kind: 'string', valueName: 'DIR', description: 'classifier checkpoint directory (config.json, weights, tokenizer)' },
+    data: { flag: 'data', kind: 'string', valueName: 'FILE|DIR', description: 'corpus .jsonl/.parquet file (or directory) with id, text, label' },
+    out: { flag: 'out', short: 'o', kind: 'string', valueName: 'STORE', description: 'store directory to create, or to resume after an interruption' },
+    head: { flag: 'head', kind: 'string', valueName: 'KIND', description: 'sequence (one row per text, default) or token', parse: parseChoice(['sequence', 'token'] as const) },
+    shard: { flag: 'shard', kind: 'string', valueName: 'i/N', description: 'run only shard i of N (0-based); finish with `cache finalize`', parse: parseShard },
+    batchSize: { flag: 'batch-size', kind: 'string', valueName: 'N', description: 'texts per forward pass', parse: (r, w) => parseInteger(r, w, 1) },
+    maxLength: { flag: 'max-length', kind: 'string', valueName: 'N', description: 'truncate texts to N tokens', parse: (r, w) => parseInteger(r, w, 2) },
+    limit: { flag: 'limit', kind: 'string', valueName: 'N', description: 'only the first N corpus rows', parse: (r, w) => parseInteger(r, w, 1) },
+  },
+  required: ['model', 'data', 'out'],
+  examples: [
+    'dualxda cache --model packages/llm-adapter/assets/spam-bert --data packages/llm-adapter/assets/corpus/train.jsonl --out runs/train',
+    'dualxda cache --model ckpt --data corpus/ --out runs/train --shard 0/4   # then 1/4 .. 3/4, then:',
+    'dualxda cache finalize runs/train',
+  ],
+  notes: ['Stores keep each row\'s text and the model\'s logits (test stores need both).', 'Interrupted runs resume where they stopped: rerun the same command.'],
+  load: async () => (await import('./index.js')).cache,
+});

@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import { loadDualDAModel, openFeatureStore, writeExplanationsJsonl, writeExplanationsParquet, type ExplanationRecord } from '@dualxda/core';
+import type { RunContext } from '../../context.js';
+import { UsageError } from '../../errors.js';
+import { checkInputFile, checkStoreDir, isFile, resolvePath } from '../../lib/inputs.js';
+import { readRunRecord } from '../../lib/run-file.js';
+import { formatScore, snippet } from '../../lib/text.js';
+import { corpusFiles, loadCorpus } from '../../steps/corpus.js';
+import { explainTests, type ExplainedPrediction } from '../../steps/explain-tests.js';
+import { testInputsFromStore, testInputsFromTexts, type TestInputs } from '../../steps/test-inputs.js';
+import type { ExplainCliOptions } from './spec.js';
+
+/** Default proponents/opponents per prediction on the terminal. */
+export const DEFAULT_CLI_TOP_K = 5;
+
+/** The checkpoint for embedding texts: --model, else the run record of the store. */
+export async function modelDirFor(store: string, flag: string | undefined, ctx: RunContext, why: string): Promise<string> {
+  if (flag !== undefined) return resolvePath(ctx.cwd, flag);
+  const run = await readRunRecord(store);
+  if (run?.modelDir !== undefined) return run.modelDir;
+  throw new UsageError(`--model is needed to ${why}, and ${store}/dualxda-run.json names no model`, 'pass --model DIR (the checkpoint the store was cached with)');
+}
+
+/** Prints one explained prediction (shared with `demo`). */
+export function printPrediction(p: ExplainedPrediction, ctx: RunContext, topK: number): void {
+  const gold = p.label >= 0 ? ` (gold label ${p.label})` : '';
+  ctx.print(`test ${p.id}: predicted ${p.predictedName} by the ${p.predictedBy}${gold}`);
+  if (p.text !== '') ctx.print(`  "${snippet(p.text, 100)}"`);
+  const list = (title: string, rows: ExplainedPrediction['proponents']): void => {
+    ctx.print(`  ${title}:`);
+    if (rows.length === 0) ctx.print('    (none: no support vector has a score of this sign)');
+    for (const r of rows.slice(0, topK)) ctx.print(`    ${formatScore(r.score)}  [${r.labelName}] ${r.id}  "${snippet(r.text, 70)}"`);
+  };
+  list('top proponents (training examples that support it)', p.proponents);
+  list('top opponents (training examples that speak against it)', p.opponents);
+}
+
+/** Explanation rows as flat export records. */
+export function toRecords(predictions: readonly ExplainedPrediction[], modelHash: string, datasetRevision: string): ExplanationRecord[] {
+  const out: ExplanationRecord[] = [];
+  for (const p of predictions) {
+    for (const a of [...p.proponents, ...p.opponents]) out.push({ test_id: p.id, train_id: a.id, class: p.predictedName, score: a.score, model_hash: modelHash, dataset_revision: datasetRevision });
+  }
+  return out;
+}
+
+/** Writes .jsonl or .parquet by extension (atomic, via core). */
+export async function writeRecords(path: string, records: readonly ExplanationRecord[]): Promise<void> {
+  if (path.toLowerCase().endsWith('.parquet')) await writeExplanationsParquet(path, records);
+  else await writeExplanationsJsonl(path, records);
+}
+
+async function testInputs(options: ExplainCliOptions, store: string, classNames: readonly string[], ctx: RunContext): Promise<TestInputs> {
+  if (options.text !== undefined) {
+    const modelDir = await modelDirFor(store, options.model, ctx, 'embed --text');
+    return testInputsFromTexts(modelDir, options.text, options.text.map((_, i) => `text-${i}`), undefined, ctx);
+  }
+  const test = resolvePath(ctx.cwd, options.test!);
+  // A directory with zarr.json is a test store; any other directory or file is a JSONL corpus.
+  if (await isFile(join(test, 'zarr.json'))) return testInputsFromStore(test, ctx, options.limit);
+  await checkInputFile(test, '--test', 'give a test store (from `dualxda cache`) or a .jsonl corpus file');
+  const rows = await loadCorpus(await corpusFiles(test), options.limit);
+  const modelDir = await modelDirFor(store, options.model, ctx, 'embed the --test texts');
+  const labels = rows.map((r) => (typeof r.label === 'number' ? r.label : classNames.indexOf(r.label)));
+  return testInputsFromTexts(modelDir, rows.map((r) => r.text), rows.map((r) => String(r.id)), labels, ctx);
+}
+
+/** `dualxda explain STORE --text ... | --test ...`. */
+export async function explainCommandRunner(options: ExplainCliOptions, ctx: RunContext): Promise<void> {
+  const store = await checkStoreDir(resolvePath(ctx.cwd, options.store));
+  const model = await loadDualDAModel(store);
+  const train = await openFeatureStore(store);
+  const test = await testInputs(options, store, model.classNames, ctx);
+  const topK = options.topK ?? DEFAULT_CLI_TOP_K;
+  const predictions = await explainTests(model, test, train, topK);
+  if (options.out !== undefined) {
+    const out = resolvePath(ctx.cwd, options.out);
+    await writeRecords(out, toRecords(predictions, model.modelHash, model.datasetRevision));
+    ctx.log(`wrote ${predictions.length} explanations to ${out}`);
+  }
+  ctx.emitJson(predictions);
+  for (const p of predictions) {
+    printPrediction(p, ctx, topK);
+    ctx.print();
+  }
+}

@@ -1,0 +1,57 @@
+import { loadDualDAModel, openFeatureStore, type DualDAModel } from '@dualxda/core';
+import type { RunContext } from '../../context.js';
+import { checkStoreDir, isDirectory, resolvePath } from '../../lib/inputs.js';
+import { readRunRecord } from '../../lib/run-file.js';
+import { formatPercent } from '../../lib/text.js';
+import { supportVectorsPerClass } from '../../steps/fit-model.js';
+import type { InspectOptions } from './spec.js';
+
+/** Model facts `inspect` prints. */
+export interface ModelFacts {
+  C: number;
+  supportVectors: number;
+  svPerClass: number[];
+  /** Share of training rows with α = 0 for every class (never attributed). */
+  sparsity: number;
+  diagnostics: DualDAModel['diagnostics'];
+}
+
+async function modelFacts(storePath: string, rows: number, labels: Int32Array): Promise<ModelFacts | undefined> {
+  if (!(await isDirectory(`${storePath}/dualda`))) return undefined;
+  const model = await loadDualDAModel(storePath);
+  return {
+    C: model.C,
+    supportVectors: model.svIndices.length,
+    svPerClass: supportVectorsPerClass(model, (s) => labels[model.svIndices[s]!] ?? -1),
+    sparsity: rows === 0 ? 0 : 1 - model.svIndices.length / rows,
+    diagnostics: model.diagnostics,
+  };
+}
+
+/** `dualxda inspect STORE`. */
+export async function inspect(options: InspectOptions, ctx: RunContext): Promise<void> {
+  const path = await checkStoreDir(resolvePath(ctx.cwd, options.store));
+  const store = await openFeatureStore(path);
+  const m = store.manifest;
+  const labels = await store.readLabels();
+  const perClass = new Array<number>(Math.max(m.classNames.length, 1 + labels.reduce((a, b) => Math.max(a, b), -1))).fill(0);
+  for (const y of labels) perClass[y] = (perClass[y] ?? 0) + 1;
+  const facts = await modelFacts(path, store.rows, labels);
+  const run = await readRunRecord(path);
+  ctx.emitJson({ store: path, manifest: m, rowsPerClass: perClass, model: facts ?? null, run: run ?? null });
+  const name = (k: number): string => m.classNames[k] ?? String(k);
+  ctx.print(`store ${path}`);
+  ctx.print(`  rows ${m.rows} x dim ${m.dim} (${m.dtype}, ${m.head} head, chunks of ${m.chunkRows})`);
+  ctx.print(`  rows per class: ${perClass.map((c, k) => `${name(k)}=${c}`).join(', ')}`);
+  ctx.print(`  layer ${m.layer || '-'}, model hash ${m.modelHash ? m.modelHash.slice(0, 12) : '-'}, dataset ${m.datasetRevision || '-'}, by ${m.tool} at ${m.createdAt}`);
+  if (facts === undefined) {
+    ctx.print(`  no DualDA model yet: run \`dualxda fit ${options.store}\``);
+  } else {
+    const d = facts.diagnostics;
+    ctx.print(`DualDA model: C=${facts.C}, ${facts.supportVectors} support vectors (${formatPercent(facts.supportVectors / Math.max(1, m.rows))} of the training rows)`);
+    ctx.print(`  support vectors per class: ${facts.svPerClass.map((c, k) => `${name(k)}=${c}`).join(', ')}`);
+    ctx.print(`  sparsity: ${formatPercent(facts.sparsity)} of training rows never get a non-zero attribution`);
+    ctx.print(`  solver: converged=${String(d['converged'])}, passes=${String(d['iterations'])}, max KKT violation=${String(d['maxViolation'])}`);
+  }
+  if (run?.testStore !== undefined) ctx.print(`test store: ${run.testStore}; faithfulness: dualxda eval ${options.store} --metric faithfulness`);
+}

@@ -1,0 +1,118 @@
+import { writeFile, rename } from 'node:fs/promises';
+import { loadDualDAModel, openFeatureStore, type ZarrFeatureStore } from '@dualxda/core';
+import type { RunContext } from '../../context.js';
+import { InputError, UsageError } from '../../errors.js';
+import { renderAnsi, renderHtmlPage, topTokens, type HtmlPair } from '../../lib/heatmap.js';
+import { checkStoreDir, resolvePath } from '../../lib/inputs.js';
+import { readRunRecord } from '../../lib/run-file.js';
+import { formatScore, snippet } from '../../lib/text.js';
+import { explainTests, type ExplainedPrediction, type ExplainedTrainRow } from '../../steps/explain-tests.js';
+import { alphaOf } from '../../steps/pair-alpha.js';
+import { testInputsFromStore, testInputsFromTexts, type TestInputs } from '../../steps/test-inputs.js';
+import { openXdaEngine, type XdaPairResult } from '../../steps/xda-engine.js';
+import { modelDirFor } from '../explain/index.js';
+import type { XdaCliOptions } from './spec.js';
+
+/** One explained pair, for printing and JSON. */
+export interface XdaPairReport {
+  kind: 'proponent' | 'opponent' | 'chosen';
+  test: { id: string; text: string; predicted: string };
+  train: ExplainedTrainRow;
+  pair: XdaPairResult;
+}
+
+/** Row index of `id` in a store (ids are scanned chunk by chunk). */
+export async function findRowById(store: ZarrFeatureStore, id: string, flag: string): Promise<number> {
+  for (let start = 0; start < store.rows; start += store.chunkRows) {
+    const ids = await store.readIds(start, Math.min(store.rows, start + store.chunkRows));
+    const j = ids.indexOf(id);
+    if (j >= 0) return start + j;
+  }
+  throw new InputError(store.path, `${flag} ${id}: no row with this id`, `ids look like '${(await store.readIds(0, Math.min(3, store.rows))).join("', '")}'; see \`dualxda explain\` output for ids`);
+}
+
+function selectRow(t: TestInputs, row: number): TestInputs {
+  const d = t.dim;
+  const k = t.classes;
+  return { rows: 1, dim: d, features: t.features.slice(row * d, (row + 1) * d), ids: [t.ids[row]!], texts: [t.texts[row]!], labels: t.labels.slice(row, row + 1), logits: t.logits === null ? null : t.logits.slice(row * k, (row + 1) * k), classes: k };
+}
+
+/** Prints one pair with coloured (TTY) or listed (pipe) heatmaps; shared with `demo`. */
+export function printPair(r: XdaPairReport, ctx: RunContext): void {
+  ctx.print(`XDA ${r.kind} ${r.train.id} [${r.train.labelName}] for test ${r.test.id} (predicted ${r.test.predicted}): attribution ${formatScore(r.pair.attribution)} = alpha ${formatScore(r.pair.alpha)} x kernel ${formatScore(r.pair.kernel)}`);
+  const color = ctx.stdout.isTTY === true && process.env['NO_COLOR'] === undefined;
+  for (const [side, h] of [['test ', r.pair.test], ['train', r.pair.train]] as const) {
+    if (color) ctx.print(`  ${side}: ${renderAnsi(h)}`);
+    else ctx.print(`  ${side} top tokens: ${topTokens(h).map((t) => `${t.token}(${formatScore(t.score)})`).join(' ')}`);
+  }
+}
+
+/** Writes the HTML page atomically. */
+export async function writeHtml(path: string, title: string, reports: readonly XdaPairReport[]): Promise<void> {
+  const pairs: HtmlPair[] = reports.map((r) => ({
+    title: `${r.kind} ${r.train.id} [${r.train.labelName}] for test ${r.test.id}`,
+    subtitle: `predicted ${r.test.predicted}; attribution ${formatScore(r.pair.attribution)}; test: "${snippet(r.test.text, 120)}"`,
+    test: r.pair.test,
+    train: r.pair.train,
+  }));
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, renderHtmlPage(title, pairs));
+  await rename(tmp, path);
+}
+
+/** Pairs for one explained prediction: the chosen train row, or the top-k proponents and opponents. */
+export function choosePairs(p: ExplainedPrediction, topK: number, chosen?: ExplainedTrainRow): { kind: XdaPairReport['kind']; row: ExplainedTrainRow }[] {
+  if (chosen !== undefined) return [{ kind: 'chosen', row: chosen }];
+  return [...p.proponents.slice(0, topK).map((row) => ({ kind: 'proponent' as const, row })), ...p.opponents.slice(0, topK).map((row) => ({ kind: 'opponent' as const, row }))];
+}
+
+/** `dualxda xda STORE --test ID | --text ... [--train ID]`. */
+export async function xda(options: XdaCliOptions, ctx: RunContext): Promise<void> {
+  const storePath = await checkStoreDir(resolvePath(ctx.cwd, options.store));
+  const model = await loadDualDAModel(storePath);
+  const train = await openFeatureStore(storePath);
+  const modelDir = await modelDirFor(storePath, options.model, ctx, 'compute XDA heatmaps');
+  let test: TestInputs;
+  if (options.text !== undefined) {
+    test = await testInputsFromTexts(modelDir, [options.text], ['text-0'], undefined, ctx);
+  } else {
+    const run = await readRunRecord(storePath);
+    const testPath = options.testStore !== undefined ? resolvePath(ctx.cwd, options.testStore) : run?.testStore;
+    if (testPath === undefined) throw new UsageError(`--test ${options.test}: which test store? ${storePath}/dualxda-run.json names none`, 'pass --test-store DIR (a store from `dualxda cache` of the test split)');
+    const all = await testInputsFromStore(testPath, ctx);
+    const testStore = await openFeatureStore(testPath);
+    test = selectRow(all, await findRowById(testStore, options.test!, '--test'));
+  }
+  const topK = options.topK ?? 1;
+  const [prediction] = await explainTests(model, test, train, Math.max(topK, 1));
+  let chosen: ExplainedTrainRow | undefined;
+  if (options.train !== undefined) {
+    const index = await findRowById(train, options.train, '--train');
+    const labels = await train.readLabels();
+    const [text] = train.hasTexts ? await train.gatherTexts([index]) : [''];
+    const alpha = alphaOf(model, index, prediction!.predicted);
+    if (alpha === 0) ctx.warn(`training row ${options.train} is not a support vector for class ${prediction!.predictedName}: its DualDA attribution is 0, so both heatmaps are 0`);
+    chosen = { index, id: options.train, score: Number.NaN, label: labels[index]!, labelName: model.classNames[labels[index]!] ?? String(labels[index]), text: text ?? '' };
+  }
+  const picks = choosePairs(prediction!, topK, chosen);
+  if (picks.length === 0) throw new InputError(storePath, `test ${prediction!.id} has no non-zero attributions`, 'pick a training row with --train ID, or refit with a larger --C');
+  const missing = picks.filter((p) => p.row.text === '');
+  if (missing.length > 0) throw new InputError(storePath, 'the training store has no texts, XDA needs them', 'rebuild the store with `dualxda cache` (imported .npy stores carry no texts)');
+  const engine = await openXdaEngine(modelDir);
+  try {
+    const bar = ctx.progress({ label: 'xda', total: picks.length, unit: 'pairs' });
+    const alphas = picks.map((p) => alphaOf(model, p.row.index, prediction!.predicted));
+    const pairs = engine.explain(prediction!.text, picks.map((p) => p.row.text), alphas);
+    bar.done(`${pairs.length} pairs`);
+    const reports: XdaPairReport[] = picks.map((p, i) => ({ kind: p.kind, test: { id: prediction!.id, text: prediction!.text, predicted: prediction!.predictedName }, train: p.row, pair: pairs[i]! }));
+    ctx.emitJson(reports.map((r) => ({ ...r, pair: { ...r.pair, test: { tokens: r.pair.test.tokens, scores: Array.from(r.pair.test.scores) }, train: { tokens: r.pair.train.tokens, scores: Array.from(r.pair.train.scores) } } })));
+    for (const r of reports) printPair(r, ctx);
+    if (options.html !== undefined) {
+      const html = resolvePath(ctx.cwd, options.html);
+      await writeHtml(html, `XDA for test ${prediction!.id}`, reports);
+      ctx.log(`wrote ${html}`);
+    }
+  } finally {
+    engine.release();
+  }
+}

@@ -1,0 +1,54 @@
+/** `/api/summary` (run overview) and `/api/global` (support vectors per class, mislabel candidates). */
+import { clip, SNIPPET_CHARS } from './api-tests.js';
+import type { ServiceState } from './service-state.js';
+import { topK } from './sv-kernel.js';
+
+/** The run overview every page header uses. */
+export interface Summary {
+  classNames: string[];
+  train: { rows: number; dim: number; path: string; layer: string; modelHash: string; datasetRevision: string; tool: string; createdAt: string };
+  test: { rows: number; path: string; accuracy: number; misclassified: number };
+  model: { C: number; supportVectors: number; svPerClass: number[]; svFraction: number; diagnostics: Record<string, unknown> };
+  faithfulness: Record<string, number> | null;
+  xda: { available: boolean; reason: string | null };
+}
+
+/** Builds the summary from the cached state (no store reads). */
+export function summary(state: ServiceState): Summary {
+  const { data, sv } = state;
+  const m = data.train.store.manifest;
+  let wrong = 0;
+  for (let t = 0; t < state.testLabels.length; t++) if (state.testLabels[t] !== state.testPredictions[t]) wrong++;
+  const testRows = state.testLabels.length;
+  return {
+    classNames: state.classNames,
+    train: { rows: data.train.store.rows, dim: data.train.store.dim, path: data.paths?.train ?? data.train.store.path, layer: m.layer, modelHash: m.modelHash, datasetRevision: m.datasetRevision, tool: m.tool, createdAt: m.createdAt },
+    test: { rows: testRows, path: data.paths?.test ?? data.test.store.path, accuracy: testRows === 0 ? 0 : 1 - wrong / testRows, misclassified: wrong },
+    model: { C: data.model.C, supportVectors: sv.count, svPerClass: sv.perClass, svFraction: data.train.store.rows === 0 ? 0 : sv.count / data.train.store.rows, diagnostics: data.model.diagnostics ?? {} },
+    faithfulness: data.model.faithfulness ?? null,
+    xda: { available: data.xda !== undefined, reason: data.xda === undefined ? (data.xdaUnavailableReason ?? 'no model checkpoint configured') : null },
+  };
+}
+
+/** A training row ranked by self-influence. */
+export interface MislabelCandidate {
+  row: number;
+  label: number;
+  selfInfluence: number;
+  snippet: string;
+}
+
+/** Global view: support vectors per class and the `limit` highest self-influence rows. */
+export async function globalView(state: ServiceState, limit: number): Promise<{ classNames: string[]; svPerClass: number[]; C: number; candidates: MislabelCandidate[] }> {
+  const { sv } = state;
+  const idx = new Int32Array(limit);
+  const n = topK(sv.selfInfluence, sv.count, limit, 1, idx);
+  const rows = Array.from(idx.subarray(0, n), (j) => sv.indices[j]);
+  const texts = await state.data.train.readTexts(rows);
+  return {
+    classNames: state.classNames,
+    svPerClass: sv.perClass,
+    C: state.data.model.C,
+    candidates: Array.from(idx.subarray(0, n), (j, i) => ({ row: sv.indices[j], label: sv.labels[j], selfInfluence: sv.selfInfluence[j], snippet: clip(texts[i], SNIPPET_CHARS) })),
+  };
+}

@@ -1,0 +1,77 @@
+/** `/api/train/:row`: one training example, its alpha row, self-influence and the tests it moves most. */
+import { clip, SNIPPET_CHARS, TEXT_CHARS } from './api-tests.js';
+import { HttpError } from './http-error.js';
+import type { ServiceState } from './service-state.js';
+import { svPosition } from './surrogate-cache.js';
+import { topK } from './sv-kernel.js';
+
+/** Test rows scanned for "tests it influences most"; beyond this the answer says `scanned < total`. */
+export const MAX_INFLUENCE_SCAN = 100_000;
+
+/** One test example influenced by a training row. */
+export interface Influenced {
+  row: number;
+  label: number;
+  prediction: number;
+  score: number;
+  snippet: string;
+}
+
+/** Everything the training page shows. */
+export interface TrainDetail {
+  row: number;
+  id: string;
+  text: string;
+  label: number;
+  isSupportVector: boolean;
+  alpha: number[];
+  selfInfluence: number;
+  /** Tests this row supports most (largest A[t, row] > 0) and opposes most. */
+  supports: Influenced[];
+  opposes: Influenced[];
+  scanned: number;
+  testRows: number;
+}
+
+/** A[t, i] = alpha[i, c_t] <f_t, x_i> for test rows t (c_t = model prediction); top-k per sign. */
+export async function trainDetail(state: ServiceState, row: number, k: number): Promise<TrainDetail> {
+  const { sv, classes: K } = state;
+  const n = state.trainLabels.length;
+  if (row >= n) throw new HttpError(404, `training row ${row} does not exist (the training store has ${n} rows)`);
+  const j = svPosition(sv.indices, row);
+  const alpha = j < 0 ? new Array<number>(K).fill(0) : Array.from(sv.alpha.subarray(j * K, (j + 1) * K));
+  const testRows = state.testLabels.length;
+  const scanned = j < 0 ? 0 : Math.min(testRows, MAX_INFLUENCE_SCAN);
+  const scores = new Float64Array(scanned);
+  if (j >= 0) {
+    const x = sv.features.subarray(j * sv.dim, (j + 1) * sv.dim);
+    for await (const block of state.data.test.store.iterChunks({ start: 0, end: scanned })) {
+      for (let r = 0; r < block.rows; r++) {
+        const t = block.start + r;
+        let dot = 0;
+        for (let i = 0; i < sv.dim; i++) dot += block.features[r * sv.dim + i] * x[i];
+        scores[t] = alpha[state.testPredictions[t]] * dot;
+      }
+    }
+  }
+  const pos = new Int32Array(k);
+  const neg = new Int32Array(k);
+  const np = topK(scores, scanned, k, 1, pos);
+  const nn = topK(scores, scanned, k, -1, neg);
+  const picked = [...pos.subarray(0, np), ...neg.subarray(0, nn)];
+  const [texts, [text], ids] = await Promise.all([state.data.test.readTexts(picked), state.data.train.readTexts([row]), state.data.train.store.readIds(row, row + 1)]);
+  const item = (t: number, i: number): Influenced => ({ row: t, label: state.testLabels[t], prediction: state.testPredictions[t], score: scores[t], snippet: clip(texts[i], SNIPPET_CHARS) });
+  return {
+    row,
+    id: ids[0] ?? String(row),
+    text: clip(text ?? '', TEXT_CHARS),
+    label: state.trainLabels[row],
+    isSupportVector: j >= 0,
+    alpha,
+    selfInfluence: j < 0 ? 0 : sv.selfInfluence[j],
+    supports: Array.from(pos.subarray(0, np), (t, i) => item(t, i)),
+    opposes: Array.from(neg.subarray(0, nn), (t, i) => item(t, np + i)),
+    scanned,
+    testRows,
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * Opens `dualxda serve STORE` inputs from disk: the training store (with its `dualda/` model group),
+ * the test store and an optional checkpoint for XDA. Defaults for the test store and the model
+ * directory come from `<STORE>/dualxda-run.json`, which `dualxda demo` and `cache` write.
+ */
+import * as core from '@dualxda/core';
+import { DualxdaError, type FeatureStoreReader } from '@dualxda/core';
+import { readFile, stat } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { DashboardData, SurrogateModel, TestSource, TrainSource, XdaProvider } from './types.js';
+
+/** Name of the run file next to a training store. */
+export const RUN_FILE = 'dualxda-run.json';
+
+/** Contents of `<STORE>/dualxda-run.json`; relative paths are relative to the store. */
+export interface RunFile {
+  testStore?: string;
+  modelDir?: string;
+  createdBy?: string;
+}
+
+/** Paths after applying the run file. */
+export interface DashboardPaths {
+  store: string;
+  test: string;
+  model: string | undefined;
+}
+
+/** Builds an XDA provider for a checkpoint directory (wired by the CLI from @dualxda/xda + llm-adapter). */
+export type XdaFactory = (modelDir: string) => Promise<XdaProvider>;
+
+/** Reads the run file (absent is fine; malformed is an error naming the file and field). */
+export async function readRunFile(store: string): Promise<RunFile> {
+  const path = join(store, RUN_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return {};
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw new DualxdaError('InvalidInputError', `${path}: not valid JSON`, { cause });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new DualxdaError('InvalidInputError', `${path}: expected a JSON object`);
+  const out: RunFile = {};
+  for (const key of ['testStore', 'modelDir', 'createdBy'] as const) {
+    const v = (parsed as Record<string, unknown>)[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'string') throw new DualxdaError('InvalidInputError', `${path}: field '${key}' must be a string`);
+    out[key] = v;
+  }
+  return out;
+}
+
+/** Applies run-file defaults; explicit flags win. */
+export async function resolveDashboardPaths(opts: { store: string; test?: string; model?: string }): Promise<DashboardPaths> {
+  const store = resolve(opts.store);
+  const run = await readRunFile(store);
+  const rel = (p: string | undefined): string | undefined => (p === undefined ? undefined : isAbsolute(p) ? p : resolve(store, p));
+  const test = opts.test !== undefined ? resolve(opts.test) : rel(run.testStore);
+  if (test === undefined) throw new DualxdaError('InvalidInputError', `${store}: no test store given (--test) and ${RUN_FILE} names none`);
+  return { store, test, model: opts.model !== undefined ? resolve(opts.model) : rel(run.modelDir) };
+}
+
+/** Wraps a reader as a training source; rows without a text column read as ''. */
+export function trainSourceFromStore(store: FeatureStoreReader): TrainSource {
+  return { store, readTexts: async (rows) => (store.gatherTexts === undefined || rows.length === 0 ? rows.map(() => '') : store.gatherTexts(rows)) };
+}
+
+/** Wraps a reader that has a `logits` array as a test source. */
+export function testSourceFromStore(store: FeatureStoreReader): TestSource {
+  const readLogits = store.readLogits;
+  if (readLogits === undefined || !(store.manifest.logitsDim !== undefined && store.manifest.logitsDim > 0)) {
+    throw new DualxdaError('StoreFormatError', `${store.path}: the test store has no 'logits' array (the original model's logits); rebuild it with \`dualxda cache\``);
+  }
+  return { ...trainSourceFromStore(store), readLogits: () => readLogits.call(store, 0, store.rows) };
+}
+
+/**
+ * `loadDualDAModel` lands in @dualxda/core in parallel with this server; looked up by name so this
+ * file builds either way. Replace with a static import once core exports it.
+ */
+async function loadModel(storePath: string): Promise<SurrogateModel> {
+  const load = (core as unknown as Record<string, unknown>)['loadDualDAModel'];
+  if (typeof load !== 'function') throw new DualxdaError('LibraryUnavailableError', `@dualxda/core does not export loadDualDAModel in this build; cannot read ${storePath}/dualda`);
+  return (await (load as (p: string) => Promise<SurrogateModel>)(storePath)) satisfies SurrogateModel;
+}
+
+async function isDir(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Opens stores, the model and (when a checkpoint and a factory exist) XDA. */
+export async function openDashboardData(opts: { store: string; test?: string; model?: string; xdaFactory?: XdaFactory }): Promise<DashboardData> {
+  const paths = await resolveDashboardPaths(opts);
+  const [trainStore, testStore] = await Promise.all([core.openFeatureStore(paths.store), core.openFeatureStore(paths.test)]);
+  const model = await loadModel(paths.store);
+  let xda: XdaProvider | undefined;
+  let reason: string | undefined;
+  if (paths.model === undefined) reason = `no model checkpoint configured (pass --model DIR or set modelDir in ${RUN_FILE})`;
+  else if (!(await isDir(paths.model))) reason = `model directory ${paths.model} does not exist`;
+  else if (opts.xdaFactory === undefined) reason = 'this build has no XDA engine wired into the server';
+  else xda = await opts.xdaFactory(paths.model);
+  return {
+    train: trainSourceFromStore(trainStore),
+    test: testSourceFromStore(testStore),
+    model,
+    ...(xda !== undefined ? { xda } : { xdaUnavailableReason: reason }),
+    paths: { train: paths.store, test: paths.test, ...(paths.model !== undefined ? { model: paths.model } : {}) },
+  };
+}

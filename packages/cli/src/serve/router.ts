@@ -1,0 +1,56 @@
+/** Maps a GET request URL to an API handler; validates every id and query value before any read. */
+import { listTests, testDetail } from './api-tests.js';
+import { globalView, summary } from './api-summary.js';
+import { trainDetail } from './api-train.js';
+import { xdaPair } from './api-xda.js';
+import { HttpError, parseBounded, parseIndex } from './http-error.js';
+import type { ServiceState } from './service-state.js';
+
+/** Largest page of the test list and of the mislabel ranking. */
+export const MAX_LIMIT = 500;
+/** Largest k for proponents/opponents and influenced tests. */
+export const MAX_K = 100;
+/** Longest accepted search string. */
+export const MAX_QUERY_CHARS = 200;
+
+/** Answers one `/api/...` request with a JSON-serialisable value, or throws `HttpError`. */
+export async function routeApi(state: ServiceState, url: URL): Promise<unknown> {
+  const parts = url.pathname.split('/').filter((p) => p !== '');
+  const q = url.searchParams;
+  const [, resource, id, ...rest] = parts;
+  if (rest.length > 0) throw new HttpError(404, `no such endpoint: ${url.pathname}`);
+  const k = (): number => Math.max(1, parseBounded(q.get('k'), 'k', MAX_K, 10));
+  const cls = (name: string): number | undefined => (q.get(name) === null || q.get(name) === '' ? undefined : parseBounded(q.get(name), name, state.classes - 1));
+  switch (resource) {
+    case 'summary':
+      if (id === undefined) return summary(state);
+      break;
+    case 'global':
+      if (id === undefined) return globalView(state, Math.max(1, parseBounded(q.get('limit'), 'limit', MAX_LIMIT, 50)));
+      break;
+    case 'tests': {
+      if (id !== undefined) return testDetail(state, parseIndex(id, 'test row'), k(), cls('class'));
+      const text = q.get('q') ?? '';
+      if (text.length > MAX_QUERY_CHARS) throw new HttpError(400, `parameter 'q' must be at most ${MAX_QUERY_CHARS} characters`);
+      const mis = q.get('misclassified');
+      if (mis !== null && mis !== '' && mis !== '0' && mis !== '1') throw new HttpError(400, `parameter 'misclassified' must be 0 or 1`);
+      return listTests(state, {
+        q: text,
+        pred: cls('pred'),
+        label: cls('label'),
+        misclassified: mis === '1',
+        offset: parseIndex(q.get('offset'), 'offset', 0),
+        limit: Math.max(1, parseBounded(q.get('limit'), 'limit', MAX_LIMIT, 100)),
+      });
+    }
+    case 'train':
+      if (id !== undefined) return trainDetail(state, parseIndex(id, 'training row'), k());
+      break;
+    case 'xda':
+      if (id === undefined) return xdaPair(state, parseIndex(q.get('test'), 'test'), parseIndex(q.get('train'), 'train'));
+      break;
+    default:
+      break;
+  }
+  throw new HttpError(404, `no such endpoint: ${url.pathname}`);
+}

@@ -1,0 +1,118 @@
+/**
+ * The dashboard's HTTP server (node:http only): JSON API under /api, the built app for every other
+ * GET. GET/HEAD only, no request bodies, bounded URLs, Host header checked against DNS rebinding.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpError } from './http-error.js';
+import { openDashboardData } from './open-data.js';
+import { routeApi } from './router.js';
+import { resolveServeOptions, type ServeOptions } from './serve-options.js';
+import { createServiceState, type ServiceState } from './service-state.js';
+import { resolveStatic } from './static-files.js';
+
+/** Longest accepted request target. */
+export const MAX_URL_CHARS = 2048;
+
+/** A running server. */
+export interface DashboardServer {
+  url: string;
+  port: number;
+  host: string;
+  close(): Promise<void>;
+}
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+};
+
+/**
+ * Opens the data (unless given), binds and starts serving.
+ *
+ * @example
+ * const server = await startDashboardServer({ store: 'runs/agnews/train', port: 4173 });
+ * console.log(`open ${server.url}`);
+ */
+export async function startDashboardServer(options: ServeOptions): Promise<DashboardServer> {
+  const opts = resolveServeOptions(options);
+  const data = opts.data ?? (await openDashboardData({ store: opts.store!, test: opts.test, model: opts.model, xdaFactory: opts.xdaFactory }));
+  const state = await createServiceState(data);
+  let allowedHosts = new Set<string>();
+  const server = createServer((req, res) => {
+    handle(state, opts.assetsDir, allowedHosts, req, res).catch((err: unknown) => sendError(res, err));
+  });
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  server.maxHeadersCount = 50;
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolveListen());
+  });
+  const port = (server.address() as AddressInfo).port;
+  allowedHosts = new Set([`${opts.host}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+  if (opts.host === '0.0.0.0' || opts.host === '::') allowedHosts = new Set(['*']);
+  const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  return {
+    url: `http://${shownHost}:${port}/`,
+    port,
+    host: opts.host,
+    close: () =>
+      new Promise((resolveClose, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolveClose()));
+      }),
+  };
+}
+
+async function handle(state: ServiceState, assetsDir: string, allowedHosts: Set<string>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const raw = req.url ?? '/';
+  if (raw.length > MAX_URL_CHARS) throw new HttpError(414, `request target longer than ${MAX_URL_CHARS} characters`);
+  if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, `method ${req.method ?? '?'} not allowed (the dashboard is read-only)`);
+  const length = Number(req.headers['content-length'] ?? '0');
+  if (req.headers['transfer-encoding'] !== undefined || !(length === 0)) throw new HttpError(413, 'request bodies are not accepted');
+  if (!allowedHosts.has('*') && !allowedHosts.has(req.headers.host ?? '')) throw new HttpError(421, `unexpected Host header '${(req.headers.host ?? '').slice(0, 100)}'`);
+  if (!raw.startsWith('/')) throw new HttpError(400, 'request target must be an absolute path');
+  checkRawPath(raw.split('?')[0]);
+  // Concatenate rather than resolve, so '//host/x' stays a path and is not read as an authority.
+  const url = new URL(`http://localhost${raw}`);
+  if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
+    const body = JSON.stringify(await routeApi(state, url));
+    send(res, 200, 'application/json; charset=utf-8', Buffer.from(body), req.method === 'HEAD', 'no-store');
+    return;
+  }
+  const file = await resolveStatic(assetsDir, url.pathname);
+  send(res, 200, file.type, file.body, req.method === 'HEAD', url.pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+}
+
+/** Refuses dot segments, empty segments, NUL and bad escapes before WHATWG URL parsing could normalise them away. */
+function checkRawPath(rawPath: string): void {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawPath);
+  } catch {
+    throw new HttpError(400, 'malformed percent-encoding in path');
+  }
+  const segments = decoded.split('/').slice(1);
+  if (decoded.includes('\\') || decoded.includes('\0') || segments.some((seg, i) => seg === '..' || seg === '.' || (seg === '' && i < segments.length - 1))) {
+    throw new HttpError(400, 'path not allowed');
+  }
+}
+
+function send(res: ServerResponse, status: number, type: string, body: Buffer, headOnly: boolean, cache: string): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type, 'content-length': body.length, 'cache-control': cache });
+  res.end(headOnly ? undefined : body);
+}
+
+function sendError(res: ServerResponse, err: unknown): void {
+  const status = err instanceof HttpError ? err.status : 500;
+  // Internal errors keep their message (local tool, no secrets) but never a stack trace.
+  const message = err instanceof Error ? err.message : String(err);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  send(res, status, 'application/json; charset=utf-8', Buffer.from(JSON.stringify({ error: message, status })), false, 'no-store');
+}

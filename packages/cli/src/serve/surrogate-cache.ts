@@ -1,0 +1,94 @@
+/**
+ * Support vectors held in memory: their features, norms, labels and self-influence. At 1M training
+ * rows this is the only feature data the server keeps; everything else is read by row on demand.
+ */
+import type { SurrogateModel, TrainSource } from './types.js';
+import { DualxdaError } from '@dualxda/core';
+
+/** Cached support-vector data. */
+export interface SupportVectorCache {
+  count: number;
+  dim: number;
+  classes: number;
+  /** Training row of each support vector, ascending. */
+  indices: Int32Array;
+  /** nSV x K alpha in the order of `indices`. */
+  alpha: Float64Array;
+  /** nSV x dim row-major. */
+  features: Float32Array;
+  labels: Int32Array;
+  /** ||x_i||^2 * alpha[i, y_i] (shared/reference/dualda.md 1.7). */
+  selfInfluence: Float64Array;
+  /** Number of support vectors per (training) label. */
+  perClass: number[];
+}
+
+/** Gathers the support-vector rows of `train` and validates the model against the store. */
+export async function loadSupportVectors(train: TrainSource, model: SurrogateModel, trainLabels: Int32Array): Promise<SupportVectorCache> {
+  const { svAlpha } = model;
+  const classes = model.classNames.length;
+  const count = model.svIndices.length;
+  const rows = train.store.rows;
+  if (svAlpha.length !== count * classes) {
+    throw new DualxdaError('ModelLoadError', `model: alpha has ${svAlpha.length} values, expected nSV x K = ${count} x ${classes}`);
+  }
+  // Sort by row so lookups are a binary search and gathers read chunks in order.
+  const order = Array.from({ length: count }, (_, j) => j).sort((a, b) => model.svIndices[a] - model.svIndices[b]);
+  const indices = new Int32Array(count);
+  const alpha = new Float64Array(count * classes);
+  for (let j = 0; j < count; j++) {
+    const src = order[j];
+    const r = model.svIndices[src];
+    if (!(r >= 0 && r < rows)) throw new DualxdaError('ModelLoadError', `model: support vector ${src} points at row ${r}, outside the training store (${rows} rows)`);
+    if (j > 0 && indices[j - 1] === r) throw new DualxdaError('ModelLoadError', `model: training row ${r} appears twice among the support vectors`);
+    indices[j] = r;
+    for (let m = 0; m < classes; m++) alpha[j * classes + m] = svAlpha[src * classes + m];
+  }
+  const dim = train.store.dim;
+  const { features, norms } = await svFeatures(train, model, order, indices, dim);
+  const labels = new Int32Array(count);
+  for (let j = 0; j < count; j++) labels[j] = trainLabels[indices[j]];
+  const selfInfluence = new Float64Array(count);
+  const perClass = new Array<number>(classes).fill(0);
+  for (let j = 0; j < count; j++) {
+    const y = labels[j];
+    const norm = norms[j];
+    selfInfluence[j] = norm * norm * (y >= 0 && y < classes ? alpha[j * classes + y] : 0);
+    if (y >= 0 && y < classes) perClass[y] += 1;
+  }
+  return { count, dim, classes, indices, alpha, features, labels, selfInfluence, perClass };
+}
+
+/** Position of training row `row` among the support vectors, or -1 (binary search; indices ascend). */
+export function svPosition(svIndices: Int32Array, row: number): number {
+  let lo = 0;
+  let hi = svIndices.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = svIndices[mid];
+    if (v === row) return mid;
+    if (v < row) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** Features and norms of the sorted support vectors: from the model when it carries them, else gathered. */
+async function svFeatures(train: TrainSource, model: SurrogateModel, order: number[], indices: Int32Array, dim: number): Promise<{ features: Float32Array; norms: Float32Array }> {
+  const count = indices.length;
+  const f = model.svFeatures;
+  if (f !== undefined && model.svNorms !== undefined) {
+    if (f.length !== count * dim) throw new DualxdaError('ModelLoadError', `model: svFeatures has ${f.length} values, expected nSV x d = ${count} x ${dim} (was the model fitted on this store?)`);
+    const features = new Float32Array(count * dim);
+    const norms = new Float32Array(count);
+    for (let j = 0; j < count; j++) {
+      const src = order[j];
+      features.set(f.subarray(src * dim, (src + 1) * dim), j * dim);
+      norms[j] = model.svNorms[src];
+    }
+    return { features, norms };
+  }
+  if (count === 0) return { features: new Float32Array(0), norms: new Float32Array(0) };
+  const block = await train.store.gatherRows(indices);
+  return { features: block.features, norms: block.norms };
+}

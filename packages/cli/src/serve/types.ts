@@ -1,0 +1,71 @@
+/**
+ * What the dashboard server reads: a training store, a test store and a solved DualDA surrogate.
+ * Stores are the core `FeatureStoreReader` contract plus the text/logit columns the dashboard needs,
+ * so the server never touches the disk layout directly (and tests use in-memory stores).
+ */
+import type { FeatureStoreReader } from '@dualxda/core';
+
+/** Training side: features by row, all labels (n int32) and the raw texts by row. */
+export interface TrainSource {
+  store: FeatureStoreReader;
+  /** Texts of the given rows, in order ('' where a store has no text column). */
+  readTexts(rows: readonly number[]): Promise<string[]>;
+}
+
+/** Test side: the training side plus the original model's logits (rows x K, row-major). */
+export interface TestSource extends TrainSource {
+  readLogits(): Promise<Float32Array>;
+}
+
+/**
+ * The solved surrogate, restricted to its support vectors (all other alpha rows are zero). A subset
+ * of core's `DualDAModel` (what `loadDualDAModel` returns), so that model can be passed as is.
+ */
+export interface SurrogateModel {
+  /** Regularisation constant the model was solved with. */
+  C: number;
+  /** Class names; K = length. */
+  classNames: string[];
+  /** Training-row index of each support vector. */
+  svIndices: Int32Array;
+  /** nSV x K row-major alpha of the support vectors. */
+  svAlpha: Float32Array | Float64Array;
+  /** Support-vector features (nSV x d); gathered from the training store when absent. */
+  svFeatures?: Float32Array;
+  /** Norms of the support vectors (nSV); taken from the store when absent. */
+  svNorms?: Float32Array;
+  /** Per-class intercept (K), when the model has one; surrogate logits add it. */
+  bias?: Float32Array | Float64Array;
+  /** Faithfulness figures computed when the model was built (weight cosine, logit cosine, MCC, tau). */
+  faithfulness?: Record<string, number>;
+  /** Solver diagnostics shown on the summary page (JSON values). */
+  diagnostics?: Record<string, unknown>;
+}
+
+/** One token heatmap: tokens and their relevance (same length). */
+export interface TokenHeatmap {
+  tokens: string[];
+  scores: number[];
+}
+
+/** An XDA explanation of a (test, train) pair, both sides. */
+export interface XdaPair {
+  test: TokenHeatmap;
+  train: TokenHeatmap;
+  /** Which method produced it (e.g. 'attnlrp'). */
+  method: string;
+}
+
+/** Computes XDA heatmaps for a pair of texts; absent when no model checkpoint is available. */
+export type XdaProvider = (pair: { testText: string; trainText: string; target: number }) => Promise<XdaPair>;
+
+/** Everything the server serves. Paths are shown on the summary page only. */
+export interface DashboardData {
+  train: TrainSource;
+  test: TestSource;
+  model: SurrogateModel;
+  xda?: XdaProvider;
+  /** Why XDA is unavailable (shown in the 404 body), when `xda` is absent. */
+  xdaUnavailableReason?: string;
+  paths?: { train?: string; test?: string; model?: string };
+}

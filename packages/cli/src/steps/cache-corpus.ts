@@ -1,0 +1,64 @@
+import { createStoreSink, extractFeatures, openModel, type ExtractResult, type FeatureModel } from '@dualxda/llm-adapter';
+import type { Shard } from '../cli-options.js';
+import type { RunContext } from '../context.js';
+import { CliError, InterruptedError } from '../errors.js';
+import { EXIT_CODES } from '../exit-codes.js';
+import { checkInputFile, checkModelDir } from '../lib/inputs.js';
+import { corpusFiles, readCorpus, scanCorpus } from './corpus.js';
+
+/** Inputs of `cacheCorpus` (paths already absolute). */
+export interface CacheCorpusOptions {
+  model: string;
+  data: string;
+  out: string;
+  head?: 'sequence' | 'token';
+  shard?: Shard;
+  batchSize?: number;
+  maxLength?: number;
+  limit?: number;
+  /** Progress label, e.g. `cache train`. */
+  label: string;
+}
+
+/** What happened. */
+export interface CacheCorpusResult extends ExtractResult {
+  store: string;
+  rows: number;
+  /** True when the store is finalized (not sharded, or this was the last missing part). */
+  complete: boolean;
+}
+
+/**
+ * Extracts features of a JSONL corpus into a store (resumable: chunks already written are
+ * skipped; Ctrl-C stops between chunks). Reuses `model` when given (the demo caches two splits).
+ */
+export async function cacheCorpus(o: CacheCorpusOptions, ctx: RunContext, model?: FeatureModel): Promise<CacheCorpusResult> {
+  if (o.head === 'token') {
+    throw new CliError('UnsupportedError', '--head token: token-head stores need the token count up front, which this build does not compute yet', EXIT_CODES.unavailable, 'use --head sequence (the default)');
+  }
+  await checkInputFile(o.data, '--data', 'give a .jsonl corpus file or a directory of them');
+  const files = await corpusFiles(o.data);
+  const fm = model ?? (await openModel(await checkModelDir(o.model)));
+  const { rows, revision } = await scanCorpus(files, o.limit);
+  const bar = ctx.progress({ label: o.label, total: o.shard === undefined ? rows : undefined, unit: 'texts' });
+  const sink = createStoreSink(o.out, { datasetRevision: revision });
+  let result: ExtractResult;
+  try {
+    result = await extractFeatures(fm, readCorpus(files, o.limit), sink, {
+      totalRows: rows,
+      ...(o.shard === undefined ? {} : { shard: o.shard }),
+      ...(o.batchSize === undefined ? {} : { batchSize: o.batchSize }),
+      ...(o.maxLength === undefined ? {} : { maxLength: o.maxLength }),
+      signal: ctx.signal,
+      onProgress: (p) => bar.update(p.textsDone),
+    });
+  } catch (err) {
+    if (ctx.signal.aborted) throw new InterruptedError(`finished chunks are kept in ${o.out}; rerun the same command to resume`);
+    throw err;
+  } finally {
+    if (model === undefined) await fm.release();
+  }
+  bar.done(`${result.textsProcessed} texts (${result.chunksSkipped} chunks resumed)`);
+  const complete = o.shard === undefined || (sink.writer()?.missingRanges().length ?? 1) === 0;
+  return { ...result, store: o.out, rows, complete };
+}

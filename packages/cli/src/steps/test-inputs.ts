@@ -1,0 +1,43 @@
+import { openFeatureStore } from '@dualxda/core';
+import { openModel, type FeatureModel } from '@dualxda/llm-adapter';
+import type { RunContext } from '../context.js';
+import { checkModelDir, checkStoreDir } from '../lib/inputs.js';
+import { readStoreRows } from './read-store.js';
+
+/** Test rows to explain: features plus what the summary shows. */
+export interface TestInputs {
+  rows: number;
+  dim: number;
+  features: Float32Array;
+  ids: string[];
+  texts: string[];
+  /** Gold labels when known (-1 = unknown). */
+  labels: Int32Array;
+  /** The network's logits (rows x classes) when known: its argmax is the explained class. */
+  logits: Float32Array | null;
+  classes: number;
+}
+
+/** Test rows from a store written by `dualxda cache` (features, texts, logits). */
+export async function testInputsFromStore(path: string, ctx: RunContext, limit?: number): Promise<TestInputs> {
+  const store = await openFeatureStore(await checkStoreDir(path, 'test store'));
+  const rows = await readStoreRows(store, ctx, 'reading test store', limit);
+  const texts = store.hasTexts ? await store.readTexts(0, rows.rows) : rows.ids.map(() => '');
+  const logits = store.logitsDim > 0 ? await store.readLogits(0, rows.rows) : null;
+  return { rows: rows.rows, dim: rows.dim, features: rows.features, ids: rows.ids, texts, labels: rows.labels, logits, classes: store.logitsDim };
+}
+
+/** Embeds free texts (or corpus rows) with the checkpoint; logits come from its head. */
+export async function testInputsFromTexts(modelDir: string, texts: readonly string[], ids: readonly string[], labels: ArrayLike<number> | undefined, ctx: RunContext, model?: FeatureModel): Promise<TestInputs> {
+  const fm = model ?? (await openModel(await checkModelDir(modelDir)));
+  try {
+    const bar = ctx.progress({ label: 'embedding test texts', total: texts.length, unit: 'texts' });
+    const r = await fm.embed(texts, { head: 'sequence' });
+    bar.done(`${r.rows} texts`);
+    const lab = new Int32Array(texts.length).fill(-1);
+    if (labels !== undefined) lab.set(Array.from(labels));
+    return { rows: r.rows, dim: r.dim, features: r.features, ids: [...ids], texts: [...texts], labels: lab, logits: r.logits, classes: r.numOutputs };
+  } finally {
+    if (model === undefined) await fm.release();
+  }
+}

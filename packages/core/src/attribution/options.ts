@@ -1,0 +1,53 @@
+/** Options of `explain` (see explain.ts), resolved once so the kernel reads only checked values. */
+import { InvalidOptionError } from '../errors.js';
+
+/** How much of each explanation row to return. */
+export type ExplainMode = 'top' | 'dense';
+
+export interface ExplainOptions {
+  /**
+   * Explained class per test row. Default: argmax of the surrogate logits W f + b. The DualXDA
+   * reference explains the ORIGINAL network's prediction (dualda.md §1.6); pass those here to match.
+   */
+  targets?: Int32Array;
+  /** Proponents and opponents kept per row. @default DEFAULT_EXPLAIN_OPTIONS.topK (10) */
+  topK?: number;
+  /** 'top': only top-k lists; 'dense': also the full B × nSV score matrix. @default 'top' */
+  mode?: ExplainMode;
+  /** Support vectors per GEMM block (bounds the kernel buffer to rows × blockSize). @default 512 */
+  blockSize?: number;
+}
+
+export interface ResolvedExplainOptions {
+  targets: Int32Array | undefined;
+  topK: number;
+  mode: ExplainMode;
+  blockSize: number;
+}
+
+/** Documented defaults of {@link ExplainOptions}. */
+export const DEFAULT_EXPLAIN_OPTIONS = { topK: 10, mode: 'top', blockSize: 512 } as const satisfies Omit<ResolvedExplainOptions, 'targets'>;
+
+/**
+ * Validates explain options against the batch size and class count.
+ *
+ * @example
+ * const opts = resolveExplainOptions({ topK: 5 }, 8, 4);
+ */
+export function resolveExplainOptions(options: ExplainOptions, rows: number, classes: number): ResolvedExplainOptions {
+  const topK = options.topK ?? DEFAULT_EXPLAIN_OPTIONS.topK;
+  if (!Number.isInteger(topK) || topK < 0) throw new InvalidOptionError('topK', `must be a non-negative integer, got ${topK}`);
+  const mode = options.mode ?? DEFAULT_EXPLAIN_OPTIONS.mode;
+  if (mode !== 'top' && mode !== 'dense') throw new InvalidOptionError('mode', `must be 'top' or 'dense', got ${String(mode)}`);
+  const blockSize = options.blockSize ?? DEFAULT_EXPLAIN_OPTIONS.blockSize;
+  if (!Number.isInteger(blockSize) || blockSize < 1) throw new InvalidOptionError('blockSize', `must be a positive integer, got ${blockSize}`);
+  const targets = options.targets;
+  if (targets !== undefined) {
+    if (targets.length !== rows) throw new InvalidOptionError('targets', `length ${targets.length}, expected one per test row (${rows})`);
+    for (let t = 0; t < rows; t++) {
+      const c = targets[t] as number;
+      if (c < 0 || c >= classes) throw new InvalidOptionError('targets', `targets[${t}] = ${c} is outside 0..${classes - 1}`);
+    }
+  }
+  return { targets, topK, mode, blockSize };
+}

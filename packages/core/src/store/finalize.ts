@@ -1,0 +1,103 @@
+import type { ChunkSidecar } from './checksum.js';
+import { digestOf, readVerified, writeSidecar } from './checksum.js';
+import { decodeArrayChunk } from './chunk-codec.js';
+import { encodeVlenUtf8, zstdCodec } from './codec.js';
+import { chunksToRanges, IncompleteStoreError, StoreFormatError } from './errors.js';
+import type { ArraySpec, BuildSpec } from './layout.js';
+import { arrayMetadata, arraySpecs, BUILD_SPEC_KEY, chunkCount, chunkKey, MANIFEST_ATTR, SCHEMA_VERSION } from './layout.js';
+import type { StoreIO, StoreTarget } from './store-io.js';
+import { jsonBytes, openStoreIO, readJson } from './store-io.js';
+import type { FeatureStoreManifest } from './types.js';
+import { checkChunk } from './verify.js';
+
+/** Options of `finalizeFeatureStore`. */
+export interface FinalizeFeatureStoreOptions {
+  /** Check sha256 of every chunk (false checks presence and size only). @default true */
+  verify?: boolean;
+  /** Manifest timestamp; fix it to make two builds byte-identical. @default new Date().toISOString() */
+  createdAt?: string;
+}
+
+/** Reads the build spec every writer recorded; names the store when it is missing or newer. */
+export async function readBuildSpec(io: StoreIO): Promise<BuildSpec> {
+  let spec: BuildSpec | undefined;
+  try {
+    spec = await readJson<BuildSpec>(io, BUILD_SPEC_KEY);
+  } catch (cause) {
+    throw new StoreFormatError(io.path, `${BUILD_SPEC_KEY} is not valid JSON`, { cause });
+  }
+  if (spec === undefined) throw new StoreFormatError(io.path, `no ${BUILD_SPEC_KEY}: no writer has started this store`);
+  if (spec.schemaVersion > SCHEMA_VERSION) {
+    throw new StoreFormatError(io.path, `written by schema version ${spec.schemaVersion}; this dualxda reads up to ${SCHEMA_VERSION} (upgrade dualxda)`);
+  }
+  return spec;
+}
+
+/** Rewrites an int64 ids chunk as strings, so all chunks share the type the metadata declares. */
+async function idsToStrings(io: StoreIO, spec: BuildSpec, ids: ArraySpec, sidecar: ChunkSidecar): Promise<void> {
+  const k = sidecar.chunk;
+  const key = chunkKey(ids, k);
+  const bytes = await readVerified(io, 'ids', k, key, sidecar.arrays.ids);
+  const values = (await decodeArrayChunk(io.path, spec, ids, k, key, bytes, 'int64')) as BigInt64Array;
+  const filled = sidecar.end - sidecar.start;
+  const strings = Array.from(values, (v, i) => (i < filled ? v.toString() : ''));
+  const encoded = await (await zstdCodec(spec.compressionLevel)).encode(encodeVlenUtf8(strings));
+  await io.put(key, encoded);
+  await writeSidecar(io, { ...sidecar, idType: 'string', arrays: { ...sidecar.arrays, ids: await digestOf(encoded) } });
+}
+
+/**
+ * Verifies every chunk of every array and writes the Zarr v3 metadata plus the manifest (root
+ * attribute `dualxda`). Refuses with `IncompleteStoreError` listing the missing row ranges when a
+ * shard has not finished. Idempotent: finalizing twice rewrites the same metadata.
+ *
+ * @example
+ * const manifest = await finalizeFeatureStore('feats.zarr');
+ * manifest.rows; // every row verified
+ */
+export async function finalizeFeatureStore(target: StoreTarget, options: FinalizeFeatureStoreOptions = {}): Promise<FeatureStoreManifest> {
+  const io = await openStoreIO(target);
+  const spec = await readBuildSpec(io);
+  const verify = options.verify ?? true;
+  const missing: number[] = [];
+  const problems: string[] = [];
+  const sidecars: ChunkSidecar[] = [];
+  for (let k = 0; k < chunkCount(spec); k++) {
+    const status = await checkChunk(io, spec, k, verify);
+    if (status.ok) sidecars.push(status.sidecar);
+    else {
+      missing.push(k);
+      if (!status.problem.endsWith('not written')) problems.push(status.problem);
+    }
+  }
+  if (missing.length > 0) throw new IncompleteStoreError(io.path, chunksToRanges(missing, spec.chunkRows, spec.rows), problems);
+  const specs = arraySpecs(spec);
+  const idsSpec = specs.find((a) => a.name === 'ids') as ArraySpec;
+  const idType = sidecars.every((s) => s.idType === 'int64') ? 'int64' : 'string';
+  if (idType === 'string') for (const s of sidecars) if (s.idType === 'int64') await idsToStrings(io, spec, idsSpec, s);
+  for (const a of specs) {
+    const meta = arrayMetadata(spec, a.name === 'ids' ? { ...a, dtype: idType } : a);
+    await io.put(`${a.name}/zarr.json`, jsonBytes(meta));
+  }
+  const manifest: FeatureStoreManifest = {
+    schemaVersion: SCHEMA_VERSION,
+    rows: spec.rows,
+    dim: spec.dim,
+    dtype: spec.dtype,
+    chunkRows: spec.chunkRows,
+    head: spec.head,
+    modelHash: spec.modelHash,
+    datasetRevision: spec.datasetRevision,
+    layer: spec.layer,
+    classNames: spec.classNames,
+    tool: spec.tool,
+    createdAt: options.createdAt ?? new Date().toISOString(),
+    ...(spec.labelMapping ? { labelMapping: spec.labelMapping } : {}),
+    idType,
+    arrays: specs.map((a) => a.name),
+    logitsDim: spec.logitsDim,
+  };
+  await io.put('zarr.json', jsonBytes({ zarr_format: 3, node_type: 'group', attributes: { [MANIFEST_ATTR]: manifest } }));
+  await io.sweepTemp?.();
+  return manifest;
+}

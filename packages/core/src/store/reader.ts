@@ -1,0 +1,114 @@
+import type { ChunkSidecar } from './checksum.js';
+import { readSidecar, readVerified } from './checksum.js';
+import type { DecodedArray } from './chunk-codec.js';
+import { decodeArrayChunk } from './chunk-codec.js';
+import { halfToFloatTable } from './codec.js';
+import { ChunkError, InvalidInputError, StoreFormatError } from './errors.js';
+import type { ArraySpec, BuildSpec } from './layout.js';
+import { arraySpecs, chunkCount, chunkKey, MANIFEST_ATTR, SCHEMA_VERSION } from './layout.js';
+import type { StoreIO } from './store-io.js';
+import { readJson } from './store-io.js';
+import type { FeatureStoreManifest } from './types.js';
+
+/** Options of `openFeatureStore`. */
+export interface OpenFeatureStoreOptions {
+  /** Check every chunk's sha256 on read (size is always checked). @default true */
+  verify?: boolean;
+}
+
+/** Low-level chunk access shared by the reader's methods: verified, decoded, features as float32. */
+export interface ChunkSource {
+  readonly io: StoreIO;
+  readonly spec: BuildSpec;
+  readonly manifest: FeatureStoreManifest;
+  readonly arrays: Map<string, ArraySpec>;
+  /** Decoded chunk `k` of `array` (full chunk length, padding included). */
+  array(name: string, k: number): Promise<DecodedArray>;
+  /** Features of chunk `k` decoded to float32 (chunkRows x dim). */
+  features(k: number): Promise<Float32Array>;
+  /** Throws a clear error unless 0 <= start <= end <= rows. */
+  checkRange(start: number, end: number, what: string): void;
+}
+
+/** Opens the manifest of a finalized store and returns verified chunk access. */
+export async function openChunkSource(io: StoreIO, options: OpenFeatureStoreOptions = {}): Promise<ChunkSource> {
+  const verify = options.verify ?? true;
+  let root: { attributes?: Record<string, unknown> } | undefined;
+  try {
+    root = await readJson(io, 'zarr.json');
+  } catch (cause) {
+    throw new StoreFormatError(io.path, 'zarr.json is not valid JSON', { cause });
+  }
+  if (root === undefined) throw new StoreFormatError(io.path, 'no zarr.json: not a feature store, or not finalized (run finalizeFeatureStore)');
+  const manifest = root.attributes?.[MANIFEST_ATTR] as FeatureStoreManifest | undefined;
+  if (manifest === undefined || typeof manifest.schemaVersion !== 'number') {
+    throw new StoreFormatError(io.path, `zarr.json has no '${MANIFEST_ATTR}' manifest attribute: not a finalized feature store`);
+  }
+  if (manifest.schemaVersion > SCHEMA_VERSION) {
+    throw new StoreFormatError(io.path, `written by schema version ${manifest.schemaVersion}; this dualxda reads up to ${SCHEMA_VERSION} (upgrade dualxda)`);
+  }
+  const names = manifest.arrays ?? ['features', 'labels', 'ids', 'norms'];
+  const spec: BuildSpec = {
+    ...manifest,
+    tokenOffsets: names.includes('token_offsets'),
+    texts: names.includes('texts'),
+    logitsDim: manifest.logitsDim ?? 0,
+    // zstd decoding does not depend on the level.
+    compressionLevel: 1,
+  };
+  const arrays = new Map(arraySpecs(spec).map((a) => [a.name, a]));
+  const idType = manifest.idType ?? 'string';
+  const sidecars = new Map<number, Promise<ChunkSidecar>>();
+  const chunks = chunkCount(spec);
+
+  function sidecar(k: number): Promise<ChunkSidecar> {
+    let p = sidecars.get(k);
+    if (p === undefined) {
+      p = readSidecar(io, k).then((s) => {
+        if (s === undefined) throw new ChunkError(io.path, 'checksums', k, `checksums/${k}.json`, 'missing', 'no checksum sidecar');
+        return s;
+      });
+      // A failed read is not cached, so a repaired store can be re-read.
+      p.catch(() => sidecars.delete(k));
+      sidecars.set(k, p);
+    }
+    return p;
+  }
+
+  async function array(name: string, k: number): Promise<DecodedArray> {
+    const a = arrays.get(name);
+    if (a === undefined) throw new StoreFormatError(io.path, `store has no '${name}' array`);
+    if (!Number.isSafeInteger(k) || k < 0 || k >= chunks) throw new InvalidInputError(io.path, 'chunk', `index ${k} out of range [0, ${chunks})`);
+    const key = chunkKey(a, k);
+    const bytes = await readVerified(io, name, k, key, (await sidecar(k)).arrays[name], verify);
+    return decodeArrayChunk(io.path, spec, a, k, key, bytes, idType);
+  }
+
+  async function features(k: number): Promise<Float32Array> {
+    const raw = await array('features', k);
+    if (spec.dtype === 'float32') return raw as Float32Array;
+    const out = new Float32Array(spec.chunkRows * spec.dim);
+    if (spec.dtype === 'float16') {
+      const table = halfToFloatTable();
+      const h = raw as Uint16Array;
+      for (let i = 0; i < h.length; i++) out[i] = table[h[i]];
+      return out;
+    }
+    const q = raw as Int8Array;
+    const scales = (await array('scales', k)) as Float32Array;
+    const d = spec.dim;
+    for (let r = 0; r < spec.chunkRows; r++) {
+      const s = scales[r];
+      for (let j = r * d, e = j + d; j < e; j++) out[j] = q[j] * s;
+    }
+    return out;
+  }
+
+  function checkRange(start: number, end: number, what: string): void {
+    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start || end > spec.rows) {
+      throw new InvalidInputError(io.path, what, `row range [${start}, ${end}) is outside [0, ${spec.rows}]`);
+    }
+  }
+
+  return { io, spec, manifest, arrays, array, features, checkRange };
+}

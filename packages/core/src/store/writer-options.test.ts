@@ -1,0 +1,20 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_FEATURE_STORE_WRITER_OPTIONS, resolveFeatureStoreWriterOptions } from './writer-options.js';
+
+describe('feature store writer options', () => {
+  it('documents the same defaults the resolver applies', async () => {
+    const src = await readFile(new URL('./writer-options.ts', import.meta.url), 'utf8');
+    const documented = new Map([...src.matchAll(/@default (.+?) \*\/\n\s+(\w+)\?:/g)].map((m) => [m[2], m[1]]));
+    for (const [key, value] of Object.entries(DEFAULT_FEATURE_STORE_WRITER_OPTIONS)) {
+      const text = documented.get(key);
+      expect(text, `@default of ${key}`).toBeDefined();
+      // JSDoc uses TS literal syntax; turn it into JSON to compare values, not spelling.
+      const asJson = (text as string).replace(/'/g, '"').replace(/(\w+):/g, '"$1":');
+      expect(JSON.parse(asJson), key).toEqual(value);
+    }
+    const resolved = resolveFeatureStoreWriterOptions({ rows: 10, dim: 4 });
+    expect(resolved.spec).toMatchObject({ chunkRows: 4096, dtype: 'float32', head: 'sequence', tokenOffsets: false, compressionLevel: 1, logitsDim: 0 });
+    expect(resolveFeatureStoreWriterOptions({ rows: 10, dim: 4, head: 'token' }).spec.tokenOffsets).toBe(true);
+  });
+});

@@ -1,0 +1,172 @@
+import { digestOf, writeSidecar } from './checksum.js';
+import type { ChunkBuffer } from './chunk-codec.js';
+import { allocChunkBuffer, clearTail, encodeChunk } from './chunk-codec.js';
+import type { RowRange } from './errors.js';
+import { chunksToRanges, InvalidInputError, StoreFormatError } from './errors.js';
+import type { BuildSpec } from './layout.js';
+import { arraySpecs, BUILD_SPEC_KEY, chunkCount, chunkKey, shardChunks } from './layout.js';
+import { validateBatch } from './row-batch.js';
+import type { StoreTarget } from './store-io.js';
+import { jsonBytes, openStoreIO, readJson } from './store-io.js';
+import type { RowBatch } from './types.js';
+import { checkChunk } from './verify.js';
+import type { FeatureStoreWriterOptions } from './writer-options.js';
+import { resolveFeatureStoreWriterOptions } from './writer-options.js';
+
+/** What one writer (one shard) did. */
+export interface FeatureStoreWriteSummary {
+  /** Row range this shard owns. */
+  range: RowRange;
+  chunksWritten: number;
+  /** Chunks found complete and valid from an earlier run (resume). */
+  chunksSkipped: number;
+  /** True when every chunk of this shard is now complete. */
+  complete: boolean;
+  /** Row ranges of this shard still missing. */
+  missing: RowRange[];
+}
+
+/** Streaming writer of one shard; holds at most one chunk per array in memory. */
+export interface FeatureStoreWriter {
+  readonly path: string;
+  readonly spec: BuildSpec;
+  /** Rows this shard owns: batches start at `range.start` and continue in order. */
+  readonly range: RowRange;
+  /** Store row the next appended row lands on. */
+  readonly cursor: number;
+  /** Row ranges of this shard still to be written (complete chunks from earlier runs excluded). */
+  missingRanges(): RowRange[];
+  /** Jumps forward to a chunk boundary (e.g. past chunks `missingRanges` says are done). */
+  seek(row: number): void;
+  append(batch: RowBatch): Promise<void>;
+  write(batches: AsyncIterable<RowBatch> | Iterable<RowBatch>): Promise<void>;
+  close(): Promise<FeatureStoreWriteSummary>;
+}
+
+async function claimSpec(io: Awaited<ReturnType<typeof openStoreIO>>, spec: BuildSpec): Promise<void> {
+  const existing = await readJson<BuildSpec>(io, BUILD_SPEC_KEY).catch((cause: unknown) => {
+    throw new StoreFormatError(io.path, `${BUILD_SPEC_KEY} is not valid JSON`, { cause });
+  });
+  if (existing === undefined) {
+    // Every shard writes the same bytes, so concurrent first writes are harmless.
+    await io.put(BUILD_SPEC_KEY, jsonBytes(spec));
+    return;
+  }
+  for (const key of new Set([...Object.keys(existing), ...Object.keys(spec)])) {
+    const a = JSON.stringify((existing as unknown as Record<string, unknown>)[key]);
+    const b = JSON.stringify((spec as unknown as Record<string, unknown>)[key]);
+    if (a !== b) throw new StoreFormatError(io.path, `store was started with ${key}=${a}, this writer has ${key}=${b}; use another path or the same options`);
+  }
+}
+
+/**
+ * Creates (or resumes) the writer of one shard. Shard i of N owns a contiguous, chunk-aligned row
+ * range; chunks already complete and valid are skipped, so a killed worker restarts where it
+ * died. Run `finalizeFeatureStore` once after every shard closed.
+ *
+ * @example
+ * const w = await createFeatureStoreWriter('feats.zarr', { rows: 10_000, dim: 768, classNames: ['neg', 'pos'] });
+ * await w.write(batches); // AsyncIterable<RowBatch>
+ * await w.close();
+ * await finalizeFeatureStore('feats.zarr');
+ */
+export async function createFeatureStoreWriter(target: StoreTarget, options: FeatureStoreWriterOptions): Promise<FeatureStoreWriter> {
+  const { spec, shard, verifyExisting } = resolveFeatureStoreWriterOptions(options);
+  const io = await openStoreIO(target);
+  await claimSpec(io, spec);
+  const c = spec.chunkRows;
+  const { first, last } = shardChunks(chunkCount(spec), shard.index, shard.count);
+  const range: RowRange = { start: Math.min(spec.rows, first * c), end: Math.min(spec.rows, last * c) };
+  const done = new Set<number>();
+  for (let k = first; k < last; k++) if ((await checkChunk(io, spec, k, verifyExisting)).ok) done.add(k);
+  const skipped = done.size;
+  const specs = arraySpecs(spec);
+  let buf: ChunkBuffer | undefined;
+  let cursor = range.start;
+  let filled = 0;
+  let written = 0;
+  const source = `${io.path} (shard ${shard.index}/${shard.count})`;
+
+  async function flush(k: number): Promise<void> {
+    if (buf === undefined) return;
+    clearTail(buf, spec, filled);
+    const { files, idType } = await encodeChunk(spec, buf, filled);
+    const arrays: Record<string, { bytes: number; sha256: string }> = {};
+    for (const a of specs) {
+      const bytes = files.get(a.name) as Uint8Array;
+      await io.put(chunkKey(a, k), bytes);
+      arrays[a.name] = await digestOf(bytes);
+    }
+    const start = k * c;
+    await writeSidecar(io, { chunk: k, start, end: Math.min(spec.rows, start + c), idType, arrays });
+    done.add(k);
+    written++;
+    filled = 0;
+  }
+
+  function copyRows(batch: RowBatch, from: number, count: number): void {
+    buf ??= allocChunkBuffer(spec);
+    const d = spec.dim;
+    buf.features.set(batch.features.subarray(from * d, (from + count) * d), filled * d);
+    for (let i = 0; i < count; i++) {
+      buf.labels[filled + i] = batch.labels[from + i];
+      buf.ids[filled + i] = batch.ids[from + i];
+      if (buf.texts && batch.texts) buf.texts[filled + i] = batch.texts[from + i];
+    }
+    if (buf.tokenOffsets && batch.tokenOffsets) buf.tokenOffsets.set(batch.tokenOffsets.subarray(2 * from, 2 * (from + count)), 2 * filled);
+    if (buf.logits && batch.logits) {
+      const kd = spec.logitsDim;
+      buf.logits.set(batch.logits.subarray(from * kd, (from + count) * kd), filled * kd);
+    }
+  }
+
+  const writer: FeatureStoreWriter = {
+    path: io.path,
+    spec,
+    range,
+    get cursor() {
+      return cursor;
+    },
+    missingRanges() {
+      const missing: number[] = [];
+      for (let k = first; k < last; k++) if (!done.has(k)) missing.push(k);
+      return chunksToRanges(missing, c, spec.rows);
+    },
+    seek(row) {
+      if (!Number.isSafeInteger(row) || row < cursor || row > range.end || (row % c !== 0 && row !== range.end)) {
+        throw new InvalidInputError(source, 'seek', `row ${row} must be a chunk boundary in [${cursor}, ${range.end}]`);
+      }
+      if (filled > 0 && row !== cursor) throw new InvalidInputError(source, 'seek', `${filled} buffered rows of the current chunk would be lost`);
+      cursor = row;
+    },
+    async append(batch) {
+      const n = validateBatch(spec, batch, cursor, source);
+      if (cursor + n > range.end) {
+        throw new InvalidInputError(source, 'rows', `batch of ${n} rows at row ${cursor} runs past this shard's end row ${range.end}`);
+      }
+      let from = 0;
+      while (from < n) {
+        const k = Math.floor(cursor / c);
+        const chunkEnd = Math.min(spec.rows, (k + 1) * c);
+        const take = Math.min(n - from, chunkEnd - cursor);
+        if (!done.has(k)) copyRows(batch, from, take);
+        if (!done.has(k)) filled += take;
+        from += take;
+        cursor += take;
+        if (cursor === chunkEnd) {
+          if (!done.has(k)) await flush(k);
+          filled = 0;
+        }
+      }
+    },
+    async write(batches) {
+      for await (const b of batches) await writer.append(b);
+    },
+    async close() {
+      buf = undefined;
+      const missing = writer.missingRanges();
+      return { range, chunksWritten: written, chunksSkipped: skipped, complete: missing.length === 0, missing };
+    },
+  };
+  return writer;
+}

@@ -1,0 +1,28 @@
+import { resolveEmbedOptions, type EmbedOptions } from '../embed/embed-options.js';
+import type { FeatureModel } from '../model.js';
+import { encodeTexts } from '../tokenize/encode-texts.js';
+import type { CorpusRow } from './types.js';
+
+/**
+ * Counts texts and token rows (after truncation to `maxLength`) without running the model:
+ * the `rows` a token-head store needs up front.
+ *
+ * @example
+ * const { tokens } = await countTokenRows(model, readJsonlCorpus('train.jsonl'), { maxLength: 128 });
+ * createStoreSink('tokens.zarr', { rows: tokens });
+ */
+export async function countTokenRows(
+  model: FeatureModel,
+  corpus: AsyncIterable<CorpusRow> | Iterable<CorpusRow>,
+  options: Pick<EmbedOptions, 'maxLength'> = {},
+): Promise<{ texts: number; tokens: number }> {
+  const { maxLength } = resolveEmbedOptions(options, model.checkpoint.maxPositions);
+  let texts = 0;
+  let tokens = 0;
+  for await (const row of corpus) {
+    const enc = encodeTexts(model.checkpoint.tokenizer, [row.text], maxLength, { firstIndex: texts, ids: [String(row.id)] });
+    tokens += (enc.ids[0] as number[]).length;
+    texts++;
+  }
+  return { texts, tokens };
+}

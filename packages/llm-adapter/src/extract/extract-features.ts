@@ -1,0 +1,113 @@
+import { InvalidOptionError, type HeadKind } from '@dualxda/core';
+import { resolveEmbedOptions } from '../embed/embed-options.js';
+import { embedTexts } from '../embed/embed-texts.js';
+import type { FeatureModel } from '../model.js';
+import { resolveExtractOptions, shardChunkRange, type ExtractOptions } from './extract-options.js';
+import { createProgressMeter } from './progress.js';
+import { toRowBatch } from './to-row-batch.js';
+import type { CorpusRow, FeatureSink, SinkInfo } from './types.js';
+
+/** Totals of one `extractFeatures` run. */
+export interface ExtractResult {
+  head: HeadKind;
+  dim: number;
+  textsProcessed: number;
+  rowsWritten: number;
+  tokens: number;
+  chunksWritten: number;
+  /** Chunks of this shard that the sink already had (resume). */
+  chunksSkipped: number;
+  /** Corpus indices of texts cut to `maxLength`. */
+  truncated: number[];
+  seconds: number;
+}
+
+/**
+ * Streams a corpus through the model into a sink, one corpus chunk (`chunkRows` texts) at a
+ * time: tokenise, sort the chunk by length into batches, run, restore order, write. Chunks the
+ * sink reports complete are skipped (resume); with `shard` only that shard's contiguous chunk
+ * range is processed.
+ *
+ * @throws EmptyTextError / InvalidOptionError naming the corpus row of a bad text or label.
+ * @example
+ * const model = await openModel('packages/llm-adapter/assets/spam-bert');
+ * const sink = createMemorySink();
+ * await extractFeatures(model, readJsonlCorpus('train.jsonl'), sink, { onProgress: console.log });
+ */
+export async function extractFeatures(
+  model: FeatureModel,
+  corpus: AsyncIterable<CorpusRow> | Iterable<CorpusRow>,
+  sink: FeatureSink,
+  options: ExtractOptions = {},
+): Promise<ExtractResult> {
+  const opts = resolveExtractOptions(options);
+  const ckpt = model.checkpoint;
+  const embedOpts = resolveEmbedOptions(opts, ckpt.maxPositions);
+  const head = embedOpts.head;
+  const linear = head === 'token' ? ckpt.tokenHead : ckpt.sequenceHead;
+  const chunkCount = opts.totalRows === null ? null : Math.ceil(opts.totalRows / opts.chunkRows);
+  const range = chunkCount === null ? { start: 0, end: Number.POSITIVE_INFINITY } : shardChunkRange(chunkCount, opts.shard);
+  const info: SinkInfo = {
+    head,
+    dim: ckpt.hiddenSize,
+    chunkRows: opts.chunkRows,
+    totalRows: opts.totalRows,
+    classNames: ckpt.classNames,
+    modelHash: ckpt.modelHash,
+    layer: head === 'token' ? ckpt.architecture.tokenFeatureLayer : ckpt.architecture.sequenceFeatureLayer,
+    numOutputs: linear?.weight.shape[0] ?? 0,
+    shard: opts.shard,
+  };
+  const vocab = head === 'token' ? vocabTokens(ckpt.tokenizer.get_vocab()) : [];
+  const done = await sink.begin(info);
+  const meter = createProgressMeter(chunkCount === null ? null : range.end - range.start, opts.onProgress);
+  const result: ExtractResult = { head, dim: info.dim, textsProcessed: 0, rowsWritten: 0, tokens: 0, chunksWritten: 0, chunksSkipped: 0, truncated: [], seconds: 0 };
+  let pending: CorpusRow[] = [];
+  let pendingChunk = -1;
+
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const firstText = pendingChunk * opts.chunkRows;
+    const ids = pending.map((r) => String(r.id));
+    const emb = await embedTexts(ckpt, model.runner, pending.map((r) => r.text), embedOpts, firstText, ids);
+    if (emb.dim !== info.dim) throw new InvalidOptionError('head', `model features have dim ${emb.dim}, expected hidden_size ${info.dim}`);
+    const chunk = toRowBatch(pendingChunk, firstText, pending, ids, emb, ckpt.classNames, vocab);
+    await sink.writeChunk(chunk);
+    result.textsProcessed += pending.length;
+    result.rowsWritten += emb.rows;
+    result.tokens += chunk.tokens;
+    result.chunksWritten++;
+    result.truncated.push(...chunk.truncated);
+    meter.chunk(pending.length, emb.rows, chunk.tokens);
+    pending = [];
+  };
+
+  let row = 0;
+  for await (const item of corpus) {
+    const k = Math.floor(row / opts.chunkRows);
+    row++;
+    if (k < range.start) continue;
+    if (k >= range.end) break;
+    if (k !== pendingChunk) {
+      await flush();
+      opts.signal?.throwIfAborted();
+      pendingChunk = k;
+      if (done.has(k)) {
+        result.chunksSkipped++;
+        meter.skip();
+      }
+    }
+    if (!done.has(k)) pending.push(item);
+  }
+  await flush();
+  await sink.end();
+  result.seconds = meter.elapsed();
+  return result;
+}
+
+/** id → token string, for the per-row texts of token rows. */
+function vocabTokens(vocab: Map<string, number>): string[] {
+  const out: string[] = [];
+  for (const [token, id] of vocab) out[id] = token;
+  return out;
+}

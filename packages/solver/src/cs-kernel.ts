@@ -1,0 +1,155 @@
+import { solveSubproblem } from './subproblem.js';
+
+/**
+ * Mutable state of Crammer–Singer dual coordinate descent (LIBLINEAR Solver_MCSVM_CS). `alpha`
+ * (n x K, class order) and `w` (K x D, D = d+1 with the bias column) may live in a
+ * SharedArrayBuffer; the shrinking bookkeeping (`classIdx`, `activeK`, `yPos`) is indexed by a
+ * local row index so a worker holds it only for its own shard.
+ */
+export interface CsState {
+  K: number;
+  D: number;
+  C: number;
+  alpha: Float64Array;
+  w: Float64Array;
+  /** Per local row: permutation of the classes; the first activeK entries are active. */
+  classIdx: Int32Array;
+  activeK: Int32Array;
+  /** Per local row: position of y_i inside classIdx. */
+  yPos: Int32Array;
+  /** Running Σ_i α_{i,y_i} over rows updated through this state (dual objective bookkeeping). */
+  sumAlphaY: number;
+  G: Float64Array;
+  B: Float64Array;
+  sorted: Float64Array;
+  alphaNew: Float64Array;
+  dInd: Int32Array;
+  dVal: Float64Array;
+}
+
+/** Creates state for `rows` local rows; `alpha` and `w` are supplied by the caller (maybe shared). */
+export function createCsState(rows: number, K: number, D: number, C: number, alpha: Float64Array, w: Float64Array): CsState {
+  const st: CsState = {
+    K, D, C, alpha, w,
+    classIdx: new Int32Array(rows * K),
+    activeK: new Int32Array(rows),
+    yPos: new Int32Array(rows),
+    sumAlphaY: 0,
+    G: new Float64Array(K),
+    B: new Float64Array(K),
+    sorted: new Float64Array(K),
+    alphaNew: new Float64Array(K),
+    dInd: new Int32Array(K),
+    dVal: new Float64Array(K),
+  };
+  for (let li = 0; li < rows; li++) for (let m = 0; m < K; m++) st.classIdx[li * K + m] = m;
+  st.activeK.fill(K);
+  return st;
+}
+
+/** Sets yPos for local row li with label y (call once per row before the first update). */
+export function initRow(st: CsState, li: number, y: number): void {
+  const base = li * st.K;
+  for (let m = 0; m < st.K; m++) if (st.classIdx[base + m] === y) st.yPos[li] = m;
+}
+
+/** Re-activates every class of local rows [0, rows) (LIBLINEAR's "*" step). */
+export function reactivateClasses(st: CsState, rows: number): void {
+  st.activeK.fill(st.K, 0, rows);
+}
+
+/** Row fully shrunk: the caller drops it from the active sample list. */
+export const ROW_SHRUNK = -2;
+/** Row skipped: Q_ii ≤ 0 or already optimal to 1e-12. */
+export const ROW_SKIPPED = -1;
+
+/**
+ * One coordinate-block update of sample i (global index, alpha row i) whose x̃ starts at
+ * x[xOff] and whose Q_ii is `Aii`; `li` indexes the shrinking state. Returns the sample's KKT
+ * violation before the update, ROW_SKIPPED or ROW_SHRUNK. Never allocates.
+ */
+export function updateSample(st: CsState, i: number, li: number, y: number, x: Float64Array, xOff: number, Aii: number, shrink: boolean): number {
+  if (!(Aii > 0)) return ROW_SKIPPED;
+  const { K, D, C, alpha, w, classIdx, G } = st;
+  const aBase = i * K;
+  const sBase = li * K;
+  let act = st.activeK[li] as number;
+  let yp = st.yPos[li] as number;
+  for (let m = 0; m < act; m++) {
+    const k = classIdx[sBase + m] as number;
+    const wo = k * D;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let j = 0;
+    for (; j + 3 < D; j += 4) {
+      s0 += (w[wo + j] as number) * (x[xOff + j] as number);
+      s1 += (w[wo + j + 1] as number) * (x[xOff + j + 1] as number);
+      s2 += (w[wo + j + 2] as number) * (x[xOff + j + 2] as number);
+      s3 += (w[wo + j + 3] as number) * (x[xOff + j + 3] as number);
+    }
+    for (; j < D; j++) s0 += (w[wo + j] as number) * (x[xOff + j] as number);
+    G[m] = (m === yp ? 0 : 1) + (s0 + s1) + (s2 + s3);
+  }
+  let minG = Infinity, maxG = -Infinity;
+  for (let m = 0; m < act; m++) {
+    const g = G[m] as number;
+    const bound = m === yp ? C : 0;
+    if ((alpha[aBase + (classIdx[sBase + m] as number)] as number) < bound && g < minG) minG = g;
+    if (g > maxG) maxG = g;
+  }
+  if (shrink) {
+    for (let m = 0; m < act; m++) {
+      if (!isShrinkable(st, aBase, sBase, m, yp, minG)) continue;
+      act--;
+      while (act > m) {
+        if (!isShrinkable(st, aBase, sBase, act, yp, minG)) {
+          swapClass(st, sBase, m, act);
+          if (yp === act) yp = m;
+          else if (yp === m) yp = act;
+          break;
+        }
+        act--;
+      }
+    }
+    st.activeK[li] = act;
+    st.yPos[li] = yp;
+    if (act <= 1) return ROW_SHRUNK;
+  }
+  const viol = maxG - minG;
+  if (viol <= 1e-12) return ROW_SKIPPED;
+  const { B, alphaNew, dInd, dVal } = st;
+  for (let m = 0; m < act; m++) B[m] = (G[m] as number) - Aii * (alpha[aBase + (classIdx[sBase + m] as number)] as number);
+  solveSubproblem(Aii, B, yp, C, act, st.sorted, alphaNew);
+  let nz = 0;
+  for (let m = 0; m < act; m++) {
+    const k = classIdx[sBase + m] as number;
+    const delta = (alphaNew[m] as number) - (alpha[aBase + k] as number);
+    alpha[aBase + k] = alphaNew[m] as number;
+    if (Math.abs(delta) >= 1e-12) {
+      dInd[nz] = k;
+      dVal[nz] = delta;
+      nz++;
+    }
+    if (k === y) st.sumAlphaY += delta;
+  }
+  for (let t = 0; t < nz; t++) {
+    const wo = (dInd[t] as number) * D;
+    const dv = dVal[t] as number;
+    for (let j = 0; j < D; j++) w[wo + j] = (w[wo + j] as number) + dv * (x[xOff + j] as number);
+  }
+  return viol;
+}
+
+function isShrinkable(st: CsState, aBase: number, sBase: number, m: number, yp: number, minG: number): boolean {
+  const bound = m === yp ? st.C : 0;
+  return st.alpha[aBase + (st.classIdx[sBase + m] as number)] === bound && (st.G[m] as number) < minG;
+}
+
+function swapClass(st: CsState, sBase: number, a: number, b: number): void {
+  const ci = st.classIdx;
+  const t = ci[sBase + a] as number;
+  ci[sBase + a] = ci[sBase + b] as number;
+  ci[sBase + b] = t;
+  const g = st.G[a] as number;
+  st.G[a] = st.G[b] as number;
+  st.G[b] = g;
+}

@@ -1,0 +1,36 @@
+/** Messages between the threaded solver and its shard workers (plain structured-clone data). */
+
+/** workerData of a shard worker; the typed arrays are views on SharedArrayBuffers. */
+export interface ShardInit {
+  x: Float64Array;
+  q: Float64Array;
+  y: Int32Array;
+  alpha: Float64Array;
+  w: Float64Array;
+  K: number;
+  D: number;
+  C: number;
+  start: number;
+  end: number;
+  seed: number;
+  shrinking: boolean;
+}
+
+/** Run one pass over the shard's active rows, first re-activating everything when asked. */
+export interface ShardRequest {
+  reactivate: boolean;
+}
+
+/** Result of one shard pass. */
+export interface ShardReply {
+  viol: number;
+  sumAlphaYDelta: number;
+  active: number;
+}
+
+/** Splits rows [0, n) into `parts` contiguous ranges (each is also a FeatureStore row range). */
+export function shardRanges(n: number, parts: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let t = 0; t < parts; t++) out.push([Math.floor((t * n) / parts), Math.floor(((t + 1) * n) / parts)]);
+  return out;
+}

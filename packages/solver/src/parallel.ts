@@ -1,0 +1,105 @@
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { halfSquaredNorm } from './diagnostics.js';
+import { finalizeInMemory } from './finalize.js';
+import { type ShardInit, type ShardReply, shardRanges } from './parallel-protocol.js';
+import { type InMemoryProblem, prepareProblem } from './problem.js';
+import { resolveSolverOptions } from './resolve-options.js';
+import { runSerialPasses } from './serial.js';
+import { checkStop, createStopControl, elapsedSeconds } from './stop-control.js';
+import type { FeatureMatrix, SolverOptions, SolverResult, StopReason } from './types.js';
+import { accumulateWeights } from './warm-start.js';
+
+/**
+ * Starts a shard worker from the built .js file, or from the .ts source (vitest, tsx): Node 20
+ * does not apply `--import tsx` hooks to a worker's entry module, so a tiny eval'd bootstrap
+ * registers tsx inside the worker and then imports the .ts entry.
+ */
+function spawnWorker(init: ShardInit): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./parallel-worker.js', import.meta.url), { workerData: init });
+  const entry = new URL('./parallel-worker.ts', import.meta.url).href;
+  // require.resolve yields the CJS build; its ESM twin (same folder, per tsx's export map) registers correctly.
+  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(boot, { eval: true, workerData: init, execArgv: ['--conditions=@dualxda/source'] });
+}
+
+function request(worker: Worker, reactivate: boolean): Promise<ShardReply> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: unknown): void => reject(e);
+    worker.once('error', onError);
+    worker.once('message', (m: ShardReply) => {
+      worker.off('error', onError);
+      resolve(m);
+    });
+    worker.postMessage({ reactivate });
+  });
+}
+
+/** Recomputes W̃ = αᵀX̃ exactly (removes the drift of lock-free updates) and Σ α_{i,y_i}. */
+function resyncWeights(p: InMemoryProblem): void {
+  p.w.fill(0);
+  accumulateWeights(p.alpha, p.K, p.D, p.x, 0, p.n, 0, p.w);
+  let s = 0;
+  for (let i = 0; i < p.n; i++) s += p.alpha[i * p.K + (p.y[i] as number)] as number;
+  p.sumAlphaY = s;
+}
+
+/**
+ * Threaded Crammer–Singer solver: contiguous row shards on worker_threads update alpha and a
+ * shared W̃ without locks (PASSCoDe-Wild, Hsieh, Yu and Dhillon, ICML 2015), with LIBLINEAR's
+ * shrinking inside each shard and its stopping rule across shards. W̃ is then recomputed exactly
+ * from alpha and a serial pass certifies (or finishes) convergence, so the returned solution
+ * meets the same tolerance as `solveCrammerSinger`. `threads` 0 = all cores; 1 runs serially.
+ *
+ * @example
+ * const r = await solveCrammerSingerParallel({ data: X, shape: [n, d] }, labels, { C: 1e-3, threads: 2 });
+ */
+export async function solveCrammerSingerParallel(features: FeatureMatrix, labels: ArrayLike<number>, options: SolverOptions = {}): Promise<SolverResult> {
+  const o = resolveSolverOptions(options);
+  const sc = createStopControl();
+  const threads = Math.max(1, o.threads === 0 ? availableParallelism() : o.threads);
+  const p = prepareProblem(features, labels, o, threads > 1);
+  if (threads === 1 || p.n < 2 * threads) return finalizeInMemory(p, o.C, o.biasScale, runSerialPasses(p, o, sc), sc.startMs);
+  const y = new Int32Array(new SharedArrayBuffer(p.n * 4));
+  y.set(p.y);
+  const workers = shardRanges(p.n, threads).map(([start, end], t) =>
+    spawnWorker({ x: p.x, q: p.q, y, alpha: p.alpha, w: p.w, K: p.K, D: p.D, C: o.C, start, end, seed: o.seed + 7919 * (t + 1), shrinking: o.shrinking }),
+  );
+  let passes = 0;
+  let reason: StopReason | undefined;
+  try {
+    let epsShrink = Math.max(10 * o.tolerance, 1);
+    let startFromAll = true;
+    let reactivate = false;
+    while (!reason) {
+      const replies = await Promise.all(workers.map((wk) => request(wk, reactivate)));
+      reactivate = false;
+      let viol = -Infinity, active = 0;
+      for (const r of replies) {
+        viol = Math.max(viol, r.viol);
+        p.sumAlphaY += r.sumAlphaYDelta;
+        active += r.active;
+      }
+      passes++;
+      if (viol < epsShrink) {
+        if (viol < o.tolerance && startFromAll) reason = 'tolerance';
+        reactivate = true;
+        epsShrink = Math.max(epsShrink / 2, o.tolerance);
+        startFromAll = true;
+      } else startFromAll = false;
+      if (reason) break;
+      const dual = p.sumAlphaY - halfSquaredNorm(p.w);
+      o.onProgress?.({ pass: passes, maxViolation: viol, dualObjective: dual, activeRows: active, seconds: elapsedSeconds(sc) });
+      reason = checkStop(sc, o, passes, dual);
+    }
+  } finally {
+    await Promise.all(workers.map((wk) => wk.terminate()));
+  }
+  resyncWeights(p);
+  if (reason !== 'tolerance') return finalizeInMemory(p, o.C, o.biasScale, { iterations: passes, stopReason: reason }, sc.startMs);
+  const polish = runSerialPasses(p, { ...o, maxPasses: Math.max(1, o.maxPasses - passes) }, sc, 104_729);
+  return finalizeInMemory(p, o.C, o.biasScale, { iterations: passes + polish.iterations, stopReason: polish.stopReason }, sc.startMs);
+}

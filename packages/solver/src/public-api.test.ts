@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import * as pkg from './index.js';
+
+describe('@dualxda/solver public api', () => {
+  it('exports exactly the curated names', () => {
+    expect(Object.keys(pkg).sort()).toMatchInlineSnapshot(`
+      [
+        "DEFAULT_SOLVER_OPTIONS",
+        "SolverInputError",
+        "resolveSolverOptions",
+        "solveCrammerSinger",
+      ]
+    `);
+  });
+});

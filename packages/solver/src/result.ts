@@ -1,0 +1,64 @@
+import type { SolverResult, StopReason } from './types.js';
+
+/** Everything the result builder needs besides alpha and w. */
+export interface ResultInputs {
+  n: number;
+  K: number;
+  d: number;
+  biasScale: number;
+  iterations: number;
+  stopReason: StopReason;
+  maxViolation: number;
+  primal: number;
+  dual: number;
+  seconds: number;
+  labelMapping: Int32Array | undefined;
+}
+
+/** Packs alpha (n x K) sparsely and splits W̃ (K x (d+1)) into weights and the intercept. */
+export function buildResult(alpha: Float64Array, w: Float64Array, r: ResultInputs): SolverResult {
+  const { n, K, d } = r;
+  const D = d + 1;
+  let nSV = 0;
+  for (let i = 0; i < n; i++) if (!rowIsZero(alpha, i, K)) nSV++;
+  const svIndices = new Int32Array(nSV);
+  const svAlpha = new Float64Array(nSV * K);
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    if (rowIsZero(alpha, i, K)) continue;
+    svIndices[s] = i;
+    svAlpha.set(alpha.subarray(i * K, i * K + K), s * K);
+    s++;
+  }
+  const weights = new Float64Array(K * d);
+  const bias = new Float64Array(K);
+  for (let m = 0; m < K; m++) {
+    weights.set(w.subarray(m * D, m * D + d), m * d);
+    // sklearn's intercept_ = intercept_scaling * w̃[d], so decision = weights·x + bias.
+    bias[m] = r.biasScale * (w[m * D + d] as number);
+  }
+  const result: SolverResult = {
+    svIndices,
+    svAlpha,
+    weights,
+    bias,
+    classes: K,
+    dim: d,
+    iterations: r.iterations,
+    converged: r.stopReason === 'tolerance',
+    stopReason: r.stopReason,
+    maxViolation: r.maxViolation,
+    dualObjective: r.dual,
+    primalObjective: r.primal,
+    dualityGap: r.primal - r.dual,
+    supportVectorCount: nSV,
+    seconds: r.seconds,
+  };
+  if (r.labelMapping) result.labelMapping = r.labelMapping;
+  return result;
+}
+
+function rowIsZero(alpha: Float64Array, i: number, K: number): boolean {
+  for (let m = 0; m < K; m++) if (alpha[i * K + m] !== 0) return false;
+  return true;
+}

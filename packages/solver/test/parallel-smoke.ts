@@ -1,0 +1,7 @@
+/** Run by parallel.test.ts under plain node (not vitest) to prove the worker starts from .ts sources. */
+import { solveCrammerSingerParallel } from '@dualxda/solver';
+import { makeBlobs } from './helpers.js';
+
+const { x, y } = makeBlobs(300, 5, 3, 4);
+const r = await solveCrammerSingerParallel({ data: x, shape: [300, 5] }, y, { C: 0.1, threads: 2 });
+process.stdout.write(JSON.stringify({ stopReason: r.stopReason, primal: r.primalObjective }) + '\n');

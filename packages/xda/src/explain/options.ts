@@ -1,0 +1,50 @@
+import { InvalidOptionError } from '@dualxda/core';
+import type { RuleVariant } from '../registry.js';
+
+/** Options shared by every explanation. */
+export interface ExplainOptions {
+  /** Rule set: `attnlrp` (AttnLRP) or `cp-lrp` (no relevance through attention scores / gates). @default 'attnlrp' */
+  variant?: RuleVariant;
+  /** ε of the linear-layer ε-rule; 0 is LRP-0 (the plain gradient, as LXT's efficient AttnLRP). @default 0 */
+  epsilon?: number;
+}
+
+export interface ExplainPairOptions extends ExplainOptions {
+  /** Dual coefficient α[i, c] scaling the initial relevance (its sign flips the maps). @default 1 */
+  alpha?: number;
+  /** Which heatmaps to compute. @default 'both' */
+  side?: 'both' | 'test' | 'train';
+}
+
+export interface ResolvedExplainPairOptions {
+  variant: RuleVariant;
+  epsilon: number;
+  alpha: number;
+  side: 'both' | 'test' | 'train';
+}
+
+/** The documented defaults of `ExplainPairOptions` (one place; the JSDoc refers here). */
+export const DEFAULT_EXPLAIN_PAIR_OPTIONS: Readonly<ResolvedExplainPairOptions> = Object.freeze({
+  variant: 'attnlrp',
+  epsilon: 0,
+  alpha: 1,
+  side: 'both',
+});
+
+/** Validates and fills in `ExplainPairOptions`; errors name the option. */
+export function resolveExplainPairOptions(opts: ExplainPairOptions = {}): ResolvedExplainPairOptions {
+  const r = { ...DEFAULT_EXPLAIN_PAIR_OPTIONS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) };
+  if (r.variant !== 'attnlrp' && r.variant !== 'cp-lrp') {
+    throw new InvalidOptionError('variant', `expected "attnlrp" or "cp-lrp", got ${JSON.stringify(r.variant)}`);
+  }
+  if (typeof r.epsilon !== 'number' || !(r.epsilon >= 0) || !Number.isFinite(r.epsilon)) {
+    throw new InvalidOptionError('epsilon', `expected a finite number >= 0, got ${String(r.epsilon)}`);
+  }
+  if (typeof r.alpha !== 'number' || !Number.isFinite(r.alpha)) {
+    throw new InvalidOptionError('alpha', `expected a finite number, got ${String(r.alpha)}`);
+  }
+  if (r.side !== 'both' && r.side !== 'test' && r.side !== 'train') {
+    throw new InvalidOptionError('side', `expected "both", "test" or "train", got ${JSON.stringify(r.side)}`);
+  }
+  return r as ResolvedExplainPairOptions;
+}

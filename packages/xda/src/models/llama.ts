@@ -1,0 +1,117 @@
+/**
+ * Llama decoder (HF `LlamaForSequenceClassification` layout: RMSNorm, RoPE, GQA, SwiGLU, causal
+ * mask); features = final-norm hidden state of the last real token, the input of `score`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { applyOp } from '../engine.js';
+import type { ExecutionContext } from '../engine.js';
+import { ModelWeightsError } from '../errors.js';
+import type { LinearAttrs, RmsNormAttrs } from '../op-names.js';
+import type { HfConfig, PaddedBatch, WeightMap, XdaModel } from './types.js';
+import { configInt, configNumber, keyMask, maybeWeight, takeWeight } from './weights.js';
+
+interface LlamaLayer {
+  inNorm: RmsNormAttrs; q: LinearAttrs; k: LinearAttrs; v: LinearAttrs; o: LinearAttrs;
+  postNorm: RmsNormAttrs; gate: LinearAttrs; up: LinearAttrs; down: LinearAttrs;
+}
+
+/** RoPE tables `[T, D]` (HF default rope: inv_freq = θ^(−2i/D), angles duplicated over halves). */
+export function ropeTables(T: number, D: number, theta: number): { cos: tf.Tensor2D; sin: tf.Tensor2D } {
+  const cos = new Float32Array(T * D);
+  const sin = new Float32Array(T * D);
+  for (let t = 0; t < T; t++) {
+    for (let i = 0; i < D / 2; i++) {
+      const invFreq = Math.fround(1 / Math.pow(theta, (2 * i) / D));
+      const angle = Math.fround(t * invFreq);
+      cos[t * D + i] = cos[t * D + i + D / 2] = Math.cos(angle);
+      sin[t * D + i] = sin[t * D + i + D / 2] = Math.sin(angle);
+    }
+  }
+  return { cos: tf.tensor2d(cos, [T, D]), sin: tf.tensor2d(sin, [T, D]) };
+}
+
+export function buildLlama(weights: WeightMap, config: HfConfig): XdaModel {
+  const H = configInt(config, 'hidden_size');
+  const L = configInt(config, 'num_hidden_layers');
+  const nHeads = configInt(config, 'num_attention_heads');
+  const nKv = configInt(config, 'num_key_value_heads', nHeads);
+  const D = configInt(config, 'head_dim', H / nHeads);
+  const I = configInt(config, 'intermediate_size');
+  const V = configInt(config, 'vocab_size');
+  const P = configInt(config, 'max_position_embeddings', 2048);
+  const eps = configNumber(config, 'rms_norm_eps', 1e-6);
+  const theta = configNumber(config, 'rope_theta', 10000);
+  const act = config['hidden_act'] ?? 'silu';
+  if (act !== 'silu') throw new ModelWeightsError('config.hidden_act', `only "silu" is supported, got ${JSON.stringify(act)}`);
+  const ropeScaling = config['rope_scaling'];
+  if (ropeScaling !== undefined && ropeScaling !== null) {
+    throw new ModelWeightsError('config.rope_scaling', 'rope scaling is not supported');
+  }
+  if (nHeads % nKv !== 0) throw new ModelWeightsError('config.num_key_value_heads', `${nKv} does not divide ${nHeads}`);
+  const lin = (name: string, o: number, i: number): LinearAttrs => ({
+    weight: takeWeight(weights, `${name}.weight`, [o, i]) as tf.Tensor2D,
+    bias: maybeWeight(weights, `${name}.bias`, [o]) as tf.Tensor1D | undefined,
+  });
+  const norm = (name: string): RmsNormAttrs => ({ weight: takeWeight(weights, `${name}.weight`, [H]) as tf.Tensor1D, eps });
+  const embed = takeWeight(weights, 'model.embed_tokens.weight', [V, H]);
+  const layers: LlamaLayer[] = Array.from({ length: L }, (_, l) => {
+    const p = `model.layers.${l}.`;
+    return {
+      inNorm: norm(`${p}input_layernorm`), q: lin(`${p}self_attn.q_proj`, nHeads * D, H),
+      k: lin(`${p}self_attn.k_proj`, nKv * D, H), v: lin(`${p}self_attn.v_proj`, nKv * D, H),
+      o: lin(`${p}self_attn.o_proj`, H, nHeads * D), postNorm: norm(`${p}post_attention_layernorm`),
+      gate: lin(`${p}mlp.gate_proj`, I, H), up: lin(`${p}mlp.up_proj`, I, H), down: lin(`${p}mlp.down_proj`, H, I),
+    };
+  });
+  const finalNorm = norm('model.norm');
+  const scoreW = weights.get('score.weight');
+  const head: LinearAttrs | undefined = scoreW === undefined ? undefined : lin('score', scoreW.shape[0] ?? 0, H);
+
+  function features(ctx: ExecutionContext, e: tf.Tensor, batch: PaddedBatch): tf.Tensor2D {
+    const T = batch.maxLen;
+    const rope = ropeTables(T, D, theta);
+    const causal = tf.cast(tf.reshape(tf.linalg.bandPart(tf.ones([T, T], 'int32'), -1, 0), [1, 1, T, T]), 'bool');
+    const mask = tf.logicalAnd(keyMask(batch), causal);
+    let x = e;
+    for (const ly of layers) {
+      const h = applyOp(ctx, 'RMSNorm', [x], ly.inNorm);
+      const heads = (a: LinearAttrs, n: number) => applyOp(ctx, 'SplitHeads', [applyOp(ctx, 'Linear', [h], a)], { numHeads: n });
+      const q = applyOp(ctx, 'RoPE', [heads(ly.q, nHeads)], rope);
+      const k = applyOp(ctx, 'RepeatKV', [applyOp(ctx, 'RoPE', [heads(ly.k, nKv)], rope)], { repeats: nHeads / nKv });
+      const v = applyOp(ctx, 'RepeatKV', [heads(ly.v, nKv)], { repeats: nHeads / nKv });
+      const probs = applyOp(ctx, 'Softmax', [applyOp(ctx, 'MatMulQK', [q, k], { scale: 1 / Math.sqrt(D) })], { mask });
+      const context = applyOp(ctx, 'MergeHeads', [applyOp(ctx, 'MatMulAV', [probs, v], {})], {});
+      x = applyOp(ctx, 'Add', [x, applyOp(ctx, 'Linear', [context], ly.o)], {});
+      const h2 = applyOp(ctx, 'RMSNorm', [x], ly.postNorm);
+      const gated = applyOp(ctx, 'GatedProduct', [
+        applyOp(ctx, 'Silu', [applyOp(ctx, 'Linear', [h2], ly.gate)], {}),
+        applyOp(ctx, 'Linear', [h2], ly.up),
+      ], {});
+      x = applyOp(ctx, 'Add', [x, applyOp(ctx, 'Linear', [gated], ly.down)], {});
+    }
+    const normed = applyOp(ctx, 'RMSNorm', [x], finalNorm);
+    return applyOp(ctx, 'SelectToken', [normed], { index: batch.lengths.map((n) => n - 1) }) as tf.Tensor2D;
+  }
+
+  const all = (): tf.Tensor[] => {
+    const ts: tf.Tensor[] = [embed, finalNorm.weight];
+    const push = (a: LinearAttrs) => ts.push(a.weight, ...(a.bias ? [a.bias] : []));
+    for (const ly of layers) {
+      [ly.q, ly.k, ly.v, ly.o, ly.gate, ly.up, ly.down].forEach(push);
+      ts.push(ly.inNorm.weight, ly.postNorm.weight);
+    }
+    if (head) push(head);
+    return ts;
+  };
+
+  return {
+    modelType: 'llama',
+    featureSize: H,
+    head,
+    vocabSize: V,
+    maxPositions: P,
+    embed: (batch) => tf.gather(embed, tf.tensor2d(batch.ids, undefined, 'int32')) as tf.Tensor3D,
+    features,
+    dispose: () => all().forEach((t) => t.dispose()),
+  };
+}

@@ -1,0 +1,49 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { ExecutionContext } from '../engine.js';
+import type { LinearAttrs } from '../op-names.js';
+
+/** One weight as `readSafetensors` (@dualxda/core) returns it. */
+export interface WeightEntry {
+  shape: number[];
+  data: ArrayLike<number | bigint>;
+}
+
+/** HF parameter name -> weight. */
+export type WeightMap = ReadonlyMap<string, WeightEntry>;
+
+/** HF `config.json` contents (field names as HF writes them). */
+export type HfConfig = Readonly<Record<string, unknown>>;
+
+/** One tokenised input. Tokenisation happens elsewhere; `tokens` are only passed through for display. */
+export interface ModelInput {
+  ids: readonly number[];
+  tokens?: readonly string[];
+  /** BERT segment ids (default all 0). */
+  tokenTypeIds?: readonly number[];
+}
+
+/** A right-padded batch of inputs. */
+export interface PaddedBatch {
+  ids: number[][];
+  tokenTypeIds: number[][];
+  lengths: number[];
+  maxLen: number;
+}
+
+/** A feature extractor + classification head, forward built from `applyOp` calls. */
+export interface XdaModel {
+  readonly modelType: string;
+  /** Feature dimension d (penultimate layer). */
+  readonly featureSize: number;
+  readonly vocabSize: number;
+  /** Longest input the position encoding supports. */
+  readonly maxPositions: number;
+  /** The classification head on the features (`classifier` / `score`), when the weights have one. */
+  readonly head: LinearAttrs | undefined;
+  /** Word embeddings of a batch `[B, T, H]`: the tensor token relevance is read at. */
+  embed(batch: PaddedBatch): tf.Tensor3D;
+  /** Features `[B, d]` from the word embeddings. */
+  features(ctx: ExecutionContext, wordEmbeddings: tf.Tensor, batch: PaddedBatch): tf.Tensor2D;
+  /** Frees the weight tensors. */
+  dispose(): void;
+}

@@ -1,0 +1,17 @@
+import * as tf from '@tensorflow/tfjs';
+import type { OpName } from '../op-names.js';
+import type { RuleConfig } from '../registry.js';
+import { IDENTITY_EPSILON, stabilize } from './stabilize.js';
+
+/**
+ * AttnLRP identity rule for an element-wise non-linearity y = f(x): R_in = R_out, i.e.
+ * G_in = G_out · y / x (stabilised). Shared by the GELU, SiLU and tanh rules.
+ */
+export function defineIdentityRule<K extends OpName>(op: K, name: string): RuleConfig<K> {
+  return {
+    op,
+    description: `identity rule for ${name}: R_in = R_out`,
+    conservative: () => true,
+    relevance: (g, { inputs, output }) => [tf.div(tf.mul(g, output), stabilize(inputs[0] as tf.Tensor, IDENTITY_EPSILON))],
+  };
+}

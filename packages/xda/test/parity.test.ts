@@ -1,0 +1,48 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectClose } from '@dualxda/core/testing';
+import { explainPrediction, explainTopK, extractFeatures } from '../src/index.js';
+import type { XdaModel } from '../src/index.js';
+import { loadFixtureModel, parity } from './load-fixture.js';
+
+/** Relative to the largest |value| of the map: the maps are compared as heatmaps. */
+function expectMapClose(actual: ArrayLike<number>, expected: number[], tol = 1e-4): void {
+  const scale = Math.max(...expected.map(Math.abs), 1e-12);
+  expectClose(Array.from(actual, (v) => v / scale), expected.map((v) => v / scale), { rtol: 0, atol: tol });
+}
+
+describe.each(['bert', 'llama'] as const)('%s matches the independent torch implementation', (arch) => {
+  const fx = parity[arch];
+  let model: XdaModel;
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+    model = loadFixtureModel(arch);
+  });
+
+  it('features and logits match torch to 1e-4', () => {
+    const feats = extractFeatures(model, [{ ids: fx.test }, ...fx.train.map((ids) => ({ ids }))]);
+    feats.forEach((f, i) => expectClose(f, fx.features[i] as number[], { rtol: 1e-4, atol: 1e-5 }));
+  });
+
+  it.each(parity[arch].variants.map((v) => [`${v.variant} eps=${v.epsilon}`, v] as const))('%s pair heatmaps match torch', (_name, vc) => {
+    const pairs = explainTopK(model, { ids: fx.test }, fx.train.map((ids) => ({ ids })), {
+      alphas: fx.alphas, variant: vc.variant, epsilon: vc.epsilon,
+    });
+    pairs.forEach((p, i) => {
+      const ref = vc.pairs[i]!;
+      expect(p.attribution).toBeCloseTo(ref.target, 4);
+      expectMapClose(p.test!.relevance, ref.test);
+      expectMapClose(p.train!.relevance, ref.train);
+      expect(p.test!.residual).toBeLessThanOrEqual(1e-3);
+      expect(p.train!.residual).toBeLessThanOrEqual(1e-3);
+    });
+  });
+
+  it.each(parity[arch].variants.map((v) => [`${v.variant} eps=${v.epsilon}`, v] as const))('%s prediction heatmap matches torch', (_name, vc) => {
+    const pred = explainPrediction(model, { ids: fx.test }, { variant: vc.variant, epsilon: vc.epsilon });
+    expect(pred.classIndex).toBe(vc.prediction.classIndex);
+    expectClose(pred.logits, fx.logits, { rtol: 1e-4, atol: 1e-5 });
+    expectMapClose(pred.relevance, vc.prediction.relevance);
+    expect(pred.residual).toBeLessThanOrEqual(1e-3);
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * Benchmark: LIBLINEAR's CLI (`liblinear-train -s 4 -B 1 -e 1e-4`) vs @dualxda/solver (serial and
+ * threaded) on the same synthetic data; prints one JSON document.
+ *
+ * Run from the repo root:
+ *   node --conditions=@dualxda/source --import tsx tools/bench/solver.ts [--rows 60000,240000] [--dim 128] [--classes 10] [--C 0.001] [--threads 2]
+ *
+ * LIBLINEAR's wall time includes parsing its text input (it has no binary input); its parse time
+ * alone is estimated with `-s 4 -e 1e9` (one pass), reported as `liblinearParseSeconds`.
+ */
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { solveCrammerSinger, solveCrammerSingerParallel } from '@dualxda/solver';
+
+function arg(name: string, def: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : def;
+}
+
+function makeData(n: number, d: number, K: number, seed: number): { x: Float32Array; y: Int32Array } {
+  let s = seed >>> 0 || 1;
+  const u = (): number => {
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    return (s + 0.5) / 4294967296;
+  };
+  const gauss = (): number => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+  const centers = Float64Array.from({ length: K * d }, () => 0.35 * gauss());
+  const x = new Float32Array(n * d);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = Math.floor(u() * K);
+    y[i] = k;
+    // Rounded to 3 decimals and stored as float32; the text file prints the float32 value exactly
+    // enough (9 significant digits) that both solvers see the same numbers.
+    for (let j = 0; j < d; j++) x[i * d + j] = Math.round(((centers[k * d + j] as number) + gauss()) * 1e3) / 1e3;
+  }
+  return { x, y };
+}
+
+async function writeLibsvm(path: string, x: Float32Array, y: Int32Array, n: number, d: number): Promise<void> {
+  const out = createWriteStream(path);
+  for (let i = 0; i < n; i++) {
+    let line = `${y[i]}`;
+    for (let j = 0; j < d; j++) {
+      const v = x[i * d + j] as number;
+      if (v !== 0) line += ` ${j + 1}:${v.toPrecision(9)}`;
+    }
+    if (!out.write(line + '\n')) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+function primal(w: Float64Array, K: number, x: Float32Array, y: Int32Array, n: number, d: number, C: number): number {
+  const D = d + 1;
+  let half = 0;
+  for (let t = 0; t < w.length; t++) half += (w[t] as number) ** 2;
+  let hinge = 0;
+  for (let i = 0; i < n; i++) {
+    let maxG = -Infinity, gy = 0;
+    for (let m = 0; m < K; m++) {
+      let s = w[m * D + d] as number;
+      for (let j = 0; j < d; j++) s += (w[m * D + j] as number) * (x[i * d + j] as number);
+      if (m === y[i]) gy = s;
+      maxG = Math.max(maxG, s + (m === y[i] ? 0 : 1));
+    }
+    hinge += maxG - gy;
+  }
+  return 0.5 * half + C * hinge;
+}
+
+function readModel(path: string, d: number): { w: Float64Array; K: number } {
+  const text = readFileSync(path, 'utf8').split('\n');
+  const labels = (text.find((l) => l.startsWith('label ')) as string).split(/\s+/).slice(1).map(Number);
+  const start = text.indexOf('w') + 1;
+  const K = labels.length;
+  const w = new Float64Array(K * (d + 1));
+  for (let j = 0; j <= d; j++) {
+    const vals = (text[start + j] as string).trim().split(/\s+/).map(Number);
+    for (let c = 0; c < K; c++) w[(labels[c] as number) * (d + 1) + j] = vals[c] as number;
+  }
+  return { w, K };
+}
+
+function runLiblinear(file: string, model: string, C: number, eps: string): number {
+  const t0 = performance.now();
+  execFileSync('liblinear-train', ['-q', '-s', '4', '-B', '1', '-e', eps, '-c', String(C), file, model]);
+  return (performance.now() - t0) / 1000;
+}
+
+async function main(): Promise<void> {
+  const rowsList = arg('rows', '60000,240000').split(',').map(Number);
+  const d = Number(arg('dim', '128'));
+  const K = Number(arg('classes', '10'));
+  const C = Number(arg('C', '0.001'));
+  const threads = Number(arg('threads', '2'));
+  const dir = mkdtempSync(join(tmpdir(), 'solver-bench-'));
+  const results = [];
+  try {
+    for (const n of rowsList) {
+      const { x, y } = makeData(n, d, K, 1234 + n);
+      const file = join(dir, 'train.svm');
+      await writeLibsvm(file, x, y, n, d);
+      const model = join(dir, 'model');
+      const parse = runLiblinear(file, model, C, '1e9');
+      const llSeconds = runLiblinear(file, model, C, '1e-4');
+      const ll = readModel(model, d);
+      const llPrimal = primal(ll.w, ll.K, x, y, n, d, C);
+      const serial = solveCrammerSinger({ data: x, shape: [n, d] }, y, { C });
+      const par = await solveCrammerSingerParallel({ data: x, shape: [n, d] }, y, { C, threads });
+      const entry = {
+        rows: n, dim: d, classes: K, C, threads,
+        liblinearSeconds: llSeconds,
+        liblinearParseSeconds: parse,
+        liblinearPrimal: llPrimal,
+        serialSeconds: serial.seconds,
+        serialPrimal: serial.primalObjective,
+        serialPasses: serial.iterations,
+        serialRatio: serial.seconds / llSeconds,
+        parallelSeconds: par.seconds,
+        parallelPrimal: par.primalObjective,
+        parallelPasses: par.iterations,
+        parallelRatio: par.seconds / llSeconds,
+        primalRelDiffSerial: (serial.primalObjective - llPrimal) / llPrimal,
+        primalRelDiffParallel: (par.primalObjective - llPrimal) / llPrimal,
+      };
+      results.push(entry);
+      process.stderr.write(JSON.stringify(entry) + '\n');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.stdout.write(JSON.stringify({ bench: 'solver', node: process.version, results }, null, 2) + '\n');
+}
+
+await main();

@@ -1,8 +1,0 @@
-import { describe, expect, it } from 'vitest';
-import * as pkg from './index.js';
-
-describe('@dualxda/tools public api', () => {
-  it('names itself', () => {
-    expect(pkg.PACKAGE_NAME).toBe('@dualxda/tools');
-  });
-});
