@@ -3,7 +3,7 @@
  * threaded) on the same synthetic data; prints one JSON document.
  *
  * Run from the repo root:
- *   node --conditions=@dualxda/source --import tsx tools/bench/solver.ts [--rows 60000,240000] [--dim 128] [--classes 10] [--C 0.001] [--threads 2]
+ *   node --conditions=@dualxda/source --import tsx tools/bench/solver.ts [--rows 60000,240000] [--dim 128] [--classes 10] [--C 0.001,0.1] [--threads 2,8]
  *
  * LIBLINEAR's wall time includes parsing its text input (it has no binary input); its parse time
  * alone is estimated with `-s 4 -e 1e9` (one pass), reported as `liblinearParseSeconds`.
@@ -95,8 +95,8 @@ async function main(): Promise<void> {
   const rowsList = arg('rows', '60000,240000').split(',').map(Number);
   const d = Number(arg('dim', '128'));
   const K = Number(arg('classes', '10'));
-  const C = Number(arg('C', '0.001'));
-  const threads = Number(arg('threads', '2'));
+  const cList = arg('C', '0.001').split(',').map(Number);
+  const threadList = arg('threads', '2').split(',').map(Number);
   const dir = mkdtempSync(join(tmpdir(), 'solver-bench-'));
   const results = [];
   try {
@@ -105,14 +105,26 @@ async function main(): Promise<void> {
       const file = join(dir, 'train.svm');
       await writeLibsvm(file, x, y, n, d);
       const model = join(dir, 'model');
+      for (const C of cList) {
       const parse = runLiblinear(file, model, C, '1e9');
       const llSeconds = runLiblinear(file, model, C, '1e-4');
       const ll = readModel(model, d);
       const llPrimal = primal(ll.w, ll.K, x, y, n, d, C);
       const serial = solveCrammerSinger({ data: x, shape: [n, d] }, y, { C });
-      const par = await solveCrammerSingerParallel({ data: x, shape: [n, d] }, y, { C, threads });
+      const parallel = [];
+      for (const threads of threadList) {
+        const par = await solveCrammerSingerParallel({ data: x, shape: [n, d] }, y, { C, threads });
+        parallel.push({
+          threads,
+          seconds: par.seconds,
+          primal: par.primalObjective,
+          passes: par.iterations,
+          ratio: par.seconds / llSeconds,
+          primalRelDiff: (par.primalObjective - llPrimal) / llPrimal,
+        });
+      }
       const entry = {
-        rows: n, dim: d, classes: K, C, threads,
+        rows: n, dim: d, classes: K, C,
         liblinearSeconds: llSeconds,
         liblinearParseSeconds: parse,
         liblinearPrimal: llPrimal,
@@ -120,15 +132,12 @@ async function main(): Promise<void> {
         serialPrimal: serial.primalObjective,
         serialPasses: serial.iterations,
         serialRatio: serial.seconds / llSeconds,
-        parallelSeconds: par.seconds,
-        parallelPrimal: par.primalObjective,
-        parallelPasses: par.iterations,
-        parallelRatio: par.seconds / llSeconds,
         primalRelDiffSerial: (serial.primalObjective - llPrimal) / llPrimal,
-        primalRelDiffParallel: (par.primalObjective - llPrimal) / llPrimal,
+        parallel,
       };
       results.push(entry);
       process.stderr.write(JSON.stringify(entry) + '\n');
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -41,7 +41,7 @@ if (mode === 'dist' || (mode !== 'source' && distFresh)) {
     env: { ...process.env, DUALXDA_SOURCE_CHILD: '1' },
   });
   // Ctrl-C reaches the child too (same process group); it decides how to stop, we only wait.
-  process.on('SIGINT', () => {});
+  process.on('SIGINT', () => undefined);
   child.on('error', (err) => {
     process.stderr.write(`dualxda: cannot start node: ${err.message}\n`);
     process.exit(1);

@@ -1,23 +1,29 @@
 /**
  * End to end: the built dashboard in Debian's Chromium (playwright-core) against `startDashboardServer`
- * on a small synthetic run with a real Crammer–Singer surrogate. Opens the app, clicks a test example,
- * sees proponents, opens a heatmap and saves a screenshot under test-output/dashboard/ (CI artifact).
+ * serving a small synthetic run written to disk the way `dualxda demo` writes it (Zarr train/test
+ * stores, `dualda/` model from the Crammer–Singer solver, dualxda-run.json). Opens the app, clicks a
+ * test example, sees proponents, opens a heatmap and saves screenshots under test-output/dashboard/.
  *
- * The heatmap side uses a token-overlap stub provider: this test covers the UI and the API plumbing;
- * XDA's numbers are tested in @dualxda/xda.
+ * Heatmaps come from real XDA (AttnLRP) on the tiny-bert checkpoint when it is present; otherwise
+ * from a token-overlap stub, which still covers the UI and API plumbing (XDA's numbers are tested
+ * in @dualxda/xda).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboardServer, type DashboardServer } from '../src/serve/server.js';
-import { createSyntheticDashboardData } from '../src/serve/synthetic-data.js';
+import type { XdaFactory } from '../src/serve/open-data.js';
+import { createSyntheticRun, syntheticStoreContent } from '../src/serve/synthetic-data.js';
 import type { XdaProvider } from '../src/serve/types.js';
+import { writeRun } from '../src/serve/write-stores.js';
+import { openXdaEngine } from '../src/steps/xda-engine.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const OUT = join(ROOT, 'test-output', 'dashboard');
+const TINY_BERT = join(ROOT, 'packages/llm-adapter/assets/tiny-bert');
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** Relevance = +1 for a token the other text shares, -0.25 otherwise (a stub; see the file comment). */
@@ -30,6 +36,16 @@ const overlapXda: XdaProvider = async ({ testText, trainText }) => {
   return { method: 'e2e-overlap-stub', test: side(testText, trainText), train: side(trainText, testText) };
 };
 
+/** Real XDA on a checkpoint, decomposing alpha * <f_test, f_train> (cut to 32 tokens to stay fast). */
+const attnLrp: XdaFactory = async (dir) => {
+  const engine = await openXdaEngine(dir, 32);
+  return async ({ testText, trainText, alpha }) => {
+    const [pair] = engine.explain(testText, [trainText], [alpha === 0 ? 1 : alpha]);
+    if (pair === undefined) throw new Error('XDA returned no pair');
+    return { method: 'attnlrp', test: { tokens: [...pair.test.tokens], scores: Array.from(pair.test.scores) }, train: { tokens: [...pair.train.tokens], scores: Array.from(pair.train.scores) } };
+  };
+};
+
 let server: DashboardServer;
 let context: BrowserContext;
 const scratch = mkdtempSync(join(tmpdir(), 'dualxda-e2e-'));
@@ -38,8 +54,12 @@ beforeAll(async () => {
   const dist = join(scratch, 'dist');
   // Build the current sources (not a possibly stale apps/dashboard/dist) into a scratch folder.
   await build({ configFile: join(ROOT, 'apps/dashboard/vite.config.ts'), logLevel: 'error', build: { outDir: dist, emptyOutDir: true } });
-  const data = createSyntheticDashboardData({ trainRows: 300, testRows: 120, dim: 16, classNames: ['sports', 'business', 'tech', 'world'], seed: 11 });
-  server = await startDashboardServer({ data: { ...data, xda: overlapXda }, port: 0, assetsDir: dist });
+  const run = createSyntheticRun({ trainRows: 300, testRows: 120, dim: 16, classNames: ['sports', 'business', 'tech', 'world'], seed: 11 });
+  const real = existsSync(join(TINY_BERT, 'config.json'));
+  const modelDir = real ? TINY_BERT : join(scratch, 'checkpoint');
+  mkdirSync(modelDir, { recursive: true });
+  const store = await writeRun(scratch, syntheticStoreContent(run, 'train'), syntheticStoreContent(run, 'test'), run.solution, modelDir);
+  server = await startDashboardServer({ store, port: 0, assetsDir: dist, xdaFactory: real ? attnLrp : async () => overlapXda });
   context = await chromium.launchPersistentContext(join(scratch, 'profile'), { executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS, headless: true, viewport: { width: 1280, height: 900 } });
 }, 60_000);
 

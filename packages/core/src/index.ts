@@ -52,6 +52,8 @@ export type { ExplainMode, ExplainOptions, ResolvedExplainOptions } from './attr
 export { explainBatchInto, surrogateArgmaxInto } from './attribution/kernel.js';
 export type { FeatureMatrixView } from './attribution/kernel.js';
 export { createExplainWorkspace } from './attribution/workspace.js';
+export { createJsGramKernel, createWasmGramKernel, selectGramKernel } from './attribution/gram-kernel.js';
+export type { GramKernel, GramPrecision } from './attribution/gram-kernel.js';
 export type { ExplainWorkspace } from './attribution/workspace.js';
 export { DEFAULT_SELF_INFLUENCE_OPTIONS, selfInfluence } from './attribution/self-influence.js';
 export type { SelfInfluenceOptions, SelfInfluenceVariant } from './attribution/self-influence.js';

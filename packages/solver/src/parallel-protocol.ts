@@ -14,15 +14,19 @@ export interface ShardInit {
   end: number;
   seed: number;
   shrinking: boolean;
+  tolerance: number;
 }
 
-/** Run one pass over the shard's active rows, first re-activating everything when asked. */
+/** Run LIBLINEAR's outer loop on the shard, from all rows active, for at most maxPasses passes. */
 export interface ShardRequest {
-  reactivate: boolean;
+  maxPasses: number;
 }
 
-/** Result of one shard pass. */
+/** Result of one round on a shard. */
 export interface ShardReply {
+  /** Passes used; 1 with converged = the shard was already optimal at the round's start. */
+  passes: number;
+  converged: boolean;
   viol: number;
   sumAlphaYDelta: number;
   active: number;

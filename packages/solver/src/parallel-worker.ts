@@ -1,27 +1,50 @@
 /**
  * Worker side of the threaded solver: owns one contiguous row shard [start, end) and runs
- * LIBLINEAR-style passes with its own shuffle and shrinking state, writing alpha rows of its shard
- * and the shared W̃ without locks (PASSCoDe-Wild, see docs/solver.md).
+ * LIBLINEAR's own outer loop (shuffle, shrinking, halving eps_shrink) on it. Its updates go to a
+ * private copy of W̃ that is merged into the shared W̃ every SYNC_EVERY rows without locks
+ * (PASSCoDe-Wild with bounded delay, see docs/solver.md): merging in batches keeps the two cores
+ * from invalidating each other's cache lines on every update.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ROW_SHRUNK, createCsState, initRow, reactivateClasses, updateSample } from './cs-kernel.js';
 import { createRng, shufflePrefix } from './rng.js';
 import type { ShardInit, ShardReply, ShardRequest } from './parallel-protocol.js';
 
+/** Rows between merges of the private W̃ into the shared one. */
+const SYNC_EVERY = 64;
+
 const init = workerData as ShardInit;
-const { x, q, y, alpha, w, K, D, C, start, end, shrinking } = init;
+const { x, q, y, alpha, K, D, C, start, end, shrinking, tolerance } = init;
+const shared = init.w;
+const local = new Float64Array(K * D);
+const base = new Float64Array(K * D);
 const rows = end - start;
-const st = createCsState(rows, K, D, C, alpha, w);
+const st = createCsState(rows, K, D, C, alpha, local);
 for (let li = 0; li < rows; li++) initRow(st, li, y[start + li] as number);
 const order = new Int32Array(rows);
 for (let li = 0; li < rows; li++) order[li] = li;
 const rng = createRng(init.seed);
 let active = rows;
+let epsShrink = Math.max(10 * tolerance, 1);
 
-function pass(): ShardReply {
-  st.sumAlphaY = 0;
+function refresh(): void {
+  local.set(shared);
+  base.set(local);
+}
+
+/** Adds this worker's changes since the last refresh to the shared W̃, then re-reads it. */
+function merge(): void {
+  for (let t = 0; t < local.length; t++) {
+    const delta = (local[t] as number) - (base[t] as number);
+    if (delta !== 0) shared[t] = (shared[t] as number) + delta;
+  }
+  refresh();
+}
+
+function pass(): number {
   let viol = -Infinity;
   shufflePrefix(rng, order, active);
+  let sinceMerge = 0;
   for (let s = 0; s < active; s++) {
     const li = order[s] as number;
     const i = start + li;
@@ -32,14 +55,36 @@ function pass(): ShardReply {
       order[active] = li;
       s--;
     } else if (v > viol) viol = v;
+    if (++sinceMerge === SYNC_EVERY) {
+      merge();
+      sinceMerge = 0;
+    }
   }
-  return { viol, sumAlphaYDelta: st.sumAlphaY, active };
+  merge();
+  return viol;
+}
+
+/** One round: LIBLINEAR's loop from the full shard until local convergence or maxPasses. */
+function round(maxPasses: number): ShardReply {
+  st.sumAlphaY = 0;
+  active = rows;
+  reactivateClasses(st, rows);
+  refresh();
+  let startFromAll = true;
+  let viol = Infinity;
+  for (let p = 1; p <= maxPasses; p++) {
+    viol = pass();
+    if (viol < epsShrink) {
+      if (viol < tolerance && startFromAll) return { passes: p, converged: true, viol, sumAlphaYDelta: st.sumAlphaY, active };
+      active = rows;
+      reactivateClasses(st, rows);
+      epsShrink = Math.max(epsShrink / 2, tolerance);
+      startFromAll = true;
+    } else startFromAll = false;
+  }
+  return { passes: maxPasses, converged: false, viol, sumAlphaYDelta: st.sumAlphaY, active };
 }
 
 parentPort?.on('message', (msg: ShardRequest) => {
-  if (msg.reactivate) {
-    active = rows;
-    reactivateClasses(st, rows);
-  }
-  parentPort?.postMessage(pass());
+  parentPort?.postMessage(round(msg.maxPasses));
 });

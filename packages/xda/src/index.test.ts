@@ -2,7 +2,32 @@ import { describe, expect, it } from 'vitest';
 import * as pkg from './index.js';
 
 describe('@dualxda/xda public api', () => {
-  it('names itself', () => {
-    expect(pkg.PACKAGE_NAME).toBe('@dualxda/xda');
+  it('exports exactly the curated names', () => {
+    expect(Object.keys(pkg).sort()).toMatchInlineSnapshot(`
+      [
+        "ALL_RULES",
+        "ARCHITECTURES",
+        "DEFAULT_EXPLAIN_PAIR_OPTIONS",
+        "ModelWeightsError",
+        "OP_NAMES",
+        "UNSUPPORTED_OPS",
+        "UnsupportedOpError",
+        "applyOp",
+        "createExecutionContext",
+        "createXdaModel",
+        "explainPair",
+        "explainPrediction",
+        "explainTopK",
+        "extractFeatures",
+        "getRule",
+        "isXdaError",
+        "registerAllRules",
+        "registerRule",
+        "registeredOps",
+        "resolveExplainPairOptions",
+        "unregisterRule",
+        "useXdaBackend",
+      ]
+    `);
   });
 });

@@ -89,12 +89,13 @@ const KERNELS: { [K in OpName]: ForwardKernel<K> } = {
     const tiled = tf.tile(tf.reshape(at(xs, 0), [b, h, 1, t * d]), [1, 1, a.repeats, 1]);
     return tf.reshape(tiled, [b, h * a.repeats, t, d]);
   },
-  // [B, T, H] -> [B, H] at position index[b]
+  // [B, T, H] -> [B, H] at position index[b]. Slices, not gather: gather's gradient needs
+  // UnsortedSegmentSum, which the wasm backend lacks.
   [ops.SelectToken]: (xs, a) => {
     const x = at(xs, 0);
-    const [b, t] = x.shape as [number, number, number];
-    const flat = tf.reshape(x, [b * t, -1]);
-    return tf.gather(flat, tf.tensor1d(a.index.map((p, i) => i * t + p), 'int32'));
+    const h = x.shape[2] as number;
+    const rows = a.index.map((p, b) => tf.slice(x, [b, p, 0], [1, 1, h]));
+    return tf.reshape(rows.length === 1 ? (rows[0] as tf.Tensor) : tf.concat(rows, 0), [a.index.length, h]);
   },
   [ops.Dropout]: (xs) => at(xs, 0),
 };

@@ -90,6 +90,8 @@ export interface XdaResponse {
   testRow: number;
   trainRow: number;
   target: number;
+  /** alpha[train, target]: the heatmaps decompose alpha * <f_test, f_train>. */
+  alpha: number;
 }
 
 /** GET /api/global. */

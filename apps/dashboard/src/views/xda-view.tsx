@@ -3,7 +3,7 @@ import { Heatmap } from '../components/heatmap.js';
 import { Status } from '../components/status.js';
 import type { Summary } from '../lib/api-types.js';
 import { useAsync } from '../lib/use-async.js';
-import { className } from '../services/format.js';
+import { className, formatScore } from '../services/format.js';
 import { formatRoute } from '../services/route.js';
 import type { ViewContext } from './view-context.js';
 
@@ -25,7 +25,7 @@ export function XdaView({ api, summary, test, train }: ViewContext & { test: num
         {data === undefined ? null : (
           <span className="muted">
             {' '}
-            — relevance for class {className(summary.classNames, data.target)} ({data.method}); red supports, blue opposes
+            — relevance for class {className(summary.classNames, data.target)} ({data.method}, α = {formatScore(data.alpha)}); red supports, blue opposes
           </span>
         )}
       </p>

@@ -1,5 +1,4 @@
 /** `/api/summary` (run overview) and `/api/global` (support vectors per class, mislabel candidates). */
-import { clip, SNIPPET_CHARS } from './api-tests.js';
 import type { ServiceState } from './service-state.js';
 import { topK } from './sv-kernel.js';
 
@@ -39,16 +38,14 @@ export interface MislabelCandidate {
 }
 
 /** Global view: support vectors per class and the `limit` highest self-influence rows. */
-export async function globalView(state: ServiceState, limit: number): Promise<{ classNames: string[]; svPerClass: number[]; C: number; candidates: MislabelCandidate[] }> {
+export function globalView(state: ServiceState, limit: number): { classNames: string[]; svPerClass: number[]; C: number; candidates: MislabelCandidate[] } {
   const { sv } = state;
   const idx = new Int32Array(limit);
   const n = topK(sv.selfInfluence, sv.count, limit, 1, idx);
-  const rows = Array.from(idx.subarray(0, n), (j) => sv.indices[j]);
-  const texts = await state.data.train.readTexts(rows);
   return {
     classNames: state.classNames,
     svPerClass: sv.perClass,
     C: state.data.model.C,
-    candidates: Array.from(idx.subarray(0, n), (j, i) => ({ row: sv.indices[j], label: sv.labels[j], selfInfluence: sv.selfInfluence[j], snippet: clip(texts[i], SNIPPET_CHARS) })),
+    candidates: Array.from(idx.subarray(0, n), (j) => ({ row: sv.indices[j], label: sv.labels[j], selfInfluence: sv.selfInfluence[j], snippet: sv.snippets[j] })),
   };
 }

@@ -112,10 +112,8 @@ export async function testDetail(state: ServiceState, row: number, k: number, ta
   const picked = [...pos.subarray(0, np), ...neg.subarray(0, nn)];
   let top = 0;
   for (const j of picked) top += Math.abs(scores[j]);
-  const trainRows = picked.map((j) => sv.indices[j]);
-  const [texts, [text]] = await Promise.all([state.data.train.readTexts(trainRows), state.data.test.readTexts([row])]);
-  const ids = await Promise.all(trainRows.map((r) => state.data.train.store.readIds(r, r + 1).then((x) => x[0] ?? String(r))));
-  const item = (j: number, i: number): Attributed => ({ row: sv.indices[j], id: ids[i], label: sv.labels[j], score: scores[j], snippet: clip(texts[i], SNIPPET_CHARS) });
+  const [text] = await state.data.test.readTexts([row]);
+  const item = (j: number): Attributed => ({ row: sv.indices[j], id: sv.ids[j], label: sv.labels[j], score: scores[j], snippet: sv.snippets[j] });
   return {
     row,
     id: block.ids[0] ?? String(row),
@@ -125,8 +123,8 @@ export async function testDetail(state: ServiceState, row: number, k: number, ta
     target: c,
     modelLogits: Array.from(state.testLogits.subarray(row * K, (row + 1) * K)),
     surrogateLogits: Array.from(logits),
-    proponents: Array.from(pos.subarray(0, np), (j, i) => item(j, i)),
-    opponents: Array.from(neg.subarray(0, nn), (j, i) => item(j, np + i)),
+    proponents: Array.from(pos.subarray(0, np), item),
+    opponents: Array.from(neg.subarray(0, nn), item),
     sparsity: { k, topKMass: total === 0 ? 0 : top / total, totalMass: total, nonzero, supportVectors: sv.count, trainRows: state.trainLabels.length },
   };
 }

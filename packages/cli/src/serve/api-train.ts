@@ -45,8 +45,10 @@ export async function trainDetail(state: ServiceState, row: number, k: number): 
   const scores = new Float64Array(scanned);
   if (j >= 0) {
     const x = sv.features.subarray(j * sv.dim, (j + 1) * sv.dim);
-    for await (const block of state.data.test.store.iterChunks({ start: 0, end: scanned })) {
-      for (let r = 0; r < block.rows; r++) {
+    const store = state.data.test.store;
+    // iterChunks takes chunk indices (not rows); rows past `scanned` in the last chunk are skipped.
+    for await (const block of store.iterChunks({ start: 0, end: Math.ceil(scanned / store.chunkRows) })) {
+      for (let r = 0; r < block.rows && block.start + r < scanned; r++) {
         const t = block.start + r;
         let dot = 0;
         for (let i = 0; i < sv.dim; i++) dot += block.features[r * sv.dim + i] * x[i];

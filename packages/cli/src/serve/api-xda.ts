@@ -1,6 +1,7 @@
 /** `/api/xda?test=&train=`: token heatmaps of a pair, computed on demand and kept in a small LRU. */
 import { HttpError } from './http-error.js';
 import type { ServiceState } from './service-state.js';
+import { svPosition } from './surrogate-cache.js';
 import type { XdaPair } from './types.js';
 
 /** Pairs kept in memory (each a few KB). */
@@ -11,12 +12,14 @@ export const MAX_TOKENS = 4096;
 const caches = new WeakMap<ServiceState, Map<string, Promise<XdaPair>>>();
 
 /** Heatmaps of (test row, train row) for the model's predicted class of the test row. */
-export async function xdaPair(state: ServiceState, testRow: number, trainRow: number): Promise<XdaPair & { testRow: number; trainRow: number; target: number }> {
+export async function xdaPair(state: ServiceState, testRow: number, trainRow: number): Promise<XdaPair & { testRow: number; trainRow: number; target: number; alpha: number }> {
   const provider = state.data.xda;
   if (provider === undefined) throw new HttpError(404, `XDA heatmaps are unavailable: ${state.data.xdaUnavailableReason ?? 'no model checkpoint configured'} (start the server with --model DIR)`);
   if (testRow >= state.testLabels.length) throw new HttpError(404, `test row ${testRow} does not exist (the test store has ${state.testLabels.length} rows)`);
   if (trainRow >= state.trainLabels.length) throw new HttpError(404, `training row ${trainRow} does not exist (the training store has ${state.trainLabels.length} rows)`);
   const target = state.testPredictions[testRow];
+  const j = svPosition(state.sv.indices, trainRow);
+  const alpha = j < 0 ? 0 : state.sv.alpha[j * state.classes + target];
   let cache = caches.get(state);
   if (cache === undefined) caches.set(state, (cache = new Map()));
   const key = `${testRow}:${trainRow}`;
@@ -24,14 +27,15 @@ export async function xdaPair(state: ServiceState, testRow: number, trainRow: nu
   if (pending === undefined) {
     pending = (async () => {
       const [[testText], [trainText]] = await Promise.all([state.data.test.readTexts([testRow]), state.data.train.readTexts([trainRow])]);
-      return provider({ testText: testText ?? '', trainText: trainText ?? '', target });
+      return provider({ testText: testText ?? '', trainText: trainText ?? '', target, alpha });
     })();
     cache.set(key, pending);
-    if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    const oldest = cache.keys().next();
+    if (cache.size > CACHE_SIZE && oldest.done !== true) cache.delete(oldest.value);
     // A failed computation must not stay cached.
     pending.catch(() => cache.delete(key));
   }
   const pair = await pending;
   const cut = (h: XdaPair['test']): XdaPair['test'] => ({ tokens: h.tokens.slice(0, MAX_TOKENS), scores: h.scores.slice(0, MAX_TOKENS) });
-  return { method: pair.method, test: cut(pair.test), train: cut(pair.train), testRow, trainRow, target };
+  return { method: pair.method, test: cut(pair.test), train: cut(pair.train), testRow, trainRow, target, alpha };
 }

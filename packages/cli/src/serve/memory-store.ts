@@ -76,12 +76,13 @@ export function createMemoryFeatureStore(cols: MemoryColumns, path = 'memory:'):
     chunkCount: Math.ceil(rows / chunkRows),
     readRows: async (s, e) => gather(range(s, e), s),
     readChunk: async (k) => gather(range(k * chunkRows, Math.min(rows, (k + 1) * chunkRows)), k * chunkRows),
+    // Like the Zarr reader: `start`/`end` are chunk indices.
     async *iterChunks(options) {
-      const s = options?.start ?? 0;
-      const e = options?.end ?? rows;
-      for (let c = s; c < e; c += chunkRows) {
+      const first = options?.start ?? 0;
+      const last = Math.min(options?.end ?? Math.ceil(rows / chunkRows), Math.ceil(rows / chunkRows));
+      for (let k = first; k < last; k++) {
         if (options?.signal?.aborted) return;
-        yield gather(range(c, Math.min(e, c + chunkRows)), c);
+        yield gather(range(k * chunkRows, Math.min(rows, (k + 1) * chunkRows)), k * chunkRows);
       }
     },
     gatherRows: async (indices) => gather(indices, -1),

@@ -3,8 +3,7 @@
  * the test store and an optional checkpoint for XDA. Defaults for the test store and the model
  * directory come from `<STORE>/dualxda-run.json`, which `dualxda demo` and `cache` write.
  */
-import * as core from '@dualxda/core';
-import { DualxdaError, type FeatureStoreReader } from '@dualxda/core';
+import { DualxdaError, loadDualDAModel, openFeatureStore, type FeatureStoreReader } from '@dualxda/core';
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { DashboardData, SurrogateModel, TestSource, TrainSource, XdaProvider } from './types.js';
@@ -79,16 +78,6 @@ export function testSourceFromStore(store: FeatureStoreReader): TestSource {
   return { ...trainSourceFromStore(store), readLogits: () => readLogits.call(store, 0, store.rows) };
 }
 
-/**
- * `loadDualDAModel` lands in @dualxda/core in parallel with this server; looked up by name so this
- * file builds either way. Replace with a static import once core exports it.
- */
-async function loadModel(storePath: string): Promise<SurrogateModel> {
-  const load = (core as unknown as Record<string, unknown>)['loadDualDAModel'];
-  if (typeof load !== 'function') throw new DualxdaError('LibraryUnavailableError', `@dualxda/core does not export loadDualDAModel in this build; cannot read ${storePath}/dualda`);
-  return (await (load as (p: string) => Promise<SurrogateModel>)(storePath)) satisfies SurrogateModel;
-}
-
 async function isDir(p: string): Promise<boolean> {
   try {
     return (await stat(p)).isDirectory();
@@ -100,8 +89,8 @@ async function isDir(p: string): Promise<boolean> {
 /** Opens stores, the model and (when a checkpoint and a factory exist) XDA. */
 export async function openDashboardData(opts: { store: string; test?: string; model?: string; xdaFactory?: XdaFactory }): Promise<DashboardData> {
   const paths = await resolveDashboardPaths(opts);
-  const [trainStore, testStore] = await Promise.all([core.openFeatureStore(paths.store), core.openFeatureStore(paths.test)]);
-  const model = await loadModel(paths.store);
+  const [trainStore, testStore] = await Promise.all([openFeatureStore(paths.store), openFeatureStore(paths.test)]);
+  const model: SurrogateModel = await loadDualDAModel(paths.store);
   let xda: XdaProvider | undefined;
   let reason: string | undefined;
   if (paths.model === undefined) reason = `no model checkpoint configured (pass --model DIR or set modelDir in ${RUN_FILE})`;

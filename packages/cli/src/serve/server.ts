@@ -38,7 +38,7 @@ const SECURITY_HEADERS = {
  */
 export async function startDashboardServer(options: ServeOptions): Promise<DashboardServer> {
   const opts = resolveServeOptions(options);
-  const data = opts.data ?? (await openDashboardData({ store: opts.store!, test: opts.test, model: opts.model, xdaFactory: opts.xdaFactory }));
+  const data = opts.data ?? (await openDashboardData({ store: opts.store ?? '', test: opts.test, model: opts.model, xdaFactory: opts.xdaFactory }));
   const state = await createServiceState(data);
   let allowedHosts = new Set<string>();
   const server = createServer((req, res) => {

@@ -45,11 +45,9 @@ export async function resolveStatic(root: string, pathname: string): Promise<Sta
     if (!real.startsWith((await realpath(rootAbs)) + sep)) throw new HttpError(404, 'not found');
     return { body: await readFile(file), type };
   }
-  if (extname(rel) === '') {
-    const index = resolve(rootAbs, 'index.html');
-    if (await isFile(index)) return { body: await readFile(index), type: TYPES['.html'] };
-    throw new HttpError(404, `the dashboard is not built: ${index} is missing (run \`npx nx run @dualxda/dashboard:build\`)`);
-  }
+  const index = resolve(rootAbs, 'index.html');
+  if (!(await isFile(index))) throw new HttpError(404, `the dashboard is not built: ${index} is missing (run \`npx nx run @dualxda/dashboard:build\`)`);
+  if (extname(rel) === '') return { body: await readFile(index), type: TYPES['.html'] };
   throw new HttpError(404, 'not found');
 }
 

@@ -21,7 +21,14 @@ export interface SupportVectorCache {
   selfInfluence: Float64Array;
   /** Number of support vectors per (training) label. */
   perClass: number[];
+  /** Stable ids of the support vectors. */
+  ids: string[];
+  /** Text snippets of the support vectors, so test -> top-k needs no training-store read. */
+  snippets: string[];
 }
+
+/** Characters of each cached support-vector text (bounds memory at ~5 MB per 20,000 SVs). */
+export const SV_SNIPPET_CHARS = 240;
 
 /** Gathers the support-vector rows of `train` and validates the model against the store. */
 export async function loadSupportVectors(train: TrainSource, model: SurrogateModel, trainLabels: Int32Array): Promise<SupportVectorCache> {
@@ -45,7 +52,9 @@ export async function loadSupportVectors(train: TrainSource, model: SurrogateMod
     for (let m = 0; m < classes; m++) alpha[j * classes + m] = svAlpha[src * classes + m];
   }
   const dim = train.store.dim;
-  const { features, norms } = await svFeatures(train, model, order, indices, dim);
+  const { features, norms, ids } = await svFeatures(train, model, order, indices, dim);
+  // One pass over the text chunks at start-up, in row order, instead of a chunk decode per request.
+  const snippets = (count === 0 ? [] : await train.readTexts(Array.from(indices))).map((t) => (t.length <= SV_SNIPPET_CHARS ? t : `${t.slice(0, SV_SNIPPET_CHARS - 1)}…`));
   const labels = new Int32Array(count);
   for (let j = 0; j < count; j++) labels[j] = trainLabels[indices[j]];
   const selfInfluence = new Float64Array(count);
@@ -56,7 +65,7 @@ export async function loadSupportVectors(train: TrainSource, model: SurrogateMod
     selfInfluence[j] = norm * norm * (y >= 0 && y < classes ? alpha[j * classes + y] : 0);
     if (y >= 0 && y < classes) perClass[y] += 1;
   }
-  return { count, dim, classes, indices, alpha, features, labels, selfInfluence, perClass };
+  return { count, dim, classes, indices, alpha, features, labels, selfInfluence, perClass, ids, snippets };
 }
 
 /** Position of training row `row` among the support vectors, or -1 (binary search; indices ascend). */
@@ -74,21 +83,24 @@ export function svPosition(svIndices: Int32Array, row: number): number {
 }
 
 /** Features and norms of the sorted support vectors: from the model when it carries them, else gathered. */
-async function svFeatures(train: TrainSource, model: SurrogateModel, order: number[], indices: Int32Array, dim: number): Promise<{ features: Float32Array; norms: Float32Array }> {
+async function svFeatures(train: TrainSource, model: SurrogateModel, order: number[], indices: Int32Array, dim: number): Promise<{ features: Float32Array; norms: Float32Array; ids: string[] }> {
   const count = indices.length;
   const f = model.svFeatures;
   if (f !== undefined && model.svNorms !== undefined) {
     if (f.length !== count * dim) throw new DualxdaError('ModelLoadError', `model: svFeatures has ${f.length} values, expected nSV x d = ${count} x ${dim} (was the model fitted on this store?)`);
     const features = new Float32Array(count * dim);
     const norms = new Float32Array(count);
+    const ids = new Array<string>(count);
     for (let j = 0; j < count; j++) {
       const src = order[j];
       features.set(f.subarray(src * dim, (src + 1) * dim), j * dim);
       norms[j] = model.svNorms[src];
+      ids[j] = model.svIds?.[src] ?? String(indices[j]);
     }
-    return { features, norms };
+    if (model.svIds === undefined && count > 0) return { features, norms, ids: (await train.store.gatherRows(indices)).ids };
+    return { features, norms, ids };
   }
-  if (count === 0) return { features: new Float32Array(0), norms: new Float32Array(0) };
+  if (count === 0) return { features: new Float32Array(0), norms: new Float32Array(0), ids: [] };
   const block = await train.store.gatherRows(indices);
-  return { features: block.features, norms: block.norms };
+  return { features: block.features, norms: block.norms, ids: block.ids };
 }

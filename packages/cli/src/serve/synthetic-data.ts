@@ -6,6 +6,7 @@
 import { solveCrammerSinger } from '@dualxda/solver';
 import { createMemoryTestSource, createMemoryTrainSource } from './memory-store.js';
 import type { DashboardData, SurrogateModel } from './types.js';
+import type { StoreContent } from './write-stores.js';
 
 /** Sizes of a synthetic dataset. */
 export interface SyntheticSpec {
@@ -54,8 +55,17 @@ function makeRows(n: number, dim: number, K: number, centers: Float32Array, rand
   return { features, labels, texts };
 }
 
-/** Builds stores and a solved surrogate; deterministic in `seed`. */
-export function createSyntheticDashboardData(spec: SyntheticSpec): DashboardData & { model: SurrogateModel } {
+/** Arrays of a synthetic run plus its solved surrogate. */
+export interface SyntheticRun {
+  dim: number;
+  classNames: string[];
+  train: { features: Float32Array; labels: Int32Array; texts: string[] };
+  test: { features: Float32Array; labels: Int32Array; texts: string[]; logits: Float32Array };
+  solution: { svIndices: Int32Array; svAlpha: Float64Array; weights: Float64Array; bias: Float64Array; C: number; diagnostics: Record<string, number | boolean> };
+}
+
+/** Builds the arrays and solves the surrogate; deterministic in `seed`. */
+export function createSyntheticRun(spec: SyntheticSpec): SyntheticRun {
   const rand = rng(spec.seed ?? 7);
   const K = spec.classNames.length;
   const { dim } = spec;
@@ -76,17 +86,49 @@ export function createSyntheticDashboardData(spec: SyntheticSpec): DashboardData
   }
   const C = spec.C ?? 0.01;
   const solved = solveCrammerSinger({ data: train.features, shape: [spec.trainRows, dim] }, train.labels, { C, maxPasses: 200 });
-  const model: SurrogateModel = {
-    C,
-    classNames: spec.classNames,
-    svIndices: solved.svIndices,
-    svAlpha: solved.svAlpha,
-    bias: solved.bias,
-    diagnostics: { iterations: solved.iterations, converged: solved.converged, dualityGap: solved.dualityGap },
-  };
   return {
-    train: createMemoryTrainSource({ features: train.features, dim, labels: train.labels, classNames: spec.classNames, texts: train.texts }, 'memory:train'),
-    test: createMemoryTestSource({ features: test.features, dim, labels: test.labels, classNames: spec.classNames, texts: test.texts, logits }, 'memory:test'),
+    dim,
+    classNames: spec.classNames,
+    train,
+    test: { ...test, logits },
+    solution: { svIndices: solved.svIndices, svAlpha: solved.svAlpha, weights: solved.weights, bias: solved.bias, C, diagnostics: { iterations: solved.iterations, converged: solved.converged, dualityGap: solved.dualityGap } },
+  };
+}
+
+/** In-memory dashboard data over a synthetic run (no disk). */
+export function createSyntheticDashboardData(spec: SyntheticSpec): DashboardData & { model: SurrogateModel } {
+  const run = createSyntheticRun(spec);
+  const { dim, classNames, train, test, solution } = run;
+  const model: SurrogateModel = { C: solution.C, classNames, svIndices: solution.svIndices, svAlpha: solution.svAlpha, bias: solution.bias, diagnostics: solution.diagnostics };
+  return {
+    train: createMemoryTrainSource({ features: train.features, dim, labels: train.labels, classNames, texts: train.texts }, 'memory:train'),
+    test: createMemoryTestSource({ features: test.features, dim, labels: test.labels, classNames, texts: test.texts, logits: test.logits }, 'memory:test'),
     model,
+  };
+}
+
+/** Store contents of one side of a synthetic run, in batches of `batch` rows. */
+export function syntheticStoreContent(run: SyntheticRun, side: 'train' | 'test', batch = 1000): StoreContent {
+  const cols = run[side];
+  const K = run.classNames.length;
+  const rows = cols.labels.length;
+  const logits = side === 'test' ? run.test.logits : undefined;
+  return {
+    rows,
+    dim: run.dim,
+    classNames: run.classNames,
+    logitsDim: logits === undefined ? 0 : K,
+    *batches() {
+      for (let s = 0; s < rows; s += batch) {
+        const e = Math.min(rows, s + batch);
+        yield {
+          features: cols.features.subarray(s * run.dim, e * run.dim),
+          labels: cols.labels.subarray(s, e),
+          ids: Array.from({ length: e - s }, (_, i) => `${side}-${s + i}`),
+          texts: cols.texts.slice(s, e),
+          ...(logits === undefined ? {} : { logits: logits.subarray(s * K, e * K) }),
+        };
+      }
+    },
   };
 }

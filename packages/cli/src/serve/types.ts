@@ -34,6 +34,8 @@ export interface SurrogateModel {
   svFeatures?: Float32Array;
   /** Norms of the support vectors (nSV); taken from the store when absent. */
   svNorms?: Float32Array;
+  /** Stable ids of the support vectors (nSV); taken from the store when absent. */
+  svIds?: readonly string[];
   /** Per-class intercept (K), when the model has one; surrogate logits add it. */
   bias?: Float32Array | Float64Array;
   /** Faithfulness figures computed when the model was built (weight cosine, logit cosine, MCC, tau). */
@@ -56,8 +58,13 @@ export interface XdaPair {
   method: string;
 }
 
-/** Computes XDA heatmaps for a pair of texts; absent when no model checkpoint is available. */
-export type XdaProvider = (pair: { testText: string; trainText: string; target: number }) => Promise<XdaPair>;
+/**
+ * Computes XDA heatmaps for a pair of texts; absent when no model checkpoint is available.
+ * `target` is the explained class (the model's prediction for the test row) and `alpha` the
+ * training row's dual coefficient alpha[train, target] (0 for a non-support vector), so heatmaps
+ * can decompose the attribution alpha * <f_test, f_train> itself.
+ */
+export type XdaProvider = (pair: { testText: string; trainText: string; target: number; alpha: number }) => Promise<XdaPair>;
 
 /** Everything the server serves. Paths are shown on the summary page only. */
 export interface DashboardData {

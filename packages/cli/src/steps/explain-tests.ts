@@ -17,6 +17,7 @@ export interface ExplainedPrediction {
   text: string;
   /** Gold label (-1 when unknown). */
   label: number;
+  labelName: string;
   /** Explained class: the network's prediction when its logits are known, else the surrogate's. */
   predicted: number;
   predictedName: string;
@@ -58,6 +59,7 @@ export async function explainTests(model: DualDAModel, test: TestInputs, train: 
     id: test.ids[t]!,
     text: test.texts[t] ?? '',
     label: test.labels[t] ?? -1,
+    labelName: (test.labels[t] ?? -1) >= 0 ? name(test.labels[t]!) : '',
     predicted: r.target,
     predictedName: name(r.target),
     predictedBy: useModel ? 'model' : 'surrogate',

@@ -1,5 +1,5 @@
-import { loadDualDAModel, openFeatureStore, saveDualDAModel, type DualDAModel } from '@dualxda/core';
-import { solveCrammerSinger, type SolverResult } from '@dualxda/solver';
+import { loadDualDAModel, openFeatureStore, saveDualDAModel, type DualDAModel, type ZarrFeatureStore } from '@dualxda/core';
+import { solveCrammerSinger, solveCrammerSingerBlocks, solveCrammerSingerParallel, type SolverOptions, type SolverResult } from '@dualxda/solver';
 import type { RunContext } from '../context.js';
 import { InterruptedError } from '../errors.js';
 import { readStoreRows } from './read-store.js';
@@ -17,6 +17,8 @@ export interface FitStoreOptions {
   timeBudgetMs?: number;
   threads?: number;
   maxPasses?: number;
+  /** memory (default; parallel when threads != 1), block (out-of-core) or parallel. */
+  mode?: 'memory' | 'block' | 'parallel';
 }
 
 /** What `fitStore` reports back. */
@@ -35,36 +37,40 @@ export interface FitSummary {
   seconds: number;
   /** Share of training rows the surrogate (argmax W x + b) labels correctly. */
   trainAccuracy: number;
+  mode: 'memory' | 'block' | 'parallel';
 }
 
-function surrogateAccuracy(model: DualDAModel, features: Float32Array, labels: Int32Array, dim: number): number {
+/** Share of training rows the surrogate (argmax W x + b) labels correctly, chunk by chunk. */
+async function surrogateAccuracy(model: DualDAModel, store: ZarrFeatureStore, signal: AbortSignal): Promise<number> {
   const K = model.bias.length;
+  const dim = store.dim;
   let correct = 0;
-  for (let i = 0; i < labels.length; i++) {
-    let best = -Infinity;
-    let arg = 0;
-    for (let m = 0; m < K; m++) {
-      let s = model.bias[m]!;
-      const w = m * dim;
-      const x = i * dim;
-      for (let j = 0; j < dim; j++) s += model.weights[w + j]! * features[x + j]!;
-      if (s > best) {
-        best = s;
-        arg = m;
+  for await (const block of store.iterChunks({ signal })) {
+    for (let i = 0; i < block.rows; i++) {
+      let best = -Infinity;
+      let arg = 0;
+      for (let m = 0; m < K; m++) {
+        let s = model.bias[m]!;
+        for (let j = 0; j < dim; j++) s += model.weights[m * dim + j]! * block.features[i * dim + j]!;
+        if (s > best) {
+          best = s;
+          arg = m;
+        }
       }
+      if (arg === block.labels[i]) correct += 1;
     }
-    if (arg === labels[i]) correct += 1;
   }
-  return labels.length === 0 ? 0 : correct / labels.length;
+  return store.rows === 0 ? 0 : correct / store.rows;
 }
 
 /**
- * The solver compacts labels to 0..K'-1 when some store class has no rows (`labelMapping`); put
- * the columns back at the store's class ids so α[:, m] always means store class m.
+ * The solver only knows the classes that have rows (compacted via `labelMapping`, or simply fewer
+ * when the top classes are empty); put the columns back at the store's class ids so α[:, m]
+ * always means store class m. Empty classes get zero weights and bias.
  */
 function expandClasses(result: SolverResult, K: number): SolverResult {
-  const map = result.labelMapping;
-  if (map === undefined || result.classes === K) return result;
+  if (result.classes === K) return result;
+  const map = result.labelMapping ?? Int32Array.from({ length: result.classes }, (_, k) => k);
   const k0 = result.classes;
   const d = result.dim;
   const nSV = result.svIndices.length;
@@ -80,18 +86,8 @@ function expandClasses(result: SolverResult, K: number): SolverResult {
   return { ...result, svAlpha, weights, bias, classes: K };
 }
 
-function toModel(result: SolverResult, C: number, rows: Awaited<ReturnType<typeof readStoreRows>>, classNames: string[], modelHash: string, datasetRevision: string): DualDAModel {
-  const nSV = result.svIndices.length;
-  const d = rows.dim;
-  const svFeatures = new Float32Array(nSV * d);
-  const svNorms = new Float32Array(nSV);
-  const svIds = new Array<string>(nSV);
-  for (let s = 0; s < nSV; s++) {
-    const i = result.svIndices[s]!;
-    svFeatures.set(rows.features.subarray(i * d, (i + 1) * d), s * d);
-    svNorms[s] = rows.norms[i]!;
-    svIds[s] = rows.ids[i]!;
-  }
+async function toModel(result: SolverResult, C: number, store: ZarrFeatureStore, classNames: string[]): Promise<DualDAModel> {
+  const sv = await store.gatherRows(result.svIndices);
   const diagnostics = {
     iterations: result.iterations,
     converged: result.converged,
@@ -102,7 +98,8 @@ function toModel(result: SolverResult, C: number, rows: Awaited<ReturnType<typeo
     dualityGap: result.dualityGap,
     seconds: result.seconds,
   };
-  return { svIndices: result.svIndices, svIds, svAlpha: result.svAlpha, svFeatures, svNorms, weights: result.weights, bias: result.bias, C, classNames, diagnostics, modelHash, datasetRevision };
+  const { manifest } = store;
+  return { svIndices: result.svIndices, svIds: sv.ids, svAlpha: result.svAlpha, svFeatures: sv.features, svNorms: sv.norms, weights: result.weights, bias: result.bias, C, classNames, diagnostics, modelHash: manifest.modelHash, datasetRevision: manifest.datasetRevision };
 }
 
 /** Support vectors per class (class = the training label of the row). */
@@ -122,13 +119,13 @@ export function supportVectorsPerClass(model: DualDAModel, labelsOf: (svIndex: n
 export async function fitStore(storePath: string, options: FitStoreOptions, ctx: RunContext): Promise<{ model: DualDAModel; summary: FitSummary }> {
   const store = await openFeatureStore(storePath);
   const { manifest } = store;
-  const rows = await readStoreRows(store, ctx, 'fit: reading features');
+  const labels = await store.readLabels();
   const C = options.C ?? DEFAULT_FIT_C;
-  const K = Math.max(manifest.classNames.length, 1 + rows.labels.reduce((a, b) => Math.max(a, b), 0));
-  const classNames = manifest.classNames.length >= K ? manifest.classNames : Array.from({ length: K }, (_, k) => manifest.classNames[k] ?? `class_${k}`);
+  const K = Math.max(manifest.classNames.length, 1 + labels.reduce((a, b) => Math.max(a, b), 0));
+  const classNames = Array.from({ length: K }, (_, k) => manifest.classNames[k] ?? `class_${k}`);
+  const mode = options.mode ?? (options.threads !== undefined && options.threads !== 1 ? 'parallel' : 'memory');
   const bar = ctx.progress({ label: 'fit: solving', unit: 'passes' });
-  ctx.log(`fit: Crammer-Singer SVM on ${rows.rows} rows x ${rows.dim} features, ${K} classes, C=${C}`);
-  const result = solveCrammerSinger({ data: rows.features, shape: [rows.rows, rows.dim] }, rows.labels, {
+  const solverOptions: SolverOptions = {
     C,
     ...(options.tolerance === undefined ? {} : { tolerance: options.tolerance }),
     ...(options.timeBudgetMs === undefined ? {} : { timeBudgetMs: options.timeBudgetMs }),
@@ -136,26 +133,37 @@ export async function fitStore(storePath: string, options: FitStoreOptions, ctx:
     ...(options.maxPasses === undefined ? {} : { maxPasses: options.maxPasses }),
     signal: ctx.signal,
     onProgress: (p) => bar.update(p.pass),
-  });
+  };
+  ctx.log(`fit: Crammer-Singer SVM (${mode}) on ${store.rows} rows x ${store.dim} features, ${K} classes, C=${C}`);
+  let result: SolverResult;
+  if (mode === 'block') {
+    result = await solveCrammerSingerBlocks(store, solverOptions);
+  } else {
+    // The in-memory solvers take one n x d matrix; the store streams it in chunk by chunk.
+    const rows = await readStoreRows(store, ctx, 'fit: reading features');
+    const matrix = { data: rows.features, shape: [rows.rows, rows.dim] };
+    result = mode === 'parallel' ? await solveCrammerSingerParallel(matrix, rows.labels, solverOptions) : solveCrammerSinger(matrix, rows.labels, solverOptions);
+  }
   bar.done(`${result.iterations} passes`);
   if (result.stopReason === 'aborted' || ctx.signal.aborted) throw new InterruptedError('the store is unchanged (no model saved); rerun `dualxda fit` to start again');
   if (result.classes !== K) ctx.warn(`the solver saw ${result.classes} classes, the store names ${K}; classes without training rows get no support vectors`);
-  const model = toModel(expandClasses(result, K), C, rows, classNames, manifest.modelHash, manifest.datasetRevision);
+  const model = await toModel(expandClasses(result, K), C, store, classNames);
   await saveDualDAModel(storePath, model);
   const summary: FitSummary = {
     C,
-    rows: rows.rows,
-    dim: rows.dim,
+    rows: store.rows,
+    dim: store.dim,
     classes: K,
     supportVectors: result.svIndices.length,
-    svPerClass: supportVectorsPerClass(model, (s) => rows.labels[model.svIndices[s]!]!),
+    svPerClass: supportVectorsPerClass(model, (s) => labels[model.svIndices[s]!]!),
     converged: result.converged,
     stopReason: result.stopReason,
     iterations: result.iterations,
     maxViolation: result.maxViolation,
     dualityGap: result.dualityGap,
     seconds: result.seconds,
-    trainAccuracy: surrogateAccuracy(model, rows.features, rows.labels, rows.dim),
+    trainAccuracy: await surrogateAccuracy(model, store, ctx.signal),
+    mode,
   };
   return { model, summary };
 }

@@ -26,6 +26,21 @@ export interface XdaEngine {
   release(): void;
 }
 
+/**
+ * tfjs prints a multi-line "install tfjs-node" banner through console.warn on first use of the
+ * CPU backend; it would land in the middle of our output, so drop exactly that message.
+ */
+function muteTfjsBanner(): void {
+  const warn = console.warn;
+  if ((warn as { dualxdaFiltered?: boolean }).dualxdaFiltered === true) return;
+  const filtered = (...args: unknown[]): void => {
+    if (typeof args[0] === 'string' && args[0].includes('TensorFlow.js in Node.js')) return;
+    warn(...args);
+  };
+  (filtered as { dualxdaFiltered?: boolean }).dualxdaFiltered = true;
+  console.warn = filtered;
+}
+
 function heat(r: { tokens: string[]; relevance: Float64Array } | undefined): Heatmap {
   return { tokens: r?.tokens ?? [], scores: r?.relevance ?? new Float64Array(0) };
 }
@@ -33,6 +48,7 @@ function heat(r: { tokens: string[]; relevance: Float64Array } | undefined): Hea
 /** Loads the checkpoint's weights into the XDA engine (tfjs, CPU backend). */
 export async function openXdaEngine(modelDir: string, maxTokens = XDA_MAX_TOKENS): Promise<XdaEngine> {
   const ckpt: Checkpoint = await loadCheckpoint(await checkModelDir(modelDir));
+  muteTfjsBanner();
   await useXdaBackend('cpu');
   const model: XdaModel = createXdaModel(ckpt.weights, ckpt.config);
   const vocab: string[] = [];

@@ -3,6 +3,8 @@ import { expectClose } from '../testing.js';
 import { createSyntheticModel } from '../model/synthetic.js';
 import type { DualDAModel } from '../model/types.js';
 import { explain, scatterToTraining } from './explain.js';
+import { explainBatchInto } from './kernel.js';
+import { createExplainWorkspace } from './workspace.js';
 import { DEFAULT_EXPLAIN_OPTIONS, resolveExplainOptions } from './options.js';
 
 const tiny: DualDAModel = {
@@ -92,6 +94,21 @@ describe('explain', () => {
     expect(() => explain(tiny, { data: new Float32Array(2), shape: [1, 2] }, { targets: Int32Array.from([2]) })).toThrow(/targets/);
     expect(() => explain(tiny, { data: new Float32Array(2), shape: [1, 2] }, { topK: -1 })).toThrow(/topK/);
     expect(() => explain({ ...tiny, bias: new Float64Array(3) }, { data: new Float32Array(2), shape: [1, 2] })).toThrow(/bias/);
+    const view = { data: new Float32Array(4), rows: 2, dim: 2, rowStride: 2, colStride: 1, offset: 0 };
+    expect(() => explainBatchInto(tiny, 2, view, createExplainWorkspace(1, 1, 4))).toThrow(/maxRows/);
+  });
+
+  it('gives the same scores with the SIMD and scalar kernels at odd sizes; float32 stays within 1e-5', () => {
+    const { model, features } = createSyntheticModel({ n: 203, d: 29, K: 4, seed: 21 });
+    const test = { data: features.slice(0, 7 * 29), shape: [7, 29] };
+    const js = explain(model, test, { mode: 'dense', backend: 'js', blockSize: 12 });
+    const simd = explain(model, test, { mode: 'dense', blockSize: 12 });
+    const odd = explain(model, test, { mode: 'dense', blockSize: 13 }); // not a multiple of 4: scalar fallback
+    expectClose(simd.dense ?? [], js.dense ?? [], { rtol: 1e-12, atol: 1e-14 });
+    expectClose(odd.dense ?? [], js.dense ?? [], { rtol: 1e-12, atol: 1e-14 });
+    expect(simd.rows.map((r) => r.proponents.map((a) => a.index))).toEqual(js.rows.map((r) => r.proponents.map((a) => a.index)));
+    const f32 = explain(model, test, { mode: 'dense', precision: 'float32' });
+    expectClose(f32.dense ?? [], js.dense ?? [], { rtol: 1e-5, atol: 1e-6 });
   });
 
   it('handles a model without support vectors and an empty batch', () => {
@@ -102,7 +119,9 @@ describe('explain', () => {
   });
 
   it('documents the defaults it applies', () => {
-    const r = resolveExplainOptions({}, 1, 2);
-    expect({ topK: r.topK, mode: r.mode, blockSize: r.blockSize }).toEqual(DEFAULT_EXPLAIN_OPTIONS);
+    const { targets, ...rest } = resolveExplainOptions({}, 1, 2);
+    expect(targets).toBeUndefined();
+    expect(rest).toEqual(DEFAULT_EXPLAIN_OPTIONS);
+    expect(() => resolveExplainOptions({ precision: 'float32', backend: 'js' }, 1, 2)).toThrow(/precision/);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { InvalidShapeError } from '../errors.js';
 import { validateDualDAModel, type DualDAModel } from '../model/types.js';
+import { selectGramKernel } from './gram-kernel.js';
 import { explainBatchInto, surrogateArgmaxInto, type FeatureMatrixView } from './kernel.js';
 import { resolveExplainOptions, type ExplainOptions } from './options.js';
 import { heapSorted } from './top-k.js';
@@ -70,11 +71,11 @@ export function explain(model: DualDAModel, testFeatures: TestFeatures, options:
   const { nSV, K, d } = validateDualDAModel(model);
   const view = toFeatureView(testFeatures, d);
   const opts = resolveExplainOptions(options, view.rows, K);
-  const ws = createExplainWorkspace(view.rows, opts.topK, Math.max(1, Math.min(opts.blockSize, nSV)));
+  const ws = createExplainWorkspace(view.rows, opts.topK, opts.blockSize);
   if (opts.targets) ws.targets.set(opts.targets);
   else surrogateArgmaxInto(model, K, view, ws);
   const dense = opts.mode === 'dense' ? new Float64Array(view.rows * nSV) : undefined;
-  explainBatchInto(model, K, view, ws, dense);
+  explainBatchInto(model, K, view, ws, dense, selectGramKernel(model.svFeatures, d, nSV, opts.blockSize, opts));
   const toAttr = ({ index, score }: { index: number; score: number }): Attribution => ({
     index: model.svIndices[index] as number,
     id: model.svIds[index] as string,

@@ -4,6 +4,7 @@
  * g_i = Σ_t |A[t, i]| that DualXDA ranks for coreset selection / data pruning (dualda.md §3.6).
  */
 import { validateDualDAModel, type DualDAModel } from '../model/types.js';
+import { selectGramKernel } from './gram-kernel.js';
 import { explainBatchInto, surrogateArgmaxInto } from './kernel.js';
 import { toFeatureView, type TestFeatures } from './explain.js';
 import { resolveExplainOptions } from './options.js';
@@ -16,6 +17,8 @@ export interface GlobalAttributionOptions {
   absolute?: boolean;
   /** Test rows per kernel batch. @default 64 */
   batchRows?: number;
+  /** As in ExplainOptions. @default 'auto' */
+  backend?: 'auto' | 'js';
 }
 
 export interface GlobalAttributionResult {
@@ -32,10 +35,12 @@ export interface GlobalAttributionResult {
 export function globalAttributions(model: DualDAModel, testFeatures: TestFeatures, options: GlobalAttributionOptions = {}): GlobalAttributionResult {
   const { nSV, K, d } = validateDualDAModel(model);
   const view = toFeatureView(testFeatures, d);
-  const { targets } = resolveExplainOptions({ targets: options.targets }, view.rows, K);
+  const opts = resolveExplainOptions({ targets: options.targets, backend: options.backend }, view.rows, K);
+  const { targets } = opts;
   const absolute = options.absolute ?? true;
   const batchRows = Math.max(1, Math.min(options.batchRows ?? 64, view.rows));
-  const ws = createExplainWorkspace(batchRows, 0, Math.max(1, Math.min(512, nSV)));
+  const ws = createExplainWorkspace(batchRows, 0, opts.blockSize);
+  const gram = selectGramKernel(model.svFeatures, d, nSV, opts.blockSize, opts);
   const dense = new Float64Array(batchRows * nSV);
   const perClass = new Float64Array(nSV * K);
   for (let t0 = 0; t0 < view.rows; t0 += batchRows) {
@@ -43,7 +48,7 @@ export function globalAttributions(model: DualDAModel, testFeatures: TestFeature
     const sub = { ...view, rows, offset: view.offset + t0 * view.rowStride };
     if (targets) ws.targets.set(targets.subarray(t0, t0 + rows));
     else surrogateArgmaxInto(model, K, sub, ws);
-    explainBatchInto(model, K, sub, ws, dense);
+    explainBatchInto(model, K, sub, ws, dense, gram);
     for (let t = 0; t < rows; t++) {
       const c = ws.targets[t] as number;
       for (let j = 0; j < nSV; j++) {

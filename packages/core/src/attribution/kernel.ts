@@ -3,8 +3,9 @@
  * vectors only, computed block by block as a GEMM (test rows × support-vector block) into the
  * workspace, then scaled by α and fed to per-row top-k heaps. No allocation inside.
  */
+import { assert } from '../errors.js';
 import type { DualDAModel } from '../model/types.js';
-import { gemmNtF32 } from '../linalg/gemm-nt.js';
+import { createJsGramKernel, type GramKernel } from './gram-kernel.js';
 import { heapOffer } from './top-k.js';
 import type { ExplainWorkspace } from './workspace.js';
 
@@ -20,20 +21,33 @@ export interface FeatureMatrixView {
 
 /**
  * Explains `view.rows` test rows for the classes in `ws.targets` (already filled), writing heaps
- * and row sums into `ws`, and, when `dense` is given, the B × nSV score matrix.
+ * and row sums into `ws`, and, when `dense` is given, the B × nSV score matrix. `gram` picks the
+ * GEMM kernel (default: the scalar float64 one).
  */
-export function explainBatchInto(model: DualDAModel, K: number, view: FeatureMatrixView, ws: ExplainWorkspace, dense?: Float64Array): void {
-  const { rows, dim } = view;
+export function explainBatchInto(
+  model: DualDAModel,
+  K: number,
+  view: FeatureMatrixView,
+  ws: ExplainWorkspace,
+  dense?: Float64Array,
+  gram: GramKernel = createJsGramKernel(model.svFeatures, view.dim),
+): void {
+  const { rows } = view;
   const nSV = model.svIndices.length;
-  const { gram, blockSize, topK, proScore, proIdx, proCount, oppScore, oppIdx, oppCount, rowSum, targets } = ws;
+  const { blockSize, topK, proScore, proIdx, proCount, oppScore, oppIdx, oppCount, rowSum, targets } = ws;
+  const g64 = ws.gram;
   const alpha = model.svAlpha;
-  const sv = model.svFeatures;
+  // Typed arrays drop out-of-range writes silently, so check sizes once, before the loop.
+  assert(rows <= ws.maxRows, () => `explainBatchInto: ${rows} rows exceed the workspace's maxRows ${ws.maxRows}`);
+  assert(alpha.length === nSV * K && model.svFeatures.length === nSV * view.dim, () => `explainBatchInto: model arrays do not match nSV = ${nSV}, K = ${K}, d = ${view.dim}`);
+  assert(dense === undefined || dense.length >= rows * nSV, () => `explainBatchInto: dense needs ${rows * nSV} elements, has ${dense?.length}`);
+  gram.load(view);
   proCount.fill(0, 0, rows);
   oppCount.fill(0, 0, rows);
   rowSum.fill(0, 0, rows);
   for (let s0 = 0; s0 < nSV; s0 += blockSize) {
     const nb = Math.min(blockSize, nSV - s0);
-    gemmNtF32(rows, nb, dim, view.data, view.rowStride, view.colStride, view.offset, sv, dim, 1, s0 * dim, gram, blockSize, 1, 0);
+    gram.block(s0, nb, g64, blockSize);
     for (let t = 0; t < rows; t++) {
       const c = targets[t] as number;
       const g = t * blockSize;
@@ -44,7 +58,7 @@ export function explainBatchInto(model: DualDAModel, K: number, view: FeatureMat
       for (let j = 0; j < nb; j++) {
         const a = alpha[(s0 + j) * K + c] as number;
         // α = 0 gives an exact zero (the reference's natural sparsity), never NaN from 0·∞.
-        const score = a === 0 ? 0 : a * (gram[g + j] as number);
+        const score = a === 0 ? 0 : a * (g64[g + j] as number);
         sum += score;
         if (dense !== undefined) dense[t * nSV + s0 + j] = score;
         if (score > 0) pc = heapOffer(proScore, proIdx, hk, pc, topK, score, s0 + j, 1);

@@ -1,5 +1,6 @@
 /** Options of `explain` (see explain.ts), resolved once so the kernel reads only checked values. */
 import { InvalidOptionError } from '../errors.js';
+import type { GramPrecision } from './gram-kernel.js';
 
 /** How much of each explanation row to return. */
 export type ExplainMode = 'top' | 'dense';
@@ -16,6 +17,14 @@ export interface ExplainOptions {
   mode?: ExplainMode;
   /** Support vectors per GEMM block (bounds the kernel buffer to rows × blockSize). @default 512 */
   blockSize?: number;
+  /**
+   * 'float64': float32 products accumulated in float64 (keeps rowSum == weights[c]·f to ~1e-12).
+   * 'float32': float32 accumulation in the SIMD kernel, ~2× faster, ~1e-6 relative error per
+   * kernel value (the DualXDA reference computes in float32 torch). @default 'float64'
+   */
+  precision?: GramPrecision;
+  /** 'auto': WebAssembly SIMD kernel when available, else scalar; 'js': always the scalar kernel. @default 'auto' */
+  backend?: 'auto' | 'js';
 }
 
 export interface ResolvedExplainOptions {
@@ -23,10 +32,18 @@ export interface ResolvedExplainOptions {
   topK: number;
   mode: ExplainMode;
   blockSize: number;
+  precision: GramPrecision;
+  backend: 'auto' | 'js';
 }
 
 /** Documented defaults of {@link ExplainOptions}. */
-export const DEFAULT_EXPLAIN_OPTIONS = { topK: 10, mode: 'top', blockSize: 512 } as const satisfies Omit<ResolvedExplainOptions, 'targets'>;
+export const DEFAULT_EXPLAIN_OPTIONS = {
+  topK: 10,
+  mode: 'top',
+  blockSize: 512,
+  precision: 'float64',
+  backend: 'auto',
+} as const satisfies Omit<ResolvedExplainOptions, 'targets'>;
 
 /**
  * Validates explain options against the batch size and class count.
@@ -41,6 +58,11 @@ export function resolveExplainOptions(options: ExplainOptions, rows: number, cla
   if (mode !== 'top' && mode !== 'dense') throw new InvalidOptionError('mode', `must be 'top' or 'dense', got ${String(mode)}`);
   const blockSize = options.blockSize ?? DEFAULT_EXPLAIN_OPTIONS.blockSize;
   if (!Number.isInteger(blockSize) || blockSize < 1) throw new InvalidOptionError('blockSize', `must be a positive integer, got ${blockSize}`);
+  const precision = options.precision ?? DEFAULT_EXPLAIN_OPTIONS.precision;
+  if (precision !== 'float64' && precision !== 'float32') throw new InvalidOptionError('precision', `must be 'float64' or 'float32', got ${String(precision)}`);
+  const backend = options.backend ?? DEFAULT_EXPLAIN_OPTIONS.backend;
+  if (backend !== 'auto' && backend !== 'js') throw new InvalidOptionError('backend', `must be 'auto' or 'js', got ${String(backend)}`);
+  if (precision === 'float32' && backend === 'js') throw new InvalidOptionError('precision', "'float32' needs backend 'auto' (the scalar kernel always accumulates in float64)");
   const targets = options.targets;
   if (targets !== undefined) {
     if (targets.length !== rows) throw new InvalidOptionError('targets', `length ${targets.length}, expected one per test row (${rows})`);
@@ -49,5 +71,5 @@ export function resolveExplainOptions(options: ExplainOptions, rows: number, cla
       if (c < 0 || c >= classes) throw new InvalidOptionError('targets', `targets[${t}] = ${c} is outside 0..${classes - 1}`);
     }
   }
-  return { targets, topK, mode, blockSize };
+  return { targets, topK, mode, blockSize, precision, backend };
 }

@@ -83,15 +83,20 @@ function body(acc: Accumulation): number[] {
   const add = acc === 'f32' ? op.f32x4Add : op.f64x2Add;
   const b: number[] = [];
   const emit = (...parts: (number | number[])[]): void => {
-    for (const p of parts) typeof p === 'number' ? b.push(p) : b.push(...p);
+    for (const p of parts) {
+      if (typeof p === 'number') b.push(p);
+      else b.push(...p);
+    }
   };
-  emit(op.loop); // rows, step 2
-  emit(op.localGet(A), op.localGet(I), op.localGet(LDA), op.i32Mul, op.i32Add, op.localSet(A0));
-  emit(op.localGet(A0), op.localGet(LDA), op.i32Add, op.localSet(A1));
-  emit(op.i32Const(0), op.localSet(J));
+  // Columns (4 support vectors) outer, row pairs inner: the 4 B rows stay in L1 while every test
+  // row pair streams past them from L2.
   emit(op.loop); // columns, step 4
   emit(op.localGet(B), op.localGet(J), op.localGet(LDB), op.i32Mul, op.i32Add, op.localSet(B0));
   for (let q = 1; q < 4; q++) emit(op.localGet(B0 + q - 1), op.localGet(LDB), op.i32Add, op.localSet(B0 + q));
+  emit(op.i32Const(0), op.localSet(I));
+  emit(op.loop); // rows, step 2
+  emit(op.localGet(A), op.localGet(I), op.localGet(LDA), op.i32Mul, op.i32Add, op.localSet(A0));
+  emit(op.localGet(A0), op.localGet(LDA), op.i32Add, op.localSet(A1));
   for (let r = 0; r < 2; r++) for (let q = 0; q < 4; q++) emit(op.v128Zero, op.localSet(ACC(r, q)));
   emit(op.i32Const(0), op.localSet(P));
   emit(op.loop); // shared dimension, `step` bytes per iteration
@@ -119,10 +124,10 @@ function body(acc: Accumulation): number[] {
       emit(op.f64Store(q * 8));
     }
   }
-  emit(op.localGet(J), op.i32Const(4), op.i32Add, op.localSet(J));
-  emit(op.localGet(J), op.localGet(N), op.i32LtU, op.brIf0, op.end);
   emit(op.localGet(I), op.i32Const(2), op.i32Add, op.localSet(I));
   emit(op.localGet(I), op.localGet(M), op.i32LtU, op.brIf0, op.end);
+  emit(op.localGet(J), op.i32Const(4), op.i32Add, op.localSet(J));
+  emit(op.localGet(J), op.localGet(N), op.i32LtU, op.brIf0, op.end);
   emit(op.end);
   return b;
 }
@@ -132,11 +137,11 @@ function section(id: number, content: number[]): number[] {
 }
 
 /** The module bytes (exported for inspection in tests). */
-export function wasmGemmF32Bytes(acc: Accumulation): Uint8Array {
+export function wasmGemmF32Bytes(acc: Accumulation): Uint8Array<ArrayBuffer> {
   const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
   const locals = [2, 10, I32, 11, V128];
   const code = [...locals, ...body(acc)];
-  return Uint8Array.from([
+  return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [1, 0x60, 9, ...new Array<number>(9).fill(I32), 0]),
     ...section(3, [1, 0]),

@@ -33,8 +33,9 @@ export function typedBytes(a: ArrayBufferView): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
-/** Copies `bytes` into a fresh, aligned buffer viewed as `Ctor`. */
+/** Views `bytes` as `Ctor`, copying only when they do not own their (aligned) buffer. */
 export function viewAs<T>(bytes: Uint8Array, Ctor: { new (b: ArrayBuffer): T; BYTES_PER_ELEMENT: number }): T {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return new Ctor(bytes.buffer);
   const copy = new Uint8Array(bytes.byteLength);
   copy.set(bytes);
   return new Ctor(copy.buffer);

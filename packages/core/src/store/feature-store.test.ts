@@ -148,6 +148,14 @@ describe('feature store integrity errors', () => {
     await expectTagged(openFeatureStore(dir), 'StoreFormatError', 'not finalized');
   });
 
+  it('rejects non-integer or out-of-range row indices and chunk numbers when reading', async () => {
+    await build(dir);
+    const store = await openFeatureStore(dir);
+    await expectTagged(store.gatherRows([1, Number.NaN]), 'InvalidInputError', "'indices'", 'entry 1 is NaN');
+    await expectTagged(store.readRows(10, ROWS + 1), 'InvalidInputError', '[10, 1001)');
+    await expectTagged(store.readChunk(8), 'InvalidInputError', 'index 8 out of range');
+  });
+
   it('refuses a store written by a newer schema version', async () => {
     await build(dir);
     const root = JSON.parse(await readFile(join(dir, 'zarr.json'), 'utf8')) as { attributes: { dualxda: { schemaVersion: number } } };

@@ -17,7 +17,8 @@ describe('encodeTexts', () => {
     expect(enc.ids[0]).toEqual([...full.slice(0, 5), full.at(-1)]);
     expect(enc.truncated).toEqual([true]);
     expect(enc.truncatedCount).toBe(1);
-    expect(bert.decode([enc.ids[0]![0]!, enc.ids[0]![5]!])).toBe('[CLS] [SEP]');
+    const [first, last] = [enc.ids[0]?.[0] ?? -1, enc.ids[0]?.[5] ?? -1];
+    expect(bert.decode([first, last])).toBe('[CLS] [SEP]');
   });
   it('leaves short texts alone and reports empty texts by caller row and id', () => {
     expect(encodeTexts(bert, ['ok'], 64).truncated).toEqual([false]);

@@ -4,6 +4,7 @@ import type { ModelInput, XdaModel } from '../models/types.js';
 import { resolveExplainPairOptions } from './options.js';
 import type { ExplainPairOptions } from './options.js';
 import { extractFeatures, propagate } from './propagate.js';
+import { checkInputs } from '../models/weights.js';
 import type { TokenRelevance } from './propagate.js';
 
 /** XDA of one (test, train) pair. */
@@ -55,6 +56,8 @@ export function explainTopK(model: XdaModel, testInput: ModelInput, trainInputs:
   }
   const opts = alphas.map((alpha) => resolveExplainPairOptions({ ...options, alpha }));
   const { variant, epsilon, side } = resolveExplainPairOptions({ ...options, alpha: 1 });
+  checkInputs([testInput], model.vocabSize, model.maxPositions, 'testInput');
+  checkInputs(trainInputs, model.vocabSize, model.maxPositions, 'trainInputs');
   if (trainInputs.length === 0) return [];
   const [fTest, ...fTrain] = extractFeatures(model, [testInput, ...trainInputs]) as [Float32Array, ...Float32Array[]];
   const d = model.featureSize;

@@ -41,8 +41,9 @@ describe('createXdaModel', () => {
 
   it('rejects token ids outside the vocabulary and over-long inputs, naming the input', () => {
     const model = createXdaModel(tinyBertWeights(), TINY_BERT_CONFIG);
-    expect(String(errorOf(() => explainPair(model, { ids: [1, 99] }, { ids: [1] })))).toMatch(/inputs\[0\]\.ids: token id 99 outside \[0, 30\)/);
-    expect(String(errorOf(() => explainPair(model, { ids: [1] }, { ids: new Array(17).fill(1) })))).toMatch(/exceeds max_position_embeddings 16/);
+    expect(String(errorOf(() => explainPair(model, { ids: [1, 99] }, { ids: [1] })))).toMatch(/testInput\[0\]\.ids: token id 99 outside \[0, 30\)/);
+    expect(String(errorOf(() => explainPair(model, { ids: [1] }, { ids: new Array(17).fill(1) })))).toMatch(/trainInputs\[0\]\.ids: length 17 exceeds max_position_embeddings 16/);
+    expect(String(errorOf(() => explainPair(model, { ids: [1, 2], tokens: ['a'] }, { ids: [1] })))).toMatch(/testInput\[0\]\.tokens: has 1 entries for 2 ids/);
     model.dispose();
   });
 });

@@ -35,25 +35,37 @@ export function configNumber(config: HfConfig, field: string, fallback: number):
   return v;
 }
 
+/** Checks token ids against the model; errors name the argument (`label[i].ids`). */
+export function checkInputs(inputs: readonly ModelInput[], vocabSize: number, maxPositions: number, label = 'inputs'): void {
+  inputs.forEach((input, b) => {
+    const where = `${label}[${b}].ids`;
+    if (input.ids.length === 0) throw new ModelWeightsError(where, 'empty input');
+    if (input.ids.length > maxPositions) {
+      throw new ModelWeightsError(where, `length ${input.ids.length} exceeds max_position_embeddings ${maxPositions}`);
+    }
+    for (const id of input.ids) {
+      if (!Number.isInteger(id) || id < 0 || id >= vocabSize) throw new ModelWeightsError(where, `token id ${id} outside [0, ${vocabSize})`);
+    }
+    if (input.tokens !== undefined && input.tokens.length !== input.ids.length) {
+      throw new ModelWeightsError(`${label}[${b}].tokens`, `has ${input.tokens.length} entries for ${input.ids.length} ids`);
+    }
+    if (input.tokenTypeIds !== undefined && input.tokenTypeIds.length !== input.ids.length) {
+      throw new ModelWeightsError(`${label}[${b}].tokenTypeIds`, `has ${input.tokenTypeIds.length} entries for ${input.ids.length} ids`);
+    }
+  });
+}
+
 /** Right-pads inputs to one length (pad id 0; padded keys are masked). */
 export function padBatch(inputs: readonly ModelInput[], vocabSize: number, maxPositions: number): PaddedBatch {
+  checkInputs(inputs, vocabSize, maxPositions);
   const maxLen = Math.max(...inputs.map((x) => x.ids.length));
   const ids: number[][] = [];
   const tokenTypeIds: number[][] = [];
-  inputs.forEach((input, b) => {
-    if (input.ids.length === 0) throw new ModelWeightsError(`inputs[${b}].ids`, 'empty input');
-    if (input.ids.length > maxPositions) {
-      throw new ModelWeightsError(`inputs[${b}].ids`, `length ${input.ids.length} exceeds max_position_embeddings ${maxPositions}`);
-    }
-    for (const id of input.ids) {
-      if (!Number.isInteger(id) || id < 0 || id >= vocabSize) {
-        throw new ModelWeightsError(`inputs[${b}].ids`, `token id ${id} outside [0, ${vocabSize})`);
-      }
-    }
+  for (const input of inputs) {
     const pad = maxLen - input.ids.length;
     ids.push([...input.ids, ...new Array<number>(pad).fill(0)]);
     tokenTypeIds.push([...(input.tokenTypeIds ?? input.ids.map(() => 0)), ...new Array<number>(pad).fill(0)]);
-  });
+  }
   return { ids, tokenTypeIds, lengths: inputs.map((x) => x.ids.length), maxLen };
 }
 

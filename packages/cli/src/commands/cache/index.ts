@@ -14,5 +14,5 @@ export async function cache(options: CacheOptions, ctx: RunContext): Promise<voi
   ctx.print(`cached ${r.textsProcessed} texts (${r.chunksSkipped} chunks already done) into ${out}: ${r.rows} rows x ${r.dim} in ${r.seconds.toFixed(1)} s`);
   if (r.truncated.length > 0) ctx.print(`  ${r.truncated.length} texts were cut to --max-length`);
   if (options.shard !== undefined) ctx.print(`  shard ${options.shard.index}/${options.shard.count} done; after every shard: dualxda cache finalize ${options.out}`);
-  else ctx.print(`next: dualxda fit ${options.out}`);
+  else ctx.print(`next: dualxda fit ${options.out}   (or, for a test split: dualxda explain TRAINSTORE --test ${options.out})`);
 }

@@ -6,7 +6,7 @@ import type { RunContext } from '../../context.js';
 import { CliError, InputError } from '../../errors.js';
 import { EXIT_CODES } from '../../exit-codes.js';
 import { embeddedCorpusDir, embeddedModelDir } from '../../lib/assets.js';
-import { isDirectory, isFile, resolvePath } from '../../lib/inputs.js';
+import { checkInputFile, checkModelDir, isDirectory, isFile, resolvePath } from '../../lib/inputs.js';
 import { writeRunRecord } from '../../lib/run-file.js';
 import { formatPercent } from '../../lib/text.js';
 import { cacheCorpus } from '../../steps/cache-corpus.js';
@@ -22,7 +22,7 @@ import { choosePairs, printPair, writeHtml, type XdaPairReport } from '../xda/in
 import type { DemoOptions } from './spec.js';
 
 /** Documented defaults of `dualxda demo` (docs/cli.md). */
-export const DEFAULT_DEMO_OPTIONS = { out: '.dualxda/demo', testLimit: 200, examples: 3, topK: 3 } as const;
+export const DEFAULT_DEMO_OPTIONS = { out: '.dualxda/demo', examples: 3, topK: 3 } as const;
 
 /** Test rows shown with XDA: one per predicted class first (so both ham and spam appear), then in order. */
 export function pickExamples(predictions: readonly ExplainedPrediction[], n: number): ExplainedPrediction[] {
@@ -63,20 +63,22 @@ export async function demo(options: DemoOptions, ctx: RunContext): Promise<void>
   const o = { ...DEFAULT_DEMO_OPTIONS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as DemoOptions & typeof DEFAULT_DEMO_OPTIONS;
   const started = performance.now();
   const out = resolvePath(ctx.cwd, o.out);
-  const modelDir = await requireAsset(o.model !== undefined ? resolvePath(ctx.cwd, o.model) : embeddedModelDir(), o.model !== undefined ? '--model' : 'the embedded spam-bert checkpoint');
+  const modelDir = o.model !== undefined ? await checkModelDir(resolvePath(ctx.cwd, o.model)) : await requireAsset(embeddedModelDir(), 'the embedded spam-bert checkpoint');
   const dataDir = o.data !== undefined ? resolvePath(ctx.cwd, o.data) : embeddedCorpusDir();
-  const trainFile = await requireAsset(join(dataDir, 'train.jsonl'), 'the training corpus');
-  const testFile = await requireAsset(join(dataDir, 'test.jsonl'), 'the test corpus');
+  const corpusFile = (name: string): Promise<string> =>
+    o.data !== undefined ? checkInputFile(join(dataDir, name), '--data', 'the folder needs train.jsonl and test.jsonl') : requireAsset(join(dataDir, name), `the embedded corpus (${name})`);
+  const trainFile = await corpusFile('train.jsonl');
+  const testFile = await corpusFile('test.jsonl');
   await mkdir(out, { recursive: true });
   const trainStore = join(out, 'train');
   const testStore = join(out, 'test');
   const C = o.C ?? DEFAULT_FIT_C;
 
-  ctx.log(`demo: 1/5 caching features of ${relative(ctx.cwd, trainFile) || trainFile} and ${relative(ctx.cwd, testFile) || testFile} with ${relative(ctx.cwd, modelDir) || modelDir}`);
+  ctx.log(`demo: 1/5 caching features of ${trainFile} and ${testFile} with ${modelDir}`);
   const fm = await openModel(modelDir);
   try {
     await cacheCorpus({ model: modelDir, data: trainFile, out: trainStore, label: 'cache train', ...(o.limit === undefined ? {} : { limit: o.limit }) }, ctx, fm);
-    await cacheCorpus({ model: modelDir, data: testFile, out: testStore, label: 'cache test', limit: o.testLimit }, ctx, fm);
+    await cacheCorpus({ model: modelDir, data: testFile, out: testStore, label: 'cache test', ...(o.testLimit === undefined ? {} : { limit: o.testLimit }) }, ctx, fm);
   } finally {
     await fm.release();
   }
@@ -137,7 +139,10 @@ export async function demo(options: DemoOptions, ctx: RunContext): Promise<void>
   ctx.print(`faithfulness (SVM vs network on training rows): logit cosine ${faithfulness.logitCosine.toFixed(3)}, MCC ${faithfulness.mcc.toFixed(3)}, Kendall tau ${faithfulness.kendallTau.toFixed(3)}, weight cosine ${faithfulness.weightCosine.toFixed(3)}`);
   ctx.print(`sparsity: ${formatPercent(sparsity.supportVectorShare)} of training rows are support vectors; per explanation ${formatPercent(sparsity.l0)} of training rows get zero attribution (Hoyer ${sparsity.hoyer.toFixed(3)})`);
   ctx.print('');
-  const rel = (p: string): string => relative(ctx.cwd, p) || '.';
+  const rel = (p: string): string => {
+    const r = relative(ctx.cwd, p);
+    return r === '' ? '.' : r.startsWith('..') ? p : r;
+  };
   ctx.print(`wrote ${rel(explanationsFile)} (${predictions.length} test rows), ${rel(htmlFile)} (XDA heatmaps) in ${seconds.toFixed(0)} s`);
   ctx.print(`open the dashboard:  dualxda serve ${rel(trainStore)}`);
   ctx.print(`  (from this repository: node packages/cli/bin/dualxda.js serve ${rel(trainStore)})`);

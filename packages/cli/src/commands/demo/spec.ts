@@ -29,7 +29,7 @@ export const demoCommand = defineCommand<DemoOptions>({
     data: { flag: 'data', kind: 'string', valueName: 'DIR', description: 'directory with train.jsonl and test.jsonl (default: the embedded corpus)' },
     C: { flag: 'C', kind: 'string', valueName: 'C', description: 'SVM regulariser (default 1e-3)', parse: parsePositive },
     limit: { flag: 'limit', kind: 'string', valueName: 'N', description: 'use only the first N training texts', parse: (r, w) => parseInteger(r, w, 2) },
-    testLimit: { flag: 'test-limit', kind: 'string', valueName: 'N', description: 'test texts to explain (default 200)', parse: (r, w) => parseInteger(r, w, 1) },
+    testLimit: { flag: 'test-limit', kind: 'string', valueName: 'N', description: 'use only the first N test texts (default: all)', parse: (r, w) => parseInteger(r, w, 1) },
     examples: { flag: 'examples', kind: 'string', valueName: 'N', description: 'test examples shown with XDA heatmaps (default 3)', parse: (r, w) => parseInteger(r, w, 1) },
     topK: { flag: 'top-k', short: 'k', kind: 'string', valueName: 'N', description: 'proponents/opponents shown (default 3)', parse: (r, w) => parseInteger(r, w, 1) },
   },

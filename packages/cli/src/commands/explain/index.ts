@@ -23,7 +23,7 @@ export async function modelDirFor(store: string, flag: string | undefined, ctx: 
 
 /** Prints one explained prediction (shared with `demo`). */
 export function printPrediction(p: ExplainedPrediction, ctx: RunContext, topK: number): void {
-  const gold = p.label >= 0 ? ` (gold label ${p.label})` : '';
+  const gold = p.label >= 0 ? ` (gold label: ${p.labelName})` : '';
   ctx.print(`test ${p.id}: predicted ${p.predictedName} by the ${p.predictedBy}${gold}`);
   if (p.text !== '') ctx.print(`  "${snippet(p.text, 100)}"`);
   const list = (title: string, rows: ExplainedPrediction['proponents']): void => {

@@ -6,7 +6,7 @@ import type { FitOptions } from './spec.js';
 
 /** Human summary of a fit, shared with `demo`. */
 export function printFitSummary(s: FitSummary, classNames: readonly string[], ctx: RunContext): void {
-  ctx.print(`DualDA surrogate: C=${s.C}, ${s.rows} training rows, ${s.dim} features, ${s.classes} classes`);
+  ctx.print(`DualDA surrogate: C=${s.C}, ${s.rows} training rows, ${s.dim} features, ${s.classes} classes (${s.mode} solver)`);
   ctx.print(`  solver: ${s.converged ? 'converged' : `stopped (${s.stopReason})`} after ${s.iterations} passes in ${s.seconds.toFixed(1)} s, max KKT violation ${s.maxViolation.toExponential(2)}`);
   ctx.print(`  support vectors: ${s.supportVectors} of ${s.rows} (${formatPercent(s.supportVectors / Math.max(1, s.rows))}); per class: ${s.svPerClass.map((c, k) => `${classNames[k] ?? k}=${c}`).join(', ')}`);
   ctx.print(`  surrogate training accuracy: ${formatPercent(s.trainAccuracy)}`);

@@ -1,0 +1,38 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EXIT_CODES } from '../exit-codes.js';
+import { readRunRecord, RUN_FILE, writeRunRecord } from './run-file.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dualxda-run-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('run record', () => {
+  it('stores paths relative to the store and reads them back absolute', async () => {
+    const store = join(dir, 'train');
+    await mkdir(store);
+    await writeRunRecord(store, { testStore: join(dir, 'test'), modelDir: '/models/spam', createdBy: 'dualxda demo' });
+    const raw = JSON.parse(await readFile(join(store, RUN_FILE), 'utf8')) as Record<string, string>;
+    expect(Object.keys(raw).sort()).toEqual(['createdBy', 'modelDir', 'testStore']);
+    expect(raw['testStore']).toBe('../test');
+    expect(await readRunRecord(store)).toEqual({ testStore: join(dir, 'test'), modelDir: '/models/spam', createdBy: 'dualxda demo' });
+  });
+
+  it('merges updates and is absent when there is no file', async () => {
+    expect(await readRunRecord(dir)).toBeUndefined();
+    await writeRunRecord(dir, { modelDir: join(dir, 'm'), createdBy: 'dualxda cache' });
+    await writeRunRecord(dir, { testStore: join(dir, 't'), createdBy: 'dualxda demo' });
+    expect(await readRunRecord(dir)).toEqual({ modelDir: join(dir, 'm'), testStore: join(dir, 't'), createdBy: 'dualxda demo' });
+  });
+
+  it('names the file when it is not JSON', async () => {
+    await writeFile(join(dir, RUN_FILE), '{oops');
+    await expect(readRunRecord(dir)).rejects.toMatchObject({ exitCode: EXIT_CODES.input, message: expect.stringContaining(`${RUN_FILE}: is not valid JSON`) });
+  });
+});

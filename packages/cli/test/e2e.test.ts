@@ -1,0 +1,92 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { embeddedCorpusDir, embeddedModelDir } from '../src/lib/assets.js';
+import { EXIT_CODES } from '../src/exit-codes.js';
+import type { ExplainedPrediction } from '../src/steps/explain-tests.js';
+import { run } from './helpers.js';
+
+/**
+ * cache -> fit -> explain -> xda on the embedded tiny-bert (random weights, 3 classes) with a
+ * small slice of the embedded corpus. Labels are reassigned round-robin so every class of the
+ * checkpoint has training rows (the spam corpus has two).
+ */
+let dir: string;
+const model = embeddedModelDir('tiny-bert');
+
+async function slice(split: 'train' | 'test', n: number): Promise<string> {
+  const lines = (await readFile(join(embeddedCorpusDir(), `${split}.jsonl`), 'utf8')).split('\n').filter((l) => l.trim() !== '');
+  const step = Math.floor(lines.length / n);
+  const rows = Array.from({ length: n }, (_, i) => ({ ...(JSON.parse(lines[i * step]!) as object), label: i % 3 }));
+  const file = join(dir, `${split}.jsonl`);
+  await writeFile(file, rows.map((r) => JSON.stringify(r)).join('\n'));
+  return file;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dualxda-e2e-'));
+  await slice('train', 45);
+  await slice('test', 6);
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('dualxda end to end on tiny-bert', () => {
+  it('Ctrl-C before the first chunk exits 130 and the rerun resumes to a finished store', async () => {
+    const aborted = new AbortController();
+    aborted.abort();
+    const stopped = await run(['cache', '--model', model, '--data', 'train.jsonl', '--out', 'train'], dir, aborted.signal);
+    expect(stopped.code).toBe(EXIT_CODES.interrupted);
+    expect(stopped.stderr).toMatch(/interrupted\nhint: .*rerun the same command to resume/);
+    const r = await run(['cache', '--model', model, '--data', 'train.jsonl', '--out', 'train', '--json'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ rows: 45, dim: 32, textsProcessed: 45, finalized: true });
+    const t = await run(['cache', '--model', model, '--data', 'test.jsonl', '--out', 'test', '-q'], dir);
+    expect(t.code).toBe(0);
+  });
+
+  it('fits, explains and computes XDA consistently', async () => {
+    const fit = await run(['fit', 'train', '--C', '0.1', '--json'], dir);
+    expect(fit.code).toBe(0);
+    const summary = JSON.parse(fit.stdout) as { supportVectors: number; classes: number; converged: boolean };
+    expect(summary.classes).toBe(3);
+    expect(summary.converged).toBe(true);
+    expect(summary.supportVectors).toBeGreaterThan(0);
+
+    const ex = await run(['explain', 'train', '--test', 'test', '--top-k', '2', '--json', '--out', 'ex.jsonl'], dir);
+    expect(ex.stderr).toMatch(/wrote 6 explanations/);
+    expect(ex.code).toBe(0);
+    const predictions = JSON.parse(ex.stdout) as ExplainedPrediction[];
+    expect(predictions).toHaveLength(6);
+    let records = 0;
+    for (const p of predictions) {
+      expect(p.predictedBy).toBe('model');
+      for (const a of p.proponents) expect(a.score).toBeGreaterThan(0);
+      for (const a of p.opponents) expect(a.score).toBeLessThan(0);
+      expect(p.proponents.map((a) => a.score)).toEqual([...p.proponents.map((a) => a.score)].sort((x, y) => y - x));
+      for (const a of p.proponents) expect(a.text.length).toBeGreaterThan(0);
+      records += p.proponents.length + p.opponents.length;
+    }
+    const lines = (await readFile(join(dir, 'ex.jsonl'), 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(records);
+
+    const target = predictions.find((p) => p.proponents.length > 0)!;
+    const xda = await run(['xda', 'train', '--model', model, '--test-store', 'test', '--test', target.id, '--json', '--html', 'pair.html'], dir);
+    expect(xda.code).toBe(0);
+    const pairs = JSON.parse(xda.stdout) as { kind: string; train: { id: string; score: number }; pair: { attribution: number; alpha: number; kernel: number; test: { tokens: string[]; scores: number[] }; train: { tokens: string[]; scores: number[] } } }[];
+    const top = pairs.find((p) => p.kind === 'proponent')!;
+    expect(top.train.id).toBe(target.proponents[0]!.id);
+    // XDA recomputes the features in tfjs: its α·⟨f_test, f_train⟩ must match DualDA's ONNX-feature score.
+    expect(top.pair.attribution).toBeCloseTo(target.proponents[0]!.score, 2);
+    expect(Math.abs(top.pair.attribution - target.proponents[0]!.score)).toBeLessThan(1e-3 * Math.abs(target.proponents[0]!.score) + 1e-6);
+    expect(top.pair.test.tokens.length).toBe(top.pair.test.scores.length);
+    expect(top.pair.train.tokens.length).toBeGreaterThan(2);
+    expect(top.pair.test.scores.some((s) => s !== 0)).toBe(true);
+    const html = await readFile(join(dir, 'pair.html'), 'utf8');
+    expect(html).toContain('<span title=');
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * Where the kernel block G = F Xᵀ (test rows × a block of support vectors) is computed. The
+ * scalar kernel reads the model arrays in place; the WebAssembly SIMD kernel keeps a zero-padded
+ * copy of the support vectors in its own memory (made once per model, cached by the svFeatures
+ * array and released with it) and copies each test batch in.
+ */
+import { gemmNtF32 } from '../linalg/gemm-nt.js';
+import { createWasmGemmF32, type WasmGemmF32 } from '../linalg/wasm-gemm-f32.js';
+import type { FeatureMatrixView } from './kernel.js';
+
+export interface GramKernel {
+  /** Takes the test rows of the next batch. */
+  load(view: FeatureMatrixView): void;
+  /** gram[t·ldg + j] = ⟨f_t, x_{s0+j}⟩ for t < rows of the loaded batch, j < nb. */
+  block(s0: number, nb: number, gram: Float64Array, ldg: number): void;
+}
+
+/** Scalar float64-accumulating kernel over the model's arrays (works everywhere). */
+export function createJsGramKernel(svFeatures: Float32Array, dim: number): GramKernel {
+  let v: FeatureMatrixView | undefined;
+  return {
+    load(view) {
+      v = view;
+    },
+    block(s0, nb, gram, ldg) {
+      if (v === undefined) return;
+      gemmNtF32(v.rows, nb, dim, v.data, v.rowStride, v.colStride, v.offset, svFeatures, dim, 1, s0 * dim, gram, ldg, 1, 0);
+    },
+  };
+}
+
+/** Float32 accumulation ('float32') or float64 accumulation of float32 products promoted to f64 ('float64'). */
+export type GramPrecision = 'float32' | 'float64';
+
+interface Pack {
+  wasm: WasmGemmF32;
+  d4: number;
+  svPad: number;
+  testPtr: number;
+  rowsPad: number;
+  outPtr: number;
+}
+
+const packs = new WeakMap<Float32Array, Map<GramPrecision, Pack | null>>();
+const MAX_WASM_BYTES = 2 ** 31; // stay well inside wasm32's 4 GiB
+
+function ensureBytes(wasm: WasmGemmF32, bytes: number): boolean {
+  if (bytes > MAX_WASM_BYTES) return false;
+  const have = wasm.memory.buffer.byteLength;
+  if (bytes > have) wasm.memory.grow(Math.ceil((bytes - have) / 65536));
+  return true;
+}
+
+function createPack(svFeatures: Float32Array, dim: number, nSV: number, precision: GramPrecision): Pack | null {
+  const wasm = createWasmGemmF32(precision === 'float32' ? 'f32' : 'f64');
+  if (wasm === null) return null;
+  const d4 = Math.ceil(dim / 4) * 4;
+  const svPad = Math.ceil(nSV / 4) * 4;
+  if (!ensureBytes(wasm, svPad * d4 * 4)) return null;
+  const mem = new Float32Array(wasm.memory.buffer, 0, svPad * d4);
+  for (let j = 0; j < nSV; j++) mem.set(svFeatures.subarray(j * dim, (j + 1) * dim), j * d4);
+  return { wasm, d4, svPad, testPtr: svPad * d4 * 4, rowsPad: 0, outPtr: svPad * d4 * 4 };
+}
+
+/**
+ * WebAssembly SIMD kernel for this model, or null when unavailable (no SIMD, d = 0, blockSize not
+ * a multiple of 4, or more than 2 GiB of support vectors); callers then use the scalar kernel.
+ */
+export function createWasmGramKernel(svFeatures: Float32Array, dim: number, nSV: number, blockSize: number, precision: GramPrecision): GramKernel | null {
+  if (dim === 0 || nSV === 0 || blockSize % 4 !== 0) return null;
+  let byPrecision = packs.get(svFeatures);
+  if (byPrecision === undefined) packs.set(svFeatures, (byPrecision = new Map()));
+  let pack = byPrecision.get(precision);
+  if (pack === undefined) byPrecision.set(precision, (pack = createPack(svFeatures, dim, nSV, precision)));
+  if (pack === null) return null;
+  const p = pack;
+  const rowBytes = p.d4 * 4;
+  let rows = 0;
+  let out = new Float64Array(0);
+  return {
+    load(view) {
+      rows = view.rows;
+      const rowsPad = rows + (rows & 1);
+      p.rowsPad = rowsPad;
+      p.outPtr = p.testPtr + rowsPad * rowBytes;
+      if (!ensureBytes(p.wasm, p.outPtr + rowsPad * blockSize * 8)) throw new RangeError('explain: test batch too large for the WebAssembly kernel; use a smaller batch');
+      const mem = new Float32Array(p.wasm.memory.buffer, p.testPtr, rowsPad * p.d4);
+      mem.fill(0);
+      for (let t = 0; t < rows; t++) {
+        let src = view.offset + t * view.rowStride;
+        for (let q = 0; q < view.dim; q++, src += view.colStride) mem[t * p.d4 + q] = view.data[src] as number;
+      }
+      // Memory does not grow between load() and block(), so one view serves the whole batch.
+      out = new Float64Array(p.wasm.memory.buffer, p.outPtr, rowsPad * blockSize);
+    },
+    block(s0, nb, gram, ldg) {
+      if (rows === 0 || nb === 0) return;
+      const nbPad = Math.ceil(nb / 4) * 4;
+      p.wasm.gemm(p.rowsPad, nbPad, rowBytes, p.testPtr, rowBytes, s0 * rowBytes, rowBytes, p.outPtr, blockSize * 8);
+      for (let t = 0; t < rows; t++) {
+        const o = t * blockSize;
+        const g = t * ldg;
+        for (let j = 0; j < nb; j++) gram[g + j] = out[o + j] as number;
+      }
+    },
+  };
+}
+
+/**
+ * Picks the kernel for resolved options: WebAssembly SIMD when `backend` is 'auto' and it is
+ * available, else the scalar one (which is float64 only).
+ */
+export function selectGramKernel(svFeatures: Float32Array, dim: number, nSV: number, blockSize: number, opts: { backend: 'auto' | 'js'; precision: GramPrecision }): GramKernel {
+  const wasm = opts.backend === 'auto' ? createWasmGramKernel(svFeatures, dim, nSV, blockSize, opts.precision) : null;
+  return wasm ?? createJsGramKernel(svFeatures, dim);
+}

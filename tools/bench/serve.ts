@@ -1,0 +1,162 @@
+/**
+ * Dashboard server latency bench (issue 10): builds a synthetic 1,000,000-row training store with
+ * texts and a DualDA model (`dualda/` group) plus a test store with logits, all with the core
+ * writer under /tmp, starts the real `dualxda serve STORE --port 0` as a child process and times
+ * GET /api/tests/:row (test -> top-k proponents/opponents, k = 10) over HTTP. Goal: p95 <= 50 ms.
+ *
+ *   node --conditions=@dualxda/source --import tsx tools/bench/serve.ts [--rows 1000000] [--dim 64]
+ *        [--sv 20000] [--test-rows 2000] [--requests 300] [--dir /tmp/dualxda-serve-bench] [--reuse]
+ *
+ * Prints one JSON object: build seconds, server start-up seconds (labels, support vectors), latency
+ * stats (ms) for the test page, the list endpoint and the training page, and the server's RSS.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { createDualDAModel, createFeatureStoreWriter, finalizeFeatureStore, openFeatureStore, saveDualDAModel, type RowBatch } from '@dualxda/core';
+import { printBenchJson, summarize } from '@dualxda/tools';
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    dim: { type: 'string', default: '64' },
+    sv: { type: 'string', default: '20000' },
+    'test-rows': { type: 'string', default: '2000' },
+    requests: { type: 'string', default: '300' },
+    dir: { type: 'string', default: '/tmp/dualxda-serve-bench' },
+    reuse: { type: 'boolean', default: false },
+  },
+});
+const n = Number(values.rows);
+const d = Number(values.dim);
+const nSV = Math.min(n, Number(values.sv));
+const nTest = Number(values['test-rows']);
+const requests = Number(values.requests);
+const dir = resolve(values.dir);
+const K = 4;
+const CLASSES = ['world', 'sports', 'business', 'tech'];
+const BATCH = 8192;
+
+/** Row-seeded hash PRNG: any row's values can be regenerated without keeping the matrix. */
+function rowRand(row: number, salt: number): () => number {
+  let s = (Math.imul(row + 1, 0x9e3779b1) ^ salt) >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 15), z | 1);
+    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function* batches(rows: number, salt: number, withLogits: boolean): Generator<RowBatch> {
+  for (let s = 0; s < rows; s += BATCH) {
+    const e = Math.min(rows, s + BATCH);
+    const features = new Float32Array((e - s) * d);
+    const labels = new Int32Array(e - s);
+    const texts: string[] = [];
+    const logits = withLogits ? new Float32Array((e - s) * K) : undefined;
+    for (let r = s; r < e; r++) {
+      const rand = rowRand(r, salt);
+      const y = Math.floor(rand() * K);
+      labels[r - s] = y;
+      for (let i = 0; i < d; i++) features[(r - s) * d + i] = rand() * 2 - 1 + (i % K === y ? 0.5 : 0);
+      texts.push(`${CLASSES[y]} example ${r} with some words ${Math.floor(rand() * 1e6)}`);
+      if (logits) for (let m = 0; m < K; m++) logits[(r - s) * K + m] = (m === y ? 2 : 0) + rand();
+    }
+    yield { features, labels, ids: Array.from({ length: e - s }, (_, i) => s + i), texts, ...(logits ? { logits } : {}) };
+  }
+}
+
+async function writeStore(path: string, rows: number, salt: number, logits: boolean): Promise<void> {
+  const writer = await createFeatureStoreWriter(path, { rows, dim: d, classNames: CLASSES, texts: true, logitsDim: logits ? K : 0, tool: 'bench-serve' });
+  await writer.write(batches(rows, salt, logits));
+  await writer.close();
+  await finalizeFeatureStore(path);
+}
+
+/** A Crammer–Singer-feasible alpha on random rows (row sums 0, alpha[i, y_i] in [0, C]), weights from it. */
+async function writeModel(trainPath: string): Promise<void> {
+  const C = 0.1;
+  const pick = rowRand(0, 77);
+  const chosen = new Set<number>();
+  while (chosen.size < nSV) chosen.add(Math.floor(pick() * n));
+  const svIndices = Int32Array.from([...chosen].sort((a, b) => a - b));
+  const store = await openFeatureStore(trainPath);
+  const block = await store.gatherRows(svIndices);
+  const svAlpha = new Float64Array(nSV * K);
+  const weights = new Float64Array(K * d);
+  const bias = new Float64Array(K);
+  for (let j = 0; j < nSV; j++) {
+    const y = block.labels[j] as number;
+    const a = C * (0.05 + 0.95 * pick());
+    const other = (y + 1 + Math.floor(pick() * (K - 1))) % K;
+    svAlpha[j * K + y] = a;
+    svAlpha[j * K + other] = -a;
+    for (const m of [y, other]) {
+      const am = svAlpha[j * K + m] as number;
+      bias[m] = (bias[m] as number) + am;
+      for (let i = 0; i < d; i++) weights[m * d + i] = (weights[m * d + i] as number) + am * (block.features[j * d + i] as number);
+    }
+  }
+  await saveDualDAModel(trainPath, await createDualDAModel(store, { svIndices, svAlpha, weights, bias, C }));
+}
+
+async function build(): Promise<number> {
+  const t0 = performance.now();
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await writeStore(join(dir, 'train'), n, 1, false);
+  await writeStore(join(dir, 'test'), nTest, 2, true);
+  await writeModel(join(dir, 'train'));
+  await writeFile(join(dir, 'train', 'dualxda-run.json'), JSON.stringify({ testStore: '../test', createdBy: 'tools/bench/serve.ts' }));
+  return (performance.now() - t0) / 1000;
+}
+
+/** Starts `dualxda serve` and resolves with its URL once it prints it. */
+function startServer(trainPath: string): Promise<{ url: string; pid: number; stop: () => void; seconds: number }> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [resolve(import.meta.dirname, '../../packages/cli/bin/dualxda.js'), 'serve', trainPath, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  return new Promise((resolveStart, reject) => {
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /(http:\/\/\S+)/.exec(out);
+      if (m?.[1] !== undefined) resolveStart({ url: m[1].replace(/\/?$/, '/'), pid: child.pid ?? -1, stop: () => child.kill('SIGINT'), seconds: (performance.now() - t0) / 1000 });
+    });
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('exit', (code) => reject(new Error(`dualxda serve exited with ${code}: ${err.slice(-2000)}`)));
+  });
+}
+
+async function timeGets(url: string, paths: string[]): Promise<ReturnType<typeof summarize>> {
+  const ms: number[] = [];
+  for (const p of paths) {
+    const t0 = performance.now();
+    const res = await fetch(url + p);
+    await res.arrayBuffer();
+    if (!res.ok) throw new Error(`GET ${p} -> ${res.status}`);
+    ms.push(performance.now() - t0);
+  }
+  return summarize(ms);
+}
+
+const reuse = values.reuse && existsSync(join(dir, 'train', 'dualda'));
+const buildSeconds = reuse ? 0 : await build();
+const server = await startServer(join(dir, 'train'));
+try {
+  const rand = rowRand(123, 9);
+  const rows = Array.from({ length: requests }, () => Math.floor(rand() * nTest));
+  await timeGets(server.url, rows.slice(0, 10).map((r) => `api/tests/${r}?k=10`)); // warm-up
+  const testPage = await timeGets(server.url, rows.map((r) => `api/tests/${r}?k=10`));
+  const list = await timeGets(server.url, rows.slice(0, 50).map((r) => `api/tests?offset=${r}&limit=100&misclassified=${r % 2}`));
+  const trainPage = await timeGets(server.url, rows.slice(0, 20).map((r) => `api/train/${r * 37}`));
+  const rss = Number((await import('node:fs')).readFileSync(`/proc/${server.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024;
+  printBenchJson('serve', { rows: n, dim: d, supportVectors: nSV, testRows: nTest, K, buildSeconds, startupSeconds: server.seconds, testTopKMs: testPage, testListMs: list, trainPageMs: trainPage, goalP95Ms: 50, meetsGoal: testPage.p95 <= 50, serverRssMiB: rss, dir });
+} finally {
+  server.stop();
+}

@@ -1,0 +1,92 @@
+/**
+ * Benchmark: XDA milliseconds per (test, train) pair, both heatmaps, for the embedded BERT at
+ * sequence length 128, on the tfjs cpu and wasm backends; prints one JSON line per backend.
+ *
+ * Run from the repo root:
+ *   node --conditions=@dualxda/source --import tsx tools/bench/xda.ts [--model spam-bert] [--seq 128] [--backends cpu,wasm] [--runs 5] [--k 1,8]
+ *
+ * `--model` names a folder of packages/llm-adapter/assets (default spam-bert). While that folder
+ * does not exist the bench uses a random BERT with spam-bert's shape (2 layers, hidden 128, 4 heads,
+ * intermediate 512, 128 positions; `model: "random-spam-bert-shape"`): timing depends only on the
+ * shape. The sequence length is capped at max_position_embeddings (reported as `seq`). `k` > 1 times explainTopK (one batched relevance
+ * pass per side for k training examples) and reports the time divided by k.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseSafetensors } from '@dualxda/core';
+import { createXdaModel, explainTopK, useXdaBackend } from '@dualxda/xda';
+import type { HfConfig, WeightEntry, WeightMap, XdaBackend } from '@dualxda/xda';
+import { printBenchJson, timeRuns } from '../src/index.js';
+
+function arg(name: string, def: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : def;
+}
+
+const assets = join(import.meta.dirname, '..', '..', 'packages', 'llm-adapter', 'assets');
+const wanted = arg('model', 'spam-bert');
+const dir = join(assets, wanted);
+const found = existsSync(join(dir, 'model.safetensors'));
+const model = found ? wanted : 'random-spam-bert-shape';
+const { config, weights } = found ? loadAsset(dir) : randomBert();
+
+function loadAsset(folder: string): { config: HfConfig; weights: WeightMap } {
+  const file = join(folder, 'model.safetensors');
+  // Copy into a plain Uint8Array: a Node Buffer's slice() is a view on the shared pool.
+  return {
+    config: JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as HfConfig,
+    weights: parseSafetensors(new Uint8Array(readFileSync(file)), file),
+  };
+}
+
+function randomBert(): { config: HfConfig; weights: WeightMap } {
+  const [H, I, L, V, P] = [128, 512, 2, 8192, 128];
+  const config: HfConfig = {
+    model_type: 'bert', hidden_size: H, num_hidden_layers: L, num_attention_heads: 4, intermediate_size: I,
+    vocab_size: V, max_position_embeddings: P, type_vocab_size: 2, layer_norm_eps: 1e-12, hidden_act: 'gelu',
+  };
+  let r = 7;
+  const w = new Map<string, WeightEntry>();
+  const put = (name: string, shape: number[], scale: number, offset = 0) =>
+    w.set(name, { shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => offset + scale * (((r = (Math.imul(r, 1664525) + 1013904223) >>> 0) / 2 ** 32) - 0.5)) });
+  const lin = (n: string, o: number, i: number) => (put(`${n}.weight`, [o, i], 2 / Math.sqrt(i)), put(`${n}.bias`, [o], 0.1));
+  const ln = (n: string) => (put(`${n}.weight`, [H], 0.2, 1), put(`${n}.bias`, [H], 0.1));
+  put('bert.embeddings.word_embeddings.weight', [V, H], 1);
+  put('bert.embeddings.position_embeddings.weight', [P, H], 0.2);
+  put('bert.embeddings.token_type_embeddings.weight', [2, H], 0.2);
+  ln('bert.embeddings.LayerNorm');
+  for (let l = 0; l < L; l++) {
+    const p = `bert.encoder.layer.${l}.`;
+    for (const n of ['query', 'key', 'value']) lin(`${p}attention.self.${n}`, H, H);
+    lin(`${p}attention.output.dense`, H, H);
+    ln(`${p}attention.output.LayerNorm`);
+    lin(`${p}intermediate.dense`, I, H);
+    lin(`${p}output.dense`, H, I);
+    ln(`${p}output.LayerNorm`);
+  }
+  lin('bert.pooler.dense', H, H);
+  lin('classifier', 2, H);
+  return { config, weights: w };
+}
+const seq = Math.min(Number(arg('seq', '128')), Number(config['max_position_embeddings']));
+const vocab = Number(config['vocab_size']);
+const runs = Number(arg('runs', '5'));
+const ks = arg('k', '1,8').split(',').map(Number);
+
+let s = 12345;
+const nextId = () => 5 + ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) % (vocab - 5));
+const input = () => ({ ids: [2, ...Array.from({ length: seq - 2 }, nextId), 3] });
+
+for (const backend of arg('backends', 'cpu,wasm').split(',') as XdaBackend[]) {
+  const active = await useXdaBackend(backend);
+  const xda = createXdaModel(weights, config);
+  const test = input();
+  const result: Record<string, unknown> = { model, backend: active, seq, hidden: config['hidden_size'], layers: config['num_hidden_layers'] };
+  for (const k of ks) {
+    const trains = Array.from({ length: k }, input);
+    const timing = await timeRuns(() => explainTopK(xda, test, trains), { runs, warmup: 1 });
+    result[`k${k}`] = { msPerPair: timing.p50 / k, msPerCall: timing };
+  }
+  xda.dispose();
+  printBenchJson('xda', result);
+}
