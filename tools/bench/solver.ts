@@ -3,7 +3,7 @@
  * threaded) on the same synthetic data; prints one JSON document.
  *
  * Run from the repo root:
- *   node --conditions=@dualxda/source --import tsx tools/bench/solver.ts [--rows 60000,240000] [--dim 128] [--classes 10] [--C 0.001,0.1] [--threads 2,8]
+ *   node --conditions=@dualxda/source --import tsx tools/bench/solver.ts [--rows 60000,240000] [--dim 128] [--classes 10] [--C 0.001,0.1] [--threads 2,8] [--parse 0]
  *
  * LIBLINEAR's wall time includes parsing its text input (it has no binary input); its parse time
  * alone is estimated with `-s 4 -e 1e9` (one pass), reported as `liblinearParseSeconds`.
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
       await writeLibsvm(file, x, y, n, d);
       const model = join(dir, 'model');
       for (const C of cList) {
-      const parse = runLiblinear(file, model, C, '1e9');
+      const parse = arg('parse', '1') === '1' ? runLiblinear(file, model, C, '1e9') : null;
       const llSeconds = runLiblinear(file, model, C, '1e-4');
       const ll = readModel(model, d);
       const llPrimal = primal(ll.w, ll.K, x, y, n, d, C);

@@ -10,11 +10,15 @@
  * intermediate 512, 128 positions; `model: "random-spam-bert-shape"`): timing depends only on the
  * shape. The sequence length is capped at max_position_embeddings (reported as `seq`). `k` > 1 times explainTopK (one batched relevance
  * pass per side for k training examples) and reports the time divided by k.
+ *
+ * `--deletion` adds a line `{bench: "xda-deletion"}`: evaluateTokenDeletion on the model's
+ * reference.json texts (needs a real assets folder, i.e. spam-bert once it exists): mean drop of
+ * ⟨f_test, f_train⟩ after deleting the 3 most relevant vs 3 random train tokens.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSafetensors } from '@dualxda/core';
-import { createXdaModel, explainTopK, useXdaBackend } from '@dualxda/xda';
+import { createXdaModel, evaluateTokenDeletion, explainTopK, useXdaBackend } from '@dualxda/xda';
 import type { HfConfig, WeightEntry, WeightMap, XdaBackend } from '@dualxda/xda';
 import { printBenchJson, timeRuns } from '../src/index.js';
 
@@ -89,4 +93,15 @@ for (const backend of arg('backends', 'cpu,wasm').split(',') as XdaBackend[]) {
   }
   xda.dispose();
   printBenchJson('xda', result);
+}
+
+if (process.argv.includes('--deletion') && found) {
+  await useXdaBackend(arg('backends', 'cpu,wasm').includes('wasm') ? 'wasm' : 'cpu');
+  const xda = createXdaModel(weights, config);
+  const cases = (JSON.parse(readFileSync(join(dir, 'reference.json'), 'utf8')) as { cases: { input_ids: number[] }[] }).cases;
+  const isBert = config['model_type'] === 'bert';
+  const started = performance.now();
+  const r = evaluateTokenDeletion(xda, cases.map((c) => ({ ids: c.input_ids })), { tokens: 3, randomDraws: 8, tests: 4, keepLast: isBert });
+  printBenchJson('xda-deletion', { model, ...r, topBeatsRandom: r.meanTopDrop > r.meanRandomDrop, seconds: (performance.now() - started) / 1000 });
+  xda.dispose();
 }

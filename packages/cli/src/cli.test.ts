@@ -29,6 +29,7 @@ describe('argv -> options', () => {
     ['fit defaults', ['fit', 'store'], 'fit', { store: 'store' }],
     ['fit all flags', ['fit', 'store', '--C', '1e-5', '--tolerance', '0.01', '--time-budget', '5m', '--threads', '0', '--max-passes', '50'], 'fit', { store: 'store', C: 1e-5, tolerance: 0.01, timeBudgetMs: 300_000, threads: 0, maxPasses: 50 }],
     ['fit --C=', ['fit', '--C=0.1', 'store'], 'fit', { store: 'store', C: 0.1 }],
+    ['fit --mode block', ['fit', 'store', '--mode', 'block'], 'fit', { store: 'store', mode: 'block' }],
     ['explain repeated --text', ['explain', 's', '--text', 'a', '-t', 'b', '--top-k', '3'], 'explain', { store: 's', text: ['a', 'b'], topK: 3 }],
     ['explain --test + out', ['explain', 's', '--test', 't', '--out', 'e.parquet', '--limit', '5', '--model', 'm'], 'explain', { store: 's', test: 't', out: 'e.parquet', limit: 5, model: 'm' }],
     ['xda', ['xda', 's', '--test', '17', '--train', '3', '--html', 'p.html', '-k', '2'], 'xda', { store: 's', test: '17', train: '3', html: 'p.html', topK: 2 }],
@@ -63,6 +64,8 @@ describe('usage errors (exit 2)', () => {
     ['cache missing --model', ['cache', '--data', 'd', '--out', 's'], /missing --model/],
     ['extra positional', ['inspect', 'a', 'b'], /unexpected argument 'b'/],
     ['bad duration', ['fit', 's', '--time-budget', 'soon'], /--time-budget expects a duration/],
+    ['unknown solver mode', ['fit', 's', '--mode', 'gpu'], /--mode must be one of memory, block, parallel; got 'gpu'/],
+    ['negative threads', ['fit', 's', '--threads', '-1'], /--threads/],
   ])('%s', async (_name, argv, message) => {
     const r = await capture(argv);
     expect(r.code).toBe(EXIT_CODES.usage);

@@ -70,7 +70,7 @@ export function createProgress(stream: Writer, options: ProgressOptions): Progre
     const t = now();
     if (!force && t - lastDraw < REDRAW_MS) return;
     lastDraw = t;
-    const cols = stream.columns ?? 100;
+    const cols = stream.columns !== undefined && stream.columns > 20 ? stream.columns : 100;
     const line = renderProgressLine(options.label, done, total, (t - start) / 1000, unit).slice(0, Math.max(20, cols - 1));
     stream.write(`\r\x1b[2K${line}`);
   };

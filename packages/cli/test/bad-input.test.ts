@@ -69,6 +69,15 @@ describe('bad inputs give the documented message, a hint and exit code', () => {
     expect(info.model.supportVectors).toBe(summary.supportVectors);
   });
 
+  it('cache import remaps sparse labels to 0..K-1 and keeps the originals', async () => {
+    await writeNpy(join(dir, 'y-sparse.npy'), '<i8', [6], [10, 20, 10, 20, 20, 10]);
+    const r = await run(['cache', 'import', '--features', 'X.npy', '--labels', 'y-sparse.npy', '--out', 'sparse', '--json'], dir);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ rows: 6, dim: 3, classNames: ['10', '20'], labelMapping: [10, 20] });
+    const info = JSON.parse((await run(['inspect', 'sparse', '--json'], dir)).stdout) as { rowsPerClass: number[] };
+    expect(info.rowsPerClass).toEqual([3, 3]);
+  });
+
   it.each(['block', 'parallel'])('fit --mode %s solves the same problem', async (mode) => {
     const serial = JSON.parse((await run(['fit', 'store', '--C', '0.5', '--json', '--tolerance', '1e-8'], dir)).stdout) as { trainAccuracy: number; dualityGap: number };
     const r = await run(['fit', 'store', '--C', '0.5', '--json', '--tolerance', '1e-8', '--mode', mode, '--threads', '2'], dir);

@@ -89,4 +89,32 @@ describe('dualxda end to end on tiny-bert', () => {
     const html = await readFile(join(dir, 'pair.html'), 'utf8');
     expect(html).toContain('<span title=');
   });
+
+  it('eval computes every metric and inspect reports the fit', async () => {
+    const r = await run(['eval', 'train', '--test', 'test', '--model', model, '--json', '-k', '2', '-m', 'sparsity', '-m', 'faithfulness', '-m', 'accuracy', '-m', 'self-influence'], dir);
+    expect(r.code).toBe(0);
+    const m = JSON.parse(r.stdout) as { sparsity: { l0: number; hoyer: number; testRows: number }; faithfulness: { logitCosine: number; mcc: number }; accuracy: { agreement: number }; 'self-influence': { score: number }[] };
+    expect(m.sparsity.testRows).toBe(6);
+    expect(m.sparsity.hoyer).toBeGreaterThanOrEqual(0);
+    expect(m.sparsity.hoyer).toBeLessThanOrEqual(1);
+    expect(Math.abs(m.faithfulness.logitCosine)).toBeLessThanOrEqual(1);
+    expect(m.accuracy.agreement).toBeGreaterThanOrEqual(0);
+    expect(m['self-influence']).toHaveLength(2);
+    expect(m['self-influence'][0]!.score).toBeGreaterThanOrEqual(m['self-influence'][1]!.score);
+    const info = await run(['inspect', 'train', '--json'], dir);
+    expect(JSON.parse(info.stdout)).toMatchObject({ manifest: { rows: 45, dim: 32 }, run: { modelDir: model } });
+  });
+
+  it('serve answers on the run stores and stops on Ctrl-C', async () => {
+    const stop = new AbortController();
+    let stdout = '';
+    const { runCli } = await import('../src/cli.js');
+    const running = runCli(['serve', 'train', '--test', 'test', '--model', model, '--port', '0', '--json'], { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: () => true }, cwd: dir, signal: stop.signal });
+    for (let i = 0; i < 200 && !stdout.includes('}'); i++) await new Promise((r) => setTimeout(r, 50));
+    const { url } = JSON.parse(stdout) as { url: string };
+    const summary = (await (await fetch(`${url}api/summary`)).json()) as Record<string, unknown>;
+    expect(JSON.stringify(summary)).toMatch(/class_a/);
+    stop.abort();
+    expect(await running).toBe(EXIT_CODES.interrupted);
+  });
 });

@@ -14,19 +14,15 @@ export interface ShardInit {
   end: number;
   seed: number;
   shrinking: boolean;
-  tolerance: number;
 }
 
-/** Run LIBLINEAR's outer loop on the shard, from all rows active, for at most maxPasses passes. */
+/** Run one pass over the shard's active rows, first re-activating all of them when asked. */
 export interface ShardRequest {
-  maxPasses: number;
+  reactivate: boolean;
 }
 
-/** Result of one round on a shard. */
+/** Result of one shard pass. */
 export interface ShardReply {
-  /** Passes used; 1 with converged = the shard was already optimal at the round's start. */
-  passes: number;
-  converged: boolean;
   viol: number;
   sumAlphaYDelta: number;
   active: number;

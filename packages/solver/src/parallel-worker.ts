@@ -1,6 +1,6 @@
 /**
- * Worker side of the threaded solver: owns one contiguous row shard [start, end) and runs
- * LIBLINEAR's own outer loop (shuffle, shrinking, halving eps_shrink) on it. Its updates go to a
+ * Worker side of the threaded solver: owns one contiguous row shard [start, end) and runs one
+ * shuffled, shrinking pass over its active rows per request. Its updates go to a
  * private copy of W̃ that is merged into the shared W̃ every SYNC_EVERY rows without locks
  * (PASSCoDe-Wild with bounded delay, see docs/solver.md): merging in batches keeps the two cores
  * from invalidating each other's cache lines on every update.
@@ -14,7 +14,7 @@ import type { ShardInit, ShardReply, ShardRequest } from './parallel-protocol.js
 const SYNC_EVERY = 64;
 
 const init = workerData as ShardInit;
-const { x, q, y, alpha, K, D, C, start, end, shrinking, tolerance } = init;
+const { x, q, y, alpha, K, D, C, start, end, shrinking } = init;
 const shared = init.w;
 const local = new Float64Array(K * D);
 const base = new Float64Array(K * D);
@@ -25,7 +25,6 @@ const order = new Int32Array(rows);
 for (let li = 0; li < rows; li++) order[li] = li;
 const rng = createRng(init.seed);
 let active = rows;
-let epsShrink = Math.max(10 * tolerance, 1);
 
 function refresh(): void {
   local.set(shared);
@@ -64,27 +63,13 @@ function pass(): number {
   return viol;
 }
 
-/** One round: LIBLINEAR's loop from the full shard until local convergence or maxPasses. */
-function round(maxPasses: number): ShardReply {
-  st.sumAlphaY = 0;
-  active = rows;
-  reactivateClasses(st, rows);
-  refresh();
-  let startFromAll = true;
-  let viol = Infinity;
-  for (let p = 1; p <= maxPasses; p++) {
-    viol = pass();
-    if (viol < epsShrink) {
-      if (viol < tolerance && startFromAll) return { passes: p, converged: true, viol, sumAlphaYDelta: st.sumAlphaY, active };
-      active = rows;
-      reactivateClasses(st, rows);
-      epsShrink = Math.max(epsShrink / 2, tolerance);
-      startFromAll = true;
-    } else startFromAll = false;
-  }
-  return { passes: maxPasses, converged: false, viol, sumAlphaYDelta: st.sumAlphaY, active };
-}
-
 parentPort?.on('message', (msg: ShardRequest) => {
-  parentPort?.postMessage(round(msg.maxPasses));
+  if (msg.reactivate) {
+    active = rows;
+    reactivateClasses(st, rows);
+  }
+  st.sumAlphaY = 0;
+  refresh();
+  const viol = pass();
+  parentPort?.postMessage({ viol, sumAlphaYDelta: st.sumAlphaY, active } satisfies ShardReply);
 });

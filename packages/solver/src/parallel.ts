@@ -26,10 +26,7 @@ function spawnWorker(init: ShardInit): Worker {
   return new Worker(boot, { eval: true, workerData: init, execArgv: ['--conditions=@dualxda/source'] });
 }
 
-/** Cap on local passes per round, so stop conditions are checked regularly. */
-const ROUND_PASSES = 20;
-
-function request(worker: Worker, maxPasses: number): Promise<ShardReply> {
+function request(worker: Worker, reactivate: boolean): Promise<ShardReply> {
   return new Promise((resolve, reject) => {
     const onError = (e: unknown): void => reject(e);
     worker.once('error', onError);
@@ -37,7 +34,7 @@ function request(worker: Worker, maxPasses: number): Promise<ShardReply> {
       worker.off('error', onError);
       resolve(m);
     });
-    worker.postMessage({ maxPasses });
+    worker.postMessage({ reactivate });
   });
 }
 
@@ -52,11 +49,11 @@ function resyncWeights(p: InMemoryProblem): void {
 
 /**
  * Threaded Crammer–Singer solver. Rows are split into contiguous shards (each also expressible as
- * a FeatureStore row range), one per worker_thread. Each worker runs LIBLINEAR's loop (shuffle,
- * shrinking) on its shard, writing its alpha rows directly and merging its W̃ changes into a shared
- * W̃ every few rows without locks: asynchronous dual coordinate descent in the style of
- * PASSCoDe-Wild (Hsieh, Yu and Dhillon, ICML 2015) with bounded delay. Rounds repeat until every
- * shard is optimal at the start of a round; then W̃ is recomputed exactly from alpha (removing
+ * a FeatureStore row range), one per worker_thread. LIBLINEAR's outer loop runs on the main
+ * thread; each pass runs concurrently on all shards (shuffle and shrinking per shard), each worker
+ * writing its alpha rows directly and merging its W̃ changes into a shared W̃ every few rows without
+ * locks: asynchronous dual coordinate descent in the style of PASSCoDe-Wild (Hsieh, Yu and
+ * Dhillon, ICML 2015) with bounded delay. On convergence W̃ is recomputed exactly from alpha (removing
  * the drift that lock-free merges can leave) and a serial pass certifies or finishes convergence,
  * so the result meets the same tolerance as `solveCrammerSinger`. `threads` 0 = all cores.
  *
@@ -72,27 +69,34 @@ export async function solveCrammerSingerParallel(features: FeatureMatrix, labels
   const y = new Int32Array(new SharedArrayBuffer(p.n * 4));
   y.set(p.y);
   const workers = shardRanges(p.n, threads).map(([start, end], t) =>
-    spawnWorker({ x: p.x, q: p.q, y, alpha: p.alpha, w: p.w, K: p.K, D: p.D, C: o.C, start, end, seed: o.seed + 7919 * (t + 1), shrinking: o.shrinking, tolerance: o.tolerance }),
+    spawnWorker({ x: p.x, q: p.q, y, alpha: p.alpha, w: p.w, K: p.K, D: p.D, C: o.C, start, end, seed: o.seed + 7919 * (t + 1), shrinking: o.shrinking }),
   );
   let passes = 0;
   let reason: StopReason | undefined;
   try {
+    // LIBLINEAR's outer loop with the shards' passes running concurrently (dualda.md §6).
+    let epsShrink = Math.max(10 * o.tolerance, 1);
+    let startFromAll = true;
+    let reactivate = false;
     while (!reason) {
-      const replies = await Promise.all(workers.map((wk) => request(wk, ROUND_PASSES)));
-      let viol = -Infinity, active = 0, roundPasses = 0, settled = true;
+      const replies = await Promise.all(workers.map((wk) => request(wk, reactivate)));
+      reactivate = false;
+      let viol = -Infinity, active = 0;
       for (const r of replies) {
         viol = Math.max(viol, r.viol);
         p.sumAlphaY += r.sumAlphaYDelta;
         active += r.active;
-        roundPasses = Math.max(roundPasses, r.passes);
-        // Globally optimal only when every shard was already converged on its first full pass.
-        settled &&= r.converged && r.passes === 1;
       }
-      passes += roundPasses;
-      if (settled) {
-        reason = 'tolerance';
-        break;
-      }
+      passes++;
+      if (viol < epsShrink) {
+        if (viol < o.tolerance && startFromAll) {
+          reason = 'tolerance';
+          break;
+        }
+        reactivate = true;
+        epsShrink = Math.max(epsShrink / 2, o.tolerance);
+        startFromAll = true;
+      } else startFromAll = false;
       const dual = p.sumAlphaY - halfSquaredNorm(p.w);
       o.onProgress?.({ pass: passes, maxViolation: viol, dualObjective: dual, activeRows: active, seconds: elapsedSeconds(sc) });
       reason = checkStop(sc, o, passes, dual);

@@ -1,5 +1,5 @@
 /** Run by parallel.test.ts under plain node (not vitest) to prove the worker starts from .ts sources. */
-import { solveCrammerSingerParallel } from '@dualxda/solver';
+import { solveCrammerSingerParallel } from '../src/index.js';
 import { makeBlobs } from './helpers.js';
 
 const { x, y } = makeBlobs(300, 5, 3, 4);

@@ -15,6 +15,7 @@ describe('@dualxda/xda public api', () => {
         "applyOp",
         "createExecutionContext",
         "createXdaModel",
+        "evaluateTokenDeletion",
         "explainPair",
         "explainPrediction",
         "explainTopK",

@@ -32,4 +32,6 @@ export type { ExplainTopKOptions, PairExplanation } from './explain/explain-pair
 export { explainPrediction } from './explain/explain-prediction.js';
 export type { ExplainPredictionOptions, PredictionExplanation } from './explain/explain-prediction.js';
 export { extractFeatures } from './explain/propagate.js';
+export { DEFAULT_TOKEN_DELETION_OPTIONS, evaluateTokenDeletion } from './explain/token-deletion.js';
+export type { TokenDeletionOptions, TokenDeletionResult } from './explain/token-deletion.js';
 export type { TokenRelevance } from './explain/propagate.js';

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- tests index fixtures and results whose shape they assert */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectClose } from '@dualxda/core/testing';
@@ -73,6 +74,13 @@ describe.each([
       expect(surrogate.target).toBeCloseTo(pairs.reduce((s, p) => s + p.attribution, 0), 4);
       expectClose(summed, surrogate.relevance, { rtol: 1e-3, atol: 1e-5 });
     }
+  });
+
+  it('leaves no tensors behind', () => {
+    const before = tf.memory().numTensors;
+    explainTopK(model, test, trains, { alphas });
+    explainPrediction(model, test, { head: { weight: new Float32Array(model.featureSize).fill(0.5), bias: new Float32Array([0.1]) } });
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('explains a prediction of the embedded head with conservation', () => {

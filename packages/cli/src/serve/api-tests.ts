@@ -1,6 +1,6 @@
 /** `/api/tests` (filtered, paged list) and `/api/tests/:row` (prediction and top-k attribution). */
 import { HttpError } from './http-error.js';
-import type { ServiceState } from './service-state.js';
+import { testTexts, type ServiceState } from './service-state.js';
 import { classScores, dotRowsF32, surrogateLogits, topK } from './sv-kernel.js';
 
 /** Longest text snippet a list row carries. */
@@ -41,7 +41,7 @@ export async function listTests(state: ServiceState, query: TestListQuery): Prom
     matches.push(t);
   }
   const page = matches.slice(query.offset, query.offset + query.limit);
-  const pageTexts = await state.data.test.readTexts(page);
+  const pageTexts = await testTexts(state, page);
   return {
     total: matches.length,
     offset: query.offset,
@@ -52,7 +52,7 @@ export async function listTests(state: ServiceState, query: TestListQuery): Prom
 function searchTexts(state: ServiceState): Promise<string[]> {
   state.searchTexts ??= (async () => {
     const rows = Array.from({ length: state.testLabels.length }, (_, t) => t);
-    return (await state.data.test.readTexts(rows)).map((s) => s.toLowerCase());
+    return (await testTexts(state, rows)).map((s) => s.toLowerCase());
   })();
   return state.searchTexts;
 }
@@ -112,7 +112,7 @@ export async function testDetail(state: ServiceState, row: number, k: number, ta
   const picked = [...pos.subarray(0, np), ...neg.subarray(0, nn)];
   let top = 0;
   for (const j of picked) top += Math.abs(scores[j]);
-  const [text] = await state.data.test.readTexts([row]);
+  const [text] = await testTexts(state, [row]);
   const item = (j: number): Attributed => ({ row: sv.indices[j], id: sv.ids[j], label: sv.labels[j], score: scores[j], snippet: sv.snippets[j] });
   return {
     row,

@@ -1,7 +1,7 @@
 /** `/api/train/:row`: one training example, its alpha row, self-influence and the tests it moves most. */
 import { clip, SNIPPET_CHARS, TEXT_CHARS } from './api-tests.js';
 import { HttpError } from './http-error.js';
-import type { ServiceState } from './service-state.js';
+import { testTexts, type ServiceState } from './service-state.js';
 import { svPosition } from './surrogate-cache.js';
 import { topK } from './sv-kernel.js';
 
@@ -61,7 +61,7 @@ export async function trainDetail(state: ServiceState, row: number, k: number): 
   const np = topK(scores, scanned, k, 1, pos);
   const nn = topK(scores, scanned, k, -1, neg);
   const picked = [...pos.subarray(0, np), ...neg.subarray(0, nn)];
-  const [texts, [text], ids] = await Promise.all([state.data.test.readTexts(picked), state.data.train.readTexts([row]), state.data.train.store.readIds(row, row + 1)]);
+  const [texts, [text], ids] = await Promise.all([testTexts(state, picked), state.data.train.readTexts([row]), state.data.train.store.readIds(row, row + 1)]);
   const item = (t: number, i: number): Influenced => ({ row: t, label: state.testLabels[t], prediction: state.testPredictions[t], score: scores[t], snippet: clip(texts[i], SNIPPET_CHARS) });
   return {
     row,

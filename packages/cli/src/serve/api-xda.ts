@@ -1,6 +1,6 @@
 /** `/api/xda?test=&train=`: token heatmaps of a pair, computed on demand and kept in a small LRU. */
 import { HttpError } from './http-error.js';
-import type { ServiceState } from './service-state.js';
+import { testTexts, type ServiceState } from './service-state.js';
 import { svPosition } from './surrogate-cache.js';
 import type { XdaPair } from './types.js';
 
@@ -26,7 +26,7 @@ export async function xdaPair(state: ServiceState, testRow: number, trainRow: nu
   let pending = cache.get(key);
   if (pending === undefined) {
     pending = (async () => {
-      const [[testText], [trainText]] = await Promise.all([state.data.test.readTexts([testRow]), state.data.train.readTexts([trainRow])]);
+      const [[testText], [trainText]] = await Promise.all([testTexts(state, [testRow]), state.data.train.readTexts([trainRow])]);
       return provider({ testText: testText ?? '', trainText: trainText ?? '', target, alpha });
     })();
     cache.set(key, pending);

@@ -22,6 +22,18 @@ export interface ServiceState {
   sv: SupportVectorCache;
   /** Lower-cased test texts, loaded on the first text search. */
   searchTexts?: Promise<string[]>;
+  /** All test texts, held when the test set has at most `MAX_CACHED_TEST_TEXTS` rows. */
+  testTexts?: Promise<string[]>;
+}
+
+/** Test sets up to this size keep their texts in memory (search and the test page need them). */
+export const MAX_CACHED_TEST_TEXTS = 200_000;
+
+/** Texts of test rows: from the in-memory copy when there is one, else read from the store. */
+export async function testTexts(state: ServiceState, rows: readonly number[]): Promise<string[]> {
+  if (state.testTexts === undefined) return state.data.test.readTexts(rows);
+  const all = await state.testTexts;
+  return rows.map((r) => all[r] ?? '');
 }
 
 /** Loads and cross-checks everything the handlers need. */
@@ -39,5 +51,10 @@ export async function createServiceState(data: DashboardData): Promise<ServiceSt
   }
   const testPredictions = new Int32Array(test.store.rows);
   for (let t = 0; t < test.store.rows; t++) testPredictions[t] = argmax(testLogits, t * K, K);
-  return { data, classNames, classes: K, trainLabels, testLabels, testLogits, testPredictions, sv };
+  const state: ServiceState = { data, classNames, classes: K, trainLabels, testLabels, testLogits, testPredictions, sv };
+  if (test.store.rows <= MAX_CACHED_TEST_TEXTS) {
+    state.testTexts = test.readTexts(Array.from({ length: test.store.rows }, (_, t) => t));
+    await state.testTexts;
+  }
+  return state;
 }

@@ -24,6 +24,14 @@ describe('parseSafetensors', () => {
     expect(m.get('a')!.shape).toEqual([2, 2]);
     expect(Array.from(m.get('b')!.data as Float32Array)).toEqual([1, -2]);
   });
+  it('decodes from a Node Buffer view whose bytes do not start at its ArrayBuffer start', () => {
+    const f32 = new Float32Array([7, 8]);
+    const file = build({ w: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, new Uint8Array(f32.buffer));
+    const padded = Buffer.alloc(file.length + 13);
+    padded.set(file, 13);
+    const m = parseSafetensors(padded.subarray(13));
+    expect(Array.from(m.get('w')!.data as Float32Array)).toEqual([7, 8]);
+  });
   it('rejects offsets that do not match the shape, naming the tensor', () => {
     const bad = build({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(8));
     expect(() => parseSafetensors(bad, 'x.safetensors')).toThrow(/x.safetensors: tensor w/);

@@ -58,8 +58,9 @@ export function parseSafetensors(buf: Uint8Array, file = '<buffer>'): Map<string
     if (end - begin !== count * width || base + end > buf.byteLength) {
       throw new SafetensorsError(file, `tensor ${name}: data_offsets [${begin}, ${end}] do not match shape [${entry.shape.join(', ')}] or file size`);
     }
-    // Copy so the result is aligned and independent of the file buffer.
-    const bytes = buf.slice(base + begin, base + end);
+    // Copy so the result is aligned and independent of the file buffer. Uint8Array's slice, not
+    // Buffer's: Buffer#slice returns a view, whose .buffer would start at the file's first byte.
+    const bytes = Uint8Array.prototype.slice.call(buf, base + begin, base + end);
     out.set(name, { dtype: entry.dtype, shape: entry.shape, data: decode(entry.dtype, bytes, count) });
   }
   return out;

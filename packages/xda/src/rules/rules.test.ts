@@ -4,6 +4,7 @@
  * and the op with the rule's frozen parts held at the evaluation point otherwise (detached norm
  * scale, identity rule's f(x0)/x0, halves of a bilinear product, ε-rule's z/(z+ε) factor).
  */
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- tests index fixtures and results whose shape they assert */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectClose } from '@dualxda/core/testing';

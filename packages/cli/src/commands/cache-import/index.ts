@@ -19,13 +19,13 @@ export async function cacheImport(options: CacheImportOptions, ctx: RunContext):
   const ids = options.ids === undefined ? undefined : await checkInputFile(resolvePath(ctx.cwd, options.ids), '--ids');
   const out = resolvePath(ctx.cwd, options.out);
   const raw = await npyFeatureSource({ features, labels, ...(ids === undefined ? {} : { ids }) });
-  const dense = denseLabels(raw.labels);
-  const K = (dense.mapping?.length ?? Math.max(-1, ...dense.labels) + 1) || 1;
-  const classNames = options.classNames ?? (dense.mapping ?? Array.from({ length: K }, (_, k) => k)).map((v) => String(v));
-  if (classNames.length !== K) throw new UsageError(`--class-names has ${classNames.length} names but the labels have ${K} classes`, `give ${K} comma-separated names, index = label id`);
-  const source: FeatureSource = { ...raw, labels: dense.labels, readFeatures: (s, e) => raw.readFeatures(s, e) };
-  const bar = ctx.progress({ label: 'cache import', total: raw.rows, unit: 'rows' });
   try {
+    const dense = denseLabels(raw.labels);
+    const K = (dense.mapping?.length ?? Math.max(-1, ...dense.labels) + 1) || 1;
+    const classNames = options.classNames ?? (dense.mapping ?? Array.from({ length: K }, (_, k) => k)).map((v) => String(v));
+    if (classNames.length !== K) throw new UsageError(`--class-names has ${classNames.length} names but the labels have ${K} classes`, `give ${K} comma-separated names, index = label id`);
+    const source: FeatureSource = { ...raw, labels: dense.labels, readFeatures: (s, e) => raw.readFeatures(s, e) };
+    const bar = ctx.progress({ label: 'cache import', total: raw.rows, unit: 'rows' });
     const summary = await importFeatures(out, source, {
       classNames,
       tool: 'dualxda cache import',

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { loadDualDAModel, openFeatureStore, type DualDAModel } from '@dualxda/core';
 import { openModel } from '@dualxda/llm-adapter';
 import type { RunContext } from '../../context.js';
-import { CliError, InputError } from '../../errors.js';
+import { CliError, InputError, InterruptedError } from '../../errors.js';
 import { EXIT_CODES } from '../../exit-codes.js';
 import { embeddedCorpusDir, embeddedModelDir } from '../../lib/assets.js';
 import { checkInputFile, checkModelDir, isDirectory, isFile, resolvePath } from '../../lib/inputs.js';
@@ -58,6 +58,11 @@ async function fitOrReuse(train: string, C: number, ctx: RunContext): Promise<{ 
   return fitStore(train, { C }, ctx);
 }
 
+/** Stops between steps on Ctrl-C; every finished step is on disk and is reused by the rerun. */
+function checkpoint(ctx: RunContext): void {
+  if (ctx.signal.aborted) throw new InterruptedError('finished steps are kept; rerun `dualxda demo` with the same options to resume');
+}
+
 /** `dualxda demo`: the whole pipeline on the embedded spam classifier. */
 export async function demo(options: DemoOptions, ctx: RunContext): Promise<void> {
   const o = { ...DEFAULT_DEMO_OPTIONS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as DemoOptions & typeof DEFAULT_DEMO_OPTIONS;
@@ -84,11 +89,13 @@ export async function demo(options: DemoOptions, ctx: RunContext): Promise<void>
   }
   await writeRunRecord(trainStore, { testStore, modelDir, createdBy: 'dualxda demo' });
 
+  checkpoint(ctx);
   ctx.log(`demo: 2/5 fitting the DualDA surrogate (C=${C})`);
   const { model, summary } = await fitOrReuse(trainStore, C, ctx);
   if (summary !== undefined) for (const w of sanityWarnings(summary)) ctx.warn(w);
   if (model.svIndices.length === 0) throw new CliError('DegenerateFitError', `the SVM has no support vectors at C=${C}: there is nothing to explain`, EXIT_CODES.failure, 'try a larger --C, e.g. --C 0.1');
 
+  checkpoint(ctx);
   ctx.log('demo: 3/5 explaining held-out predictions');
   const train = await openFeatureStore(trainStore);
   const test = await testInputsFromStore(testStore, ctx);
@@ -96,6 +103,7 @@ export async function demo(options: DemoOptions, ctx: RunContext): Promise<void>
   const explanationsFile = join(out, 'explanations.jsonl');
   await writeRecords(explanationsFile, toRecords(predictions, model.modelHash, model.datasetRevision));
 
+  checkpoint(ctx);
   ctx.log('demo: 4/5 XDA token heatmaps for the top proponent and opponent');
   const examples = pickExamples(predictions, o.examples);
   const reports: XdaPairReport[] = [];
@@ -103,7 +111,7 @@ export async function demo(options: DemoOptions, ctx: RunContext): Promise<void>
   try {
     const bar = ctx.progress({ label: 'xda', total: examples.length, unit: 'tests' });
     for (const p of examples) {
-      if (ctx.signal.aborted) break;
+      checkpoint(ctx);
       const picks = choosePairs(p, 1);
       const pairs = engine.explain(p.text, picks.map((k) => k.row.text), picks.map((k) => alphaOf(model, k.row.index, p.predicted)));
       picks.forEach((k, i) => reports.push({ kind: k.kind, test: { id: p.id, text: p.text, predicted: p.predictedName }, train: k.row, pair: pairs[i]! }));
@@ -113,9 +121,11 @@ export async function demo(options: DemoOptions, ctx: RunContext): Promise<void>
   } finally {
     engine.release();
   }
+  if (reports.length === 0) throw new CliError('DegenerateFitError', 'no explained test e-mail has a proponent, so there is nothing to show with XDA', EXIT_CODES.failure, 'try a larger --C');
   const htmlFile = join(out, 'xda.html');
   await writeHtml(htmlFile, 'dualxda demo: XDA heatmaps', reports);
 
+  checkpoint(ctx);
   ctx.log('demo: 5/5 faithfulness and sparsity');
   const sparsity = sparsityFigures(model, test, train.rows);
   const faithfulness = await faithfulnessFigures(model, train, modelDir, ctx);

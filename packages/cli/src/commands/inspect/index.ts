@@ -1,9 +1,10 @@
-import { loadDualDAModel, openFeatureStore, type DualDAModel } from '@dualxda/core';
+import { loadDualDAModel, openFeatureStore, type DualDAModel, type FaithfulnessResult } from '@dualxda/core';
 import type { RunContext } from '../../context.js';
 import { checkStoreDir, isDirectory, resolvePath } from '../../lib/inputs.js';
 import { readRunRecord } from '../../lib/run-file.js';
 import { formatPercent } from '../../lib/text.js';
 import { supportVectorsPerClass } from '../../steps/fit-model.js';
+import { faithfulnessFigures } from '../../steps/metrics.js';
 import type { InspectOptions } from './spec.js';
 
 /** Model facts `inspect` prints. */
@@ -38,7 +39,15 @@ export async function inspect(options: InspectOptions, ctx: RunContext): Promise
   for (const y of labels) perClass[y] = (perClass[y] ?? 0) + 1;
   const facts = await modelFacts(path, store.rows, labels);
   const run = await readRunRecord(path);
-  ctx.emitJson({ store: path, manifest: m, rowsPerClass: perClass, model: facts ?? null, run: run ?? null });
+  // Faithfulness needs the network head (checkpoint) and the stored logits; skip quietly otherwise.
+  let faithfulness: FaithfulnessResult | null = null;
+  if (facts !== undefined && run?.modelDir !== undefined && store.logitsDim > 0) {
+    faithfulness = await faithfulnessFigures(await loadDualDAModel(path), store, run.modelDir, ctx).catch((err: unknown) => {
+      ctx.warn(`faithfulness skipped: ${err instanceof Error ? err.message : String(err)}`);
+      return null;
+    });
+  }
+  ctx.emitJson({ store: path, manifest: m, rowsPerClass: perClass, model: facts ?? null, faithfulness, run: run ?? null });
   const name = (k: number): string => m.classNames[k] ?? String(k);
   ctx.print(`store ${path}`);
   ctx.print(`  rows ${m.rows} x dim ${m.dim} (${m.dtype}, ${m.head} head, chunks of ${m.chunkRows})`);
@@ -53,5 +62,11 @@ export async function inspect(options: InspectOptions, ctx: RunContext): Promise
     ctx.print(`  sparsity: ${formatPercent(facts.sparsity)} of training rows never get a non-zero attribution`);
     ctx.print(`  solver: converged=${String(d['converged'])}, passes=${String(d['iterations'])}, max KKT violation=${String(d['maxViolation'])}`);
   }
-  if (run?.testStore !== undefined) ctx.print(`test store: ${run.testStore}; faithfulness: dualxda eval ${options.store} --metric faithfulness`);
+  if (faithfulness !== null) {
+    const f = faithfulness;
+    ctx.print(`  faithfulness (SVM vs network, training rows): logit cosine ${f.logitCosine.toFixed(3)}, weight cosine ${f.weightCosine.toFixed(3)}, MCC ${f.mcc.toFixed(3)}, Kendall tau ${f.kendallTau.toFixed(3)}`);
+  } else if (facts !== undefined) {
+    ctx.print(`  faithfulness: needs the checkpoint and stored logits: dualxda eval ${options.store} --metric faithfulness --model DIR`);
+  }
+  if (run?.testStore !== undefined) ctx.print(`test store: ${run.testStore}`);
 }
