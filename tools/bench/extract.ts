@@ -23,6 +23,7 @@ import {
   readJsonlCorpus,
   type CorpusRow,
   type ExtractProgress,
+  type FeatureSink,
 } from '@dualxda/llm-adapter';
 
 function arg(name: string, def: string): string {
@@ -57,7 +58,26 @@ const out = mkdtempSync(join(tmpdir(), 'bench-extract-'));
 let last: ExtractProgress | null = null;
 try {
   const sinkRows = head === 'token' ? (await countTokenRows(model, rows, { maxLength })).tokens : rows.length;
-  const result = await extractFeatures(model, rows, createStoreSink(join(out, 'features.zarr'), { rows: sinkRows }), {
+  // Wraps the store sink to count argmax(logits) == label: a sanity check of the embedded model.
+  const store = createStoreSink(join(out, 'features.zarr'), { rows: sinkRows });
+  let correct = 0;
+  let scored = 0;
+  const sink: FeatureSink = {
+    begin: (info) => store.begin(info),
+    end: () => store.end(),
+    async writeChunk(chunk) {
+      const { logits, labels } = chunk.batch;
+      const k = logits === undefined ? 0 : logits.length / labels.length;
+      for (let r = 0; logits !== undefined && r < labels.length; r++) {
+        let best = 0;
+        for (let j = 1; j < k; j++) if ((logits[r * k + j] as number) > (logits[r * k + best] as number)) best = j;
+        correct += best === labels[r] ? 1 : 0;
+        scored++;
+      }
+      await store.writeChunk(chunk);
+    },
+  };
+  const result = await extractFeatures(model, rows, sink, {
     head,
     maxLength,
     batchSize,
@@ -92,6 +112,7 @@ try {
         rowsPerSecond: result.rowsWritten / result.seconds,
         tokensPerSecond: result.tokens / result.seconds,
         lastProgress: last,
+        accuracy: scored === 0 ? null : correct / scored,
         peakRssMiB: Math.max(peakRss, maxRssKernel) / 2 ** 20,
       },
       null,

@@ -106,37 +106,40 @@ async function main(): Promise<void> {
       await writeLibsvm(file, x, y, n, d);
       const model = join(dir, 'model');
       for (const C of cList) {
-      const parse = arg('parse', '1') === '1' ? runLiblinear(file, model, C, '1e9') : null;
-      const llSeconds = runLiblinear(file, model, C, '1e-4');
-      const ll = readModel(model, d);
-      const llPrimal = primal(ll.w, ll.K, x, y, n, d, C);
-      const serial = solveCrammerSinger({ data: x, shape: [n, d] }, y, { C });
-      const parallel = [];
-      for (const threads of threadList) {
-        const par = await solveCrammerSingerParallel({ data: x, shape: [n, d] }, y, { C, threads });
-        parallel.push({
-          threads,
-          seconds: par.seconds,
-          primal: par.primalObjective,
-          passes: par.iterations,
-          ratio: par.seconds / llSeconds,
-          primalRelDiff: (par.primalObjective - llPrimal) / llPrimal,
-        });
-      }
-      const entry = {
-        rows: n, dim: d, classes: K, C,
-        liblinearSeconds: llSeconds,
-        liblinearParseSeconds: parse,
-        liblinearPrimal: llPrimal,
-        serialSeconds: serial.seconds,
-        serialPrimal: serial.primalObjective,
-        serialPasses: serial.iterations,
-        serialRatio: serial.seconds / llSeconds,
-        primalRelDiffSerial: (serial.primalObjective - llPrimal) / llPrimal,
-        parallel,
-      };
-      results.push(entry);
-      process.stderr.write(JSON.stringify(entry) + '\n');
+        const parse = arg('parse', '1') === '1' ? runLiblinear(file, model, C, '1e9') : null;
+        const llSeconds = runLiblinear(file, model, C, '1e-4');
+        const ll = readModel(model, d);
+        const llPrimal = primal(ll.w, ll.K, x, y, n, d, C);
+        const serial = solveCrammerSinger({ data: x, shape: [n, d] }, y, { C });
+        const parallel = [];
+        for (const threads of threadList) {
+          const par = await solveCrammerSingerParallel({ data: x, shape: [n, d] }, y, { C, threads });
+          parallel.push({
+            threads,
+            seconds: par.seconds,
+            primal: par.primalObjective,
+            passes: par.iterations,
+            ratio: par.seconds / llSeconds,
+            primalRelDiff: (par.primalObjective - llPrimal) / llPrimal,
+          });
+        }
+        const entry = {
+          rows: n,
+          dim: d,
+          classes: K,
+          C,
+          liblinearSeconds: llSeconds,
+          liblinearParseSeconds: parse,
+          liblinearPrimal: llPrimal,
+          serialSeconds: serial.seconds,
+          serialPrimal: serial.primalObjective,
+          serialPasses: serial.iterations,
+          serialRatio: serial.seconds / llSeconds,
+          primalRelDiffSerial: (serial.primalObjective - llPrimal) / llPrimal,
+          parallel,
+        };
+        results.push(entry);
+        process.stderr.write(JSON.stringify(entry) + '\n');
       }
     }
   } finally {

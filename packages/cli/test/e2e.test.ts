@@ -57,6 +57,9 @@ describe('dualxda end to end on tiny-bert', () => {
     expect(summary.converged).toBe(true);
     expect(summary.supportVectors).toBeGreaterThan(0);
 
+    const pq = await run(['explain', 'train', '--test', 'test.jsonl', '--model', model, '--limit', '2', '--out', 'ex.parquet', '-q'], dir);
+    expect(pq.code).toBe(0);
+    expect((await readFile(join(dir, 'ex.parquet'))).subarray(0, 4).toString('latin1')).toBe('PAR1');
     const ex = await run(['explain', 'train', '--test', 'test', '--top-k', '2', '--json', '--out', 'ex.jsonl'], dir);
     expect(ex.stderr).toMatch(/wrote 6 explanations/);
     expect(ex.code).toBe(0);
@@ -102,7 +105,7 @@ describe('dualxda end to end on tiny-bert', () => {
     expect(m['self-influence']).toHaveLength(2);
     expect(m['self-influence'][0]!.score).toBeGreaterThanOrEqual(m['self-influence'][1]!.score);
     const info = await run(['inspect', 'train', '--json'], dir);
-    expect(JSON.parse(info.stdout)).toMatchObject({ manifest: { rows: 45, dim: 32 }, run: { modelDir: model } });
+    expect(JSON.parse(info.stdout)).toMatchObject({ manifest: { rows: 45, dim: 32 }, run: { modelDir: model }, faithfulness: { mcc: m.faithfulness.mcc, logitCosine: m.faithfulness.logitCosine } });
   });
 
   it('serve answers on the run stores and stops on Ctrl-C', async () => {

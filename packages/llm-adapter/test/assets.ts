@@ -5,7 +5,8 @@ import { join } from 'node:path';
 
 /** Checkpoints and corpus produced by tools/fixtures/model/ (see assets/README.md). */
 export const ASSETS = join(import.meta.dirname, '..', 'assets');
-export const TINY_MODELS = ['tiny-bert', 'tiny-llama'] as const;
+/** Every committed checkpoint with reference.json and tokens-python.json. */
+export const PARITY_MODELS = ['tiny-bert', 'tiny-llama', 'spam-bert'] as const;
 export const checkpointDir = (name: string): string => join(ASSETS, name);
 
 /** One case of a checkpoint's reference.json (python/torch outputs, batch of one). */

@@ -1,11 +1,11 @@
 import { expectClose } from '@dualxda/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeTexts, linearF32, openModel, type EmbedResult, type FeatureModel } from '../src/index.js';
-import { checkpointDir, l2, readReference, TINY_MODELS, type Reference } from './assets.js';
+import { checkpointDir, l2, readReference, PARITY_MODELS, type Reference } from './assets.js';
 
 const TOL = { rtol: 1e-4, atol: 1e-4 };
 
-describe.each(TINY_MODELS)('%s matches the python/torch reference', (name) => {
+describe.each(PARITY_MODELS)('%s matches the python/torch reference', (name) => {
   let model: FeatureModel;
   let ref: Reference;
   let seq: EmbedResult;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeTexts, loadTokenizer } from '../src/index.js';
-import { checkpointDir, readReference, TINY_MODELS } from './assets.js';
+import { checkpointDir, readReference, PARITY_MODELS } from './assets.js';
 
 interface PythonTokens {
   text: string;
@@ -10,7 +10,7 @@ interface PythonTokens {
   input_ids_truncated: number[];
 }
 
-describe.each(TINY_MODELS)('%s tokenizer matches the Python tokenizer on 200 corpus texts', (name) => {
+describe.each(PARITY_MODELS)('%s tokenizer matches the Python tokenizer on 200 corpus texts', (name) => {
   it('untruncated and truncated (HF semantics) ids are identical', async () => {
     const cases = JSON.parse(readFileSync(join(checkpointDir(name), 'tokens-python.json'), 'utf8')) as PythonTokens[];
     const maxLength = readReference(name).max_length;

@@ -9,6 +9,8 @@ describe('@dualxda/solver public api', () => {
         "SolverInputError",
         "resolveSolverOptions",
         "solveCrammerSinger",
+        "solveCrammerSingerBlocks",
+        "solveCrammerSingerParallel",
       ]
     `);
   });

@@ -52,7 +52,7 @@ describe('solveCrammerSinger', () => {
     const labels = Int32Array.from(y, (v) => v * 10 - 3);
     const a = solveCrammerSinger(feats, labels, { C: 0.01 });
     const b = solveCrammerSinger(feats, y, { C: 0.01 });
-    expect(Array.from(a.labelMapping!)).toEqual([-3, 7, 17, 27]);
+    expect(Array.from((a.labelMapping as Int32Array))).toEqual([-3, 7, 17, 27]);
     expect(b.labelMapping).toBeUndefined();
     expect(a.primalObjective).toBe(b.primalObjective);
   });
@@ -60,7 +60,7 @@ describe('solveCrammerSinger', () => {
   it('reports the intercept scaled by biasScale (sklearn intercept_scaling)', () => {
     const r = solveCrammerSinger(feats, y, { C: 0.01, biasScale: 2 });
     let colSum = 0;
-    for (let s = 0; s < r.svIndices.length; s++) colSum += r.svAlpha[s * K]!;
+    for (let s = 0; s < r.svIndices.length; s++) colSum += (r.svAlpha[s * K] as number);
     expect(r.bias[0]).toBeCloseTo(4 * colSum, 12);
   });
 
@@ -121,7 +121,7 @@ describe('solveCrammerSinger early stopping', () => {
     const duals: number[] = [];
     solveCrammerSinger(feats, y, { C: 0.1, onProgress: (p) => duals.push(p.dualObjective) });
     expect(duals.length).toBeGreaterThan(2);
-    for (let t = 1; t < duals.length; t++) expect(duals[t]!).toBeGreaterThanOrEqual(duals[t - 1]! - 1e-12);
+    for (let t = 1; t < duals.length; t++) expect((duals[t] as number)).toBeGreaterThanOrEqual((duals[t - 1] as number) - 1e-12);
   });
 });
 

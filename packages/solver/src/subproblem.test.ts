@@ -4,7 +4,7 @@ import { solveSubproblem } from './subproblem.js';
 /** Objective ½A Σα² + Σ Bα of the per-sample sub-problem. */
 function objective(A: number, B: number[], a: ArrayLike<number>): number {
   let s = 0;
-  for (let m = 0; m < B.length; m++) s += 0.5 * A * a[m]! ** 2 + B[m]! * a[m]!;
+  for (let m = 0; m < B.length; m++) s += 0.5 * A * (a[m] as number) ** 2 + (B[m] as number) * (a[m] as number);
   return s;
 }
 
@@ -15,8 +15,8 @@ describe('solveSubproblem (LIBLINEAR solve_sub_problem)', () => {
     const out = solveSubproblem(A, Float64Array.from(B), yPos, C, K, new Float64Array(K), new Float64Array(K));
     let sum = 0;
     for (let m = 0; m < K; m++) {
-      sum += out[m]!;
-      expect(out[m]!).toBeLessThanOrEqual(m === yPos ? C : 0);
+      sum += (out[m] as number);
+      expect((out[m] as number)).toBeLessThanOrEqual(m === yPos ? C : 0);
     }
     expect(Math.abs(sum)).toBeLessThan(1e-12);
     const best = objective(A, B, out);
@@ -24,9 +24,9 @@ describe('solveSubproblem (LIBLINEAR solve_sub_problem)', () => {
     for (let a = 0; a < K; a++) for (let b = 0; b < K; b++) {
       if (a === b) continue;
       const p = Array.from(out);
-      p[a] = p[a]! - 1e-4;
-      p[b] = p[b]! + 1e-4;
-      if (p[b]! > (b === yPos ? C : 0)) continue;
+      p[a] = (p[a] as number) - 1e-4;
+      p[b] = (p[b] as number) + 1e-4;
+      if ((p[b] as number) > (b === yPos ? C : 0)) continue;
       expect(objective(A, B, p)).toBeGreaterThanOrEqual(best - 1e-12);
     }
   });
@@ -34,13 +34,13 @@ describe('solveSubproblem (LIBLINEAR solve_sub_problem)', () => {
   it('keeps alpha_y at C when the push is large (bound active)', () => {
     const out = solveSubproblem(1, Float64Array.of(-100, 0, 0), 0, 0.5, 3, new Float64Array(3), new Float64Array(3));
     expect(out[0]).toBe(0.5);
-    expect(out[1]! + out[2]!).toBeCloseTo(-0.5, 12);
+    expect((out[1] as number) + (out[2] as number)).toBeCloseTo(-0.5, 12);
   });
 
   it('handles a shrunk label (yPos outside the active prefix): active sum becomes -C', () => {
     const out = solveSubproblem(1, Float64Array.of(0.2, -0.1), 5, 0.3, 2, new Float64Array(2), new Float64Array(2));
-    expect(out[0]! + out[1]!).toBeCloseTo(-0.3, 12);
-    expect(out[0]!).toBeLessThanOrEqual(0);
-    expect(out[1]!).toBeLessThanOrEqual(0);
+    expect((out[0] as number) + (out[1] as number)).toBeCloseTo(-0.3, 12);
+    expect((out[0] as number)).toBeLessThanOrEqual(0);
+    expect((out[1] as number)).toBeLessThanOrEqual(0);
   });
 });

@@ -48,7 +48,11 @@ export interface SolverOptions {
   shrinking?: boolean;
   /** Called between passes; returning true stops with reason 'aborted'. */
   shouldStop?: () => boolean;
-  /** Aborting stops at the next pass boundary with reason 'aborted'. */
+  /**
+   * Aborting stops at the next pass boundary with reason 'aborted'. The synchronous
+   * `solveCrammerSinger` never yields to the event loop, so there only aborts made inside
+   * callbacks (or from another thread) are seen; use `timeBudgetMs` for time limits.
+   */
   signal?: AbortSignal;
   /** Called after every outer pass. */
   onProgress?: (p: SolverProgress) => void;
@@ -90,7 +94,7 @@ export interface SolverResult {
   svAlpha: Float64Array;
   /** K x d row-major: weights[m] = sum_i alpha[i, m] x_i. */
   weights: Float64Array;
-  /** K: bias[m] = biasScale * sum_i alpha[i, m] (the intercept, like sklearn's intercept_). */
+  /** K: bias[m] = biasScale² · Σ_i alpha[i, m] (sklearn's intercept_; column sums of alpha at biasScale 1). */
   bias: Float64Array;
   classes: number;
   dim: number;

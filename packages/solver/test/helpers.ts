@@ -19,7 +19,7 @@ export function makeBlobs(n: number, d: number, K: number, seed: number, spread 
   for (let i = 0; i < n; i++) {
     const k = Math.floor(u() * K);
     y[i] = k;
-    for (let j = 0; j < d; j++) x[i * d + j] = Math.round((centers[k * d + j]! + spread * gauss()) * 1e4) / 1e4;
+    for (let j = 0; j < d; j++) x[i * d + j] = Math.round(((centers[k * d + j] as number) + spread * gauss()) * 1e4) / 1e4;
   }
   return { x, y };
 }
@@ -28,14 +28,14 @@ export function makeBlobs(n: number, d: number, K: number, seed: number, spread 
 export function primalOf(w: ArrayLike<number>, K: number, x: ArrayLike<number>, y: ArrayLike<number>, n: number, d: number, C: number): { primal: number; pred: Int32Array } {
   const D = d + 1;
   let half = 0;
-  for (let t = 0; t < K * D; t++) half += w[t]! * w[t]!;
+  for (let t = 0; t < K * D; t++) half += (w[t] as number) * (w[t] as number);
   let hinge = 0;
   const pred = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     let best = -Infinity, arg = 0, maxG = -Infinity, gy = 0;
     for (let m = 0; m < K; m++) {
-      let s = w[m * D + d]!;
-      for (let j = 0; j < d; j++) s += w[m * D + j]! * x[i * d + j]!;
+      let s = (w[m * D + d] as number);
+      for (let j = 0; j < d; j++) s += (w[m * D + j] as number) * (x[i * d + j] as number);
       if (s > best) { best = s; arg = m; }
       if (m === y[i]) gy = s;
       maxG = Math.max(maxG, s + (m === y[i] ? 0 : 1));
@@ -52,7 +52,7 @@ export function wTilde(r: SolverResult): Float64Array {
   const w = new Float64Array(K * (d + 1));
   for (let m = 0; m < K; m++) {
     w.set(r.weights.subarray(m * d, m * d + d), m * (d + 1));
-    w[m * (d + 1) + d] = r.bias[m]!;
+    w[m * (d + 1) + d] = (r.bias[m] as number);
   }
   return w;
 }
@@ -70,14 +70,14 @@ export function runLiblinear(x: Float64Array, y: Int32Array, n: number, d: numbe
     writeFileSync(join(dir, 'data'), lines.join('\n') + '\n');
     execFileSync('liblinear-train', ['-q', '-s', '4', '-B', '1', '-e', '1e-4', '-c', String(C), join(dir, 'data'), join(dir, 'model')]);
     const text = readFileSync(join(dir, 'model'), 'utf8').split('\n');
-    const labels = text.find((l) => l.startsWith('label '))!.split(/\s+/).slice(1).map(Number);
+    const labels = (text.find((l) => l.startsWith('label ')) as string).split(/\s+/).slice(1).map(Number);
     const start = text.indexOf('w') + 1;
     const K = labels.length;
     const sortedPos = [...labels].sort((a, b) => a - b);
     const w = new Float64Array(K * (d + 1));
     for (let j = 0; j <= d; j++) {
-      const vals = text[start + j]!.trim().split(/\s+/).map(Number);
-      for (let c = 0; c < K; c++) w[sortedPos.indexOf(labels[c]!) * (d + 1) + j] = vals[c]!;
+      const vals = (text[start + j] as string).trim().split(/\s+/).map(Number);
+      for (let c = 0; c < K; c++) w[sortedPos.indexOf((labels[c] as number)) * (d + 1) + j] = (vals[c] as number);
     }
     return w;
   } finally {
@@ -92,19 +92,19 @@ export function identityError(r: SolverResult, x: ArrayLike<number>, y: ArrayLik
   const b = new Float64Array(K);
   let err = 0;
   for (let s = 0; s < r.svIndices.length; s++) {
-    const i = r.svIndices[s]!;
+    const i = (r.svIndices[s] as number);
     let sum = 0;
     for (let m = 0; m < K; m++) {
-      const a = r.svAlpha[s * K + m]!;
+      const a = (r.svAlpha[s * K + m] as number);
       sum += a;
       b[m] += a;
-      for (let j = 0; j < d; j++) w[m * d + j] += a * x[i * d + j]!;
+      for (let j = 0; j < d; j++) w[m * d + j] += a * (x[i * d + j] as number);
       if (m === y[i]) err = Math.max(err, -a, a - C);
       else err = Math.max(err, a);
     }
     err = Math.max(err, Math.abs(sum));
   }
-  for (let t = 0; t < K * d; t++) err = Math.max(err, Math.abs(w[t]! - r.weights[t]!));
-  for (let m = 0; m < K; m++) err = Math.max(err, Math.abs(b[m]! - r.bias[m]!));
+  for (let t = 0; t < K * d; t++) err = Math.max(err, Math.abs((w[t] as number) - (r.weights[t] as number)));
+  for (let m = 0; m < K; m++) err = Math.max(err, Math.abs((b[m] as number) - (r.bias[m] as number)));
   return err;
 }

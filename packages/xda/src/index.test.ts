@@ -8,6 +8,7 @@ describe('@dualxda/xda public api', () => {
         "ALL_RULES",
         "ARCHITECTURES",
         "DEFAULT_EXPLAIN_PAIR_OPTIONS",
+        "DEFAULT_TOKEN_DELETION_OPTIONS",
         "ModelWeightsError",
         "OP_NAMES",
         "UNSUPPORTED_OPS",

@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { HttpError } from './http-error.js';
 import { openDashboardData } from './open-data.js';
 import { routeApi } from './router.js';
@@ -79,7 +80,10 @@ async function handle(state: ServiceState, assetsDir: string, allowedHosts: Set<
   // Concatenate rather than resolve, so '//host/x' stays a path and is not read as an authority.
   const url = new URL(`http://localhost${raw}`);
   if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
+    const t0 = performance.now();
     const body = JSON.stringify(await routeApi(state, url));
+    // Server-Timing lets the browser devtools and tools/bench/serve.ts separate handler time from transport.
+    res.setHeader('server-timing', `app;dur=${(performance.now() - t0).toFixed(2)}`);
     send(res, 200, 'application/json; charset=utf-8', Buffer.from(body), req.method === 'HEAD', 'no-store');
     return;
   }

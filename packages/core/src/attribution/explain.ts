@@ -9,6 +9,7 @@ import { selectGramKernel } from './gram-kernel.js';
 import { explainBatchInto, surrogateArgmaxInto, type FeatureMatrixView } from './kernel.js';
 import { resolveExplainOptions, type ExplainOptions } from './options.js';
 import { heapSorted } from './top-k.js';
+import { explainThreadedInto } from './threads.js';
 import { createExplainWorkspace } from './workspace.js';
 
 /** Test features, B × d float32 (row-major unless `stride` says otherwise). */
@@ -75,7 +76,9 @@ export function explain(model: DualDAModel, testFeatures: TestFeatures, options:
   if (opts.targets) ws.targets.set(opts.targets);
   else surrogateArgmaxInto(model, K, view, ws);
   const dense = opts.mode === 'dense' ? new Float64Array(view.rows * nSV) : undefined;
-  explainBatchInto(model, K, view, ws, dense, selectGramKernel(model.svFeatures, d, nSV, opts.blockSize, opts));
+  // Threads pay off only with enough support vectors per slice (and rows to explain).
+  if (opts.threads > 1 && view.rows > 0 && nSV >= 64 * opts.threads) explainThreadedInto(model, K, view, ws, dense, opts);
+  else explainBatchInto(model, K, view, ws, dense, selectGramKernel(model.svFeatures, d, nSV, opts.blockSize, opts));
   const toAttr = ({ index, score }: { index: number; score: number }): Attribution => ({
     index: model.svIndices[index] as number,
     id: model.svIds[index] as string,

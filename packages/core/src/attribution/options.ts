@@ -25,6 +25,13 @@ export interface ExplainOptions {
   precision?: GramPrecision;
   /** 'auto': WebAssembly SIMD kernel when available, else scalar; 'js': always the scalar kernel. @default 'auto' */
   backend?: 'auto' | 'js';
+  /**
+   * Threads sharing the support vectors (1 = this thread only). With n > 1, n - 1 worker_threads
+   * (Node only) each own a contiguous slice of the support vectors, started once per model and
+   * reused; results equal the single-thread ones up to float64 summation order of rowSum.
+   * @default 1
+   */
+  threads?: number;
 }
 
 export interface ResolvedExplainOptions {
@@ -34,6 +41,7 @@ export interface ResolvedExplainOptions {
   blockSize: number;
   precision: GramPrecision;
   backend: 'auto' | 'js';
+  threads: number;
 }
 
 /** Documented defaults of {@link ExplainOptions}. */
@@ -43,6 +51,7 @@ export const DEFAULT_EXPLAIN_OPTIONS = {
   blockSize: 512,
   precision: 'float64',
   backend: 'auto',
+  threads: 1,
 } as const satisfies Omit<ResolvedExplainOptions, 'targets'>;
 
 /**
@@ -63,6 +72,8 @@ export function resolveExplainOptions(options: ExplainOptions, rows: number, cla
   const backend = options.backend ?? DEFAULT_EXPLAIN_OPTIONS.backend;
   if (backend !== 'auto' && backend !== 'js') throw new InvalidOptionError('backend', `must be 'auto' or 'js', got ${String(backend)}`);
   if (precision === 'float32' && backend === 'js') throw new InvalidOptionError('precision', "'float32' needs backend 'auto' (the scalar kernel always accumulates in float64)");
+  const threads = options.threads ?? DEFAULT_EXPLAIN_OPTIONS.threads;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new InvalidOptionError('threads', `must be an integer in 1..64, got ${threads}`);
   const targets = options.targets;
   if (targets !== undefined) {
     if (targets.length !== rows) throw new InvalidOptionError('targets', `length ${targets.length}, expected one per test row (${rows})`);
@@ -71,5 +82,5 @@ export function resolveExplainOptions(options: ExplainOptions, rows: number, cla
       if (c < 0 || c >= classes) throw new InvalidOptionError('targets', `targets[${t}] = ${c} is outside 0..${classes - 1}`);
     }
   }
-  return { targets, topK, mode, blockSize, precision, backend };
+  return { targets, topK, mode, blockSize, precision, backend, threads };
 }

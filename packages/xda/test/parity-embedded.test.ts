@@ -1,0 +1,45 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- tests index fixtures and results whose shape they assert */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectClose } from '@dualxda/core/testing';
+import { parseSafetensors } from '@dualxda/core';
+import { createXdaModel, explainPrediction, explainTopK, extractFeatures } from '../src/index.js';
+import type { XdaModel } from '../src/index.js';
+import { FIXTURE_DIR } from './load-fixture.js';
+import type { ArchCase } from './load-fixture.js';
+
+const fx = JSON.parse(readFileSync(join(FIXTURE_DIR, 'parity-embedded.json'), 'utf8')) as ArchCase & { source: string };
+
+function expectMapClose(actual: ArrayLike<number>, expected: number[], tol = 1e-4): void {
+  const scale = Math.max(...expected.map(Math.abs), 1e-12);
+  expectClose(Array.from(actual, (v) => v / scale), expected.map((v) => v / scale), { rtol: 0, atol: tol });
+}
+
+describe(`embedded model (${fx.source}) matches the independent torch implementation`, () => {
+  let model: XdaModel;
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+    const file = join(import.meta.dirname, '..', '..', '..', fx.source, 'model.safetensors');
+    model = createXdaModel(parseSafetensors(new Uint8Array(readFileSync(file)), file), fx.config);
+  });
+
+  it('features match torch to 1e-4', () => {
+    const feats = extractFeatures(model, [{ ids: fx.test }, ...fx.train.map((ids) => ({ ids }))]);
+    feats.forEach((f, i) => expectClose(f, fx.features[i]!, { rtol: 1e-4, atol: 1e-5 }));
+  });
+
+  it.each(fx.variants.map((v) => [v.variant, v] as const))('%s pair and prediction heatmaps match torch to 1e-4', (_n, vc) => {
+    const pairs = explainTopK(model, { ids: fx.test }, fx.train.map((ids) => ({ ids })), { alphas: fx.alphas, variant: vc.variant });
+    pairs.forEach((p, i) => {
+      expect(p.attribution).toBeCloseTo(vc.pairs[i]!.target, 3);
+      expectMapClose(p.test!.relevance, vc.pairs[i]!.test);
+      expectMapClose(p.train!.relevance, vc.pairs[i]!.train);
+      expect(Math.max(p.test!.residual, p.train!.residual)).toBeLessThanOrEqual(1e-3);
+    });
+    const pred = explainPrediction(model, { ids: fx.test }, { variant: vc.variant });
+    expect(pred.classIndex).toBe(vc.prediction.classIndex);
+    expectMapClose(pred.relevance, vc.prediction.relevance);
+  });
+});
