@@ -108,6 +108,20 @@ describe('dualxda end to end on tiny-bert', () => {
     expect(JSON.parse(info.stdout)).toMatchObject({ manifest: { rows: 45, dim: 32 }, run: { modelDir: model }, faithfulness: { mcc: m.faithfulness.mcc, logitCosine: m.faithfulness.logitCosine } });
   });
 
+  it('demo runs the whole pipeline on a given model and corpus folder', async () => {
+    const r = await run(['demo', '--model', model, '--data', '.', '--out', 'demo', '--C', '0.1', '--examples', '2', '--json'], dir);
+    expect(r.stderr).toMatch(/demo: 5\/5/);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as { supportVectors: number; trainRows: number; examples: { xda: unknown[] }[]; sparsity: { hoyer: number }; faithfulness: { mcc: number } };
+    expect(s.trainRows).toBe(45);
+    expect(s.supportVectors).toBeGreaterThan(0);
+    expect(s.examples).toHaveLength(2);
+    for (const e of s.examples) expect(e.xda.length).toBeGreaterThan(0);
+    const runFile = JSON.parse(await readFile(join(dir, 'demo', 'train', 'dualxda-run.json'), 'utf8')) as Record<string, string>;
+    expect(runFile).toMatchObject({ testStore: '../test', createdBy: 'dualxda demo' });
+    expect((await readFile(join(dir, 'demo', 'explanations.jsonl'), 'utf8')).split('\n').length).toBeGreaterThan(6);
+  });
+
   it('serve answers on the run stores and stops on Ctrl-C', async () => {
     const stop = new AbortController();
     let stdout = '';

@@ -137,4 +137,22 @@ describe('extractFeatures', () => {
     await expect(run).rejects.toThrow();
     expect([...sink.chunks.keys()]).toEqual([0]);
   });
+
+  it('token-head store: rows = counted tokens, offsets and token texts read back', async () => {
+    const path = join(tmp, 'tokens.zarr');
+    const few = rows.slice(0, 6);
+    const opts = { head: 'token' as const, chunkRows: 4, maxLength: 16 };
+    const { tokens } = await countTokenRows(model, few, opts);
+    await extractFeatures(model, few, createStoreSink(path, { rows: tokens, tokenChunkRows: 32 }), opts);
+    const store = await openFeatureStore(path);
+    expect(store.manifest).toMatchObject({ rows: tokens, head: 'token', chunkRows: 32, layer: 'bert.encoder' });
+    const block = await store.readRows(0, tokens);
+    const mem = createMemorySink();
+    await extractFeatures(model, few, mem, opts);
+    expectClose(block.features, concat(mem).features, { rtol: 0, atol: 0 });
+    const offsets = [...mem.chunks.values()].flatMap((c) => Array.from(c.batch.tokenOffsets ?? []));
+    expect(Array.from(block.tokenOffsets ?? [])).toEqual(offsets);
+    expect((await store.readTexts?.(0, 1))?.[0]).toBe('[CLS]');
+    await expect(extractFeatures(model, few, createStoreSink(join(tmp, 't2.zarr')), opts)).rejects.toThrow(/option rows: token-head stores need/);
+  });
 });

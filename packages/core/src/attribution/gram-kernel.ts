@@ -9,22 +9,45 @@ import { createWasmGemmF32, type Accumulation, type WasmGemmF32 } from '../linal
 import type { FeatureMatrixView } from './kernel.js';
 
 export interface GramKernel {
-  /** Takes the test rows of the next batch. */
-  load(view: FeatureMatrixView): void;
+  /**
+   * Takes the test rows of the next batch; with `order`, loaded row i is view row order[i]
+   * (rows grouped by class for `gather`); `block` then also works in loaded order.
+   */
+  load(view: FeatureMatrixView, order?: Int32Array): void;
   /** gram[t·ldg + j] = ⟨f_t, x_{s0+j}⟩ for t < rows of the loaded batch, j < nb. */
   block(s0: number, nb: number, gram: Float64Array, ldg: number): void;
+  /**
+   * gram[i·ldg + j] = ⟨loaded row r0 + i, x_{cols[c0+j]}⟩ for i < m, j < nb ≤ the block size:
+   * only the support vectors a class needs. Same float arithmetic per entry as `block`.
+   */
+  gather(r0: number, m: number, cols: Int32Array, c0: number, nb: number, gram: Float64Array, ldg: number): void;
 }
 
 /** Scalar float64-accumulating kernel over the model's arrays (works everywhere). */
 export function createJsGramKernel(svFeatures: Float32Array, dim: number): GramKernel {
   let v: FeatureMatrixView | undefined;
+  let perm: Int32Array | undefined;
+  // Sequential float64 sum, as gemmNtF32's blocked paths do: the same value bit for bit.
+  const dot = (i: number, sv: number): number => {
+    const { data, rowStride, colStride, offset } = v as FeatureMatrixView;
+    const x = sv * dim;
+    let acc = 0;
+    for (let q = 0, p = offset + (perm === undefined ? i : (perm[i] as number)) * rowStride; q < dim; q++, p += colStride) acc += (data[p] as number) * (svFeatures[x + q] as number);
+    return acc;
+  };
   return {
-    load(view) {
+    load(view, order) {
       v = view;
+      perm = order;
     },
     block(s0, nb, gram, ldg) {
       if (v === undefined) return;
-      gemmNtF32(v.rows, nb, dim, v.data, v.rowStride, v.colStride, v.offset, svFeatures, dim, 1, s0 * dim, gram, ldg, 1, 0);
+      if (perm === undefined) gemmNtF32(v.rows, nb, dim, v.data, v.rowStride, v.colStride, v.offset, svFeatures, dim, 1, s0 * dim, gram, ldg, 1, 0);
+      else for (let i = 0; i < v.rows; i++) for (let j = 0; j < nb; j++) gram[i * ldg + j] = dot(i, s0 + j);
+    },
+    gather(r0, m, cols, c0, nb, gram, ldg) {
+      if (v === undefined) return;
+      for (let i = 0; i < m; i++) for (let j = 0; j < nb; j++) gram[i * ldg + j] = dot(r0 + i, cols[c0 + j] as number);
     },
   };
 }
@@ -41,6 +64,8 @@ interface Pack {
   testPtr: number;
   rowsPad: number;
   outPtr: number;
+  /** i32 column table of `gather` (blockSize entries). */
+  idxPtr: number;
 }
 
 const packs = new WeakMap<Float32Array, Map<GramPrecision, Pack | null>>();
@@ -66,7 +91,7 @@ function createPack(svFeatures: Float32Array, dim: number, nSV: number, precisio
     const mem = elem === 8 ? new Float64Array(wasm.memory.buffer, 0, svPad * d4) : new Float32Array(wasm.memory.buffer, 0, svPad * d4);
     for (let j = 0; j < nSV; j++) mem.set(svFeatures.subarray(j * dim, (j + 1) * dim), j * d4);
     const testPtr = svPad * d4 * elem;
-    return { wasm, d4, elem, svPad, testPtr, rowsPad: 0, outPtr: testPtr };
+    return { wasm, d4, elem, svPad, testPtr, rowsPad: 0, outPtr: testPtr, idxPtr: testPtr };
   }
   return null;
 }
@@ -86,21 +111,25 @@ export function createWasmGramKernel(svFeatures: Float32Array, dim: number, nSV:
   const rowBytes = p.d4 * p.elem;
   let rows = 0;
   let out = new Float64Array(0);
+  let idx = new Int32Array(0);
   return {
-    load(view) {
+    load(view, order) {
       rows = view.rows;
-      const rowsPad = rows + (rows & 1);
-      p.rowsPad = rowsPad;
-      p.outPtr = p.testPtr + rowsPad * rowBytes;
-      if (!ensureBytes(p.wasm, p.outPtr + rowsPad * blockSize * 8)) throw new RangeError('explain: test batch too large for the WebAssembly kernel; use a smaller batch');
-      const mem = p.elem === 8 ? new Float64Array(p.wasm.memory.buffer, p.testPtr, rowsPad * p.d4) : new Float32Array(p.wasm.memory.buffer, p.testPtr, rowsPad * p.d4);
+      p.rowsPad = rows + (rows & 1);
+      // Two spare zero rows: a `gather` over an odd row range computes one row past it.
+      const rowsAlloc = rows + 2;
+      p.outPtr = p.testPtr + rowsAlloc * rowBytes;
+      p.idxPtr = p.outPtr + rowsAlloc * blockSize * 8;
+      if (!ensureBytes(p.wasm, p.idxPtr + blockSize * 4)) throw new RangeError('explain: test batch too large for the WebAssembly kernel; use a smaller batch');
+      const mem = p.elem === 8 ? new Float64Array(p.wasm.memory.buffer, p.testPtr, rowsAlloc * p.d4) : new Float32Array(p.wasm.memory.buffer, p.testPtr, rowsAlloc * p.d4);
       mem.fill(0);
       for (let t = 0; t < rows; t++) {
-        let src = view.offset + t * view.rowStride;
+        let src = view.offset + (order === undefined ? t : (order[t] as number)) * view.rowStride;
         for (let q = 0; q < view.dim; q++, src += view.colStride) mem[t * p.d4 + q] = view.data[src] as number;
       }
       // Memory does not grow between load() and block(), so one view serves the whole batch.
-      out = new Float64Array(p.wasm.memory.buffer, p.outPtr, rowsPad * blockSize);
+      out = new Float64Array(p.wasm.memory.buffer, p.outPtr, rowsAlloc * blockSize);
+      idx = new Int32Array(p.wasm.memory.buffer, p.idxPtr, blockSize);
     },
     block(s0, nb, gram, ldg) {
       if (rows === 0 || nb === 0) return;
@@ -109,6 +138,18 @@ export function createWasmGramKernel(svFeatures: Float32Array, dim: number, nSV:
       for (let t = 0; t < rows; t++) {
         const o = t * blockSize;
         const g = t * ldg;
+        for (let j = 0; j < nb; j++) gram[g + j] = out[o + j] as number;
+      }
+    },
+    gather(r0, m, cols, c0, nb, gram, ldg) {
+      if (m === 0 || nb === 0) return;
+      const nbPad = Math.ceil(nb / 4) * 4;
+      for (let j = 0; j < nb; j++) idx[j] = cols[c0 + j] as number;
+      for (let j = nb; j < nbPad; j++) idx[j] = cols[c0] as number; // computed, never read
+      p.wasm.gemmIdx(m + (m & 1), nbPad, rowBytes, p.testPtr + r0 * rowBytes, rowBytes, 0, rowBytes, p.outPtr, blockSize * 8, p.idxPtr);
+      for (let i = 0; i < m; i++) {
+        const o = i * blockSize;
+        const g = i * ldg;
         for (let j = 0; j < nb; j++) gram[g + j] = out[o + j] as number;
       }
     },

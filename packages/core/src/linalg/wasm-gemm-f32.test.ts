@@ -6,6 +6,47 @@ describe('WebAssembly SIMD gemm', () => {
   it('assembles valid modules for both accumulations', () => {
     expect(WebAssembly.validate(wasmGemmF32Bytes('f32'))).toBe(true);
     expect(WebAssembly.validate(wasmGemmF32Bytes('f64'))).toBe(true);
+    expect(WebAssembly.validate(wasmGemmF32Bytes('f64-operands'))).toBe(true);
+    expect(WebAssembly.validate(wasmGemmF32Bytes('f32', { rows: 3, cols: 5 }))).toBe(true);
+  });
+
+  it('gives bitwise the f64 kernel results from pre-promoted operands, and honours other tiles', () => {
+    const [m, n, d] = [6, 20, 12];
+    const src = Float32Array.from({ length: (m + n) * d }, (_, q) => Math.sin(q * 1.7) * 3);
+    const run = (acc: 'f64' | 'f64-operands' | 'f32', tile?: { rows: number; cols: number }): number[] => {
+      const k = createWasmGemmF32(acc, tile);
+      expect(k).not.toBeNull();
+      if (k === null) return [];
+      const elem = acc === 'f64-operands' ? 8 : 4;
+      (elem === 8 ? new Float64Array(k.memory.buffer) : new Float32Array(k.memory.buffer)).set(src);
+      const c = (m + n) * d * elem;
+      k.gemm(m, n, d * elem, 0, d * elem, m * d * elem, d * elem, c, n * 8);
+      return Array.from(new Float64Array(k.memory.buffer, c, m * n));
+    };
+    const f64 = run('f64');
+    expect(run('f64-operands')).toEqual(f64);
+    expect(run('f64', { rows: 3, cols: 5 })).toEqual(f64);
+    expectClose(run('f32', { rows: 1, cols: 4 }), f64, { rtol: 1e-5, atol: 1e-5 });
+  });
+
+  it('gathers the B rows named by an index table (gemmIdx)', () => {
+    const [m, d] = [4, 8];
+    const k = createWasmGemmF32('f64');
+    expect(k).not.toBeNull();
+    if (k === null) return;
+    const f = new Float32Array(k.memory.buffer);
+    for (let q = 0; q < (m + 12) * d; q++) f[q] = Math.cos(q * 0.37) * 2;
+    const idx = Int32Array.from([7, 0, 3, 3, 9, 1, 2, 8]);
+    const idxPtr = 4096;
+    new Int32Array(k.memory.buffer, idxPtr, idx.length).set(idx);
+    const c = 8192;
+    k.gemmIdx(m, idx.length, d * 4, 0, d * 4, m * d * 4, d * 4, c, idx.length * 8, idxPtr);
+    const got = Array.from(new Float64Array(k.memory.buffer, c, m * idx.length));
+    k.gemm(m, 12, d * 4, 0, d * 4, m * d * 4, d * 4, c, 12 * 8); // all 12 B rows in order
+    const all = new Float64Array(k.memory.buffer, c, m * 12);
+    const want: number[] = [];
+    for (let i = 0; i < m; i++) for (const j of idx) want.push(all[i * 12 + j] as number);
+    expect(got).toEqual(want);
   });
 
   it('matches a naive product on a padded 4×8 by 8×8 problem with a strided output', () => {

@@ -15,6 +15,8 @@
 export interface WasmGemmF32 {
   memory: WebAssembly.Memory;
   gemm: (m: number, n: number, kBytes: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number) => void;
+  /** Like `gemm`, but output column j uses row `idx[j]` of B (`idx`: byte offset of an i32 table, n entries). */
+  gemmIdx: (m: number, n: number, kBytes: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, idx: number) => void;
 }
 
 const I32 = 0x7f;
@@ -42,6 +44,7 @@ const op = {
   f64Promote: [0xbb],
   f64Add: [0xa0],
   f64Store: (offset: number) => [0x39, 0x03, ...uleb(offset)],
+  i32Load: (offset: number) => [0x28, 0x02, ...uleb(offset)],
 };
 
 function uleb(v: number): number[] {
@@ -68,10 +71,9 @@ function sleb(v: number): number[] {
   }
 }
 
-// Locals: params 0..8 = m, n, kb, a, lda, b, ldb, c, ldc; then i32 I, J, P, CP, A_0..A_{mr-1},
-// B_0..B_{nr-1}; then v128 accumulators (mr × nr), X_0..X_{mr-1}, Y.
-const [M, N, KB, A, LDA, B, LDB, C, LDC] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-const [I, J, P, CP] = [9, 10, 11, 12];
+// Locals: params 0..8 = m, n, kb, a, lda, b, ldb, c, ldc (gemmIdx: 9 = idx); then i32 I, J, P, CP,
+// A_0..A_{mr-1}, B_0..B_{nr-1}; then v128 accumulators (mr × nr), X_0..X_{mr-1}, Y.
+const [M, N, KB, A, LDA, B, LDB, C, LDC, IDX] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 
 /**
  * 'f32': f32x4 accumulation, 16 bytes per step; 'f64': each pair of floats promoted to f64x2;
@@ -86,10 +88,12 @@ export interface GemmTile {
   cols: number;
 }
 
-function body(acc: Accumulation, { rows: mr, cols: nr }: GemmTile): number[] {
-  const An = (r: number): number => 13 + r;
-  const Bn = (q: number): number => 13 + mr + q;
-  const v0 = 13 + mr + nr;
+function body(acc: Accumulation, { rows: mr, cols: nr }: GemmTile, gather: boolean): number[] {
+  const l0 = gather ? 10 : 9;
+  const [I, J, P, CP] = [l0, l0 + 1, l0 + 2, l0 + 3];
+  const An = (r: number): number => l0 + 4 + r;
+  const Bn = (q: number): number => l0 + 4 + mr + q;
+  const v0 = l0 + 4 + mr + nr;
   const ACC = (r: number, q: number): number => v0 + r * nr + q;
   const X = (r: number): number => v0 + mr * nr + r;
   const Y = v0 + mr * nr + mr;
@@ -107,8 +111,15 @@ function body(acc: Accumulation, { rows: mr, cols: nr }: GemmTile): number[] {
   // Columns (nr support vectors) outer, row tiles inner: the nr B rows stay in L1 while every
   // test row tile streams past them from L2.
   emit(op.loop); // columns, step nr
-  emit(op.localGet(B), op.localGet(J), op.localGet(LDB), op.i32Mul, op.i32Add, op.localSet(Bn(0)));
-  for (let q = 1; q < nr; q++) emit(op.localGet(Bn(q - 1)), op.localGet(LDB), op.i32Add, op.localSet(Bn(q)));
+  if (gather) {
+    // Column j of the output is row idx[j] of B (an i32 table in memory).
+    for (let q = 0; q < nr; q++) {
+      emit(op.localGet(B), op.localGet(IDX), op.localGet(J), op.i32Const(4), op.i32Mul, op.i32Add, op.i32Load(q * 4), op.localGet(LDB), op.i32Mul, op.i32Add, op.localSet(Bn(q)));
+    }
+  } else {
+    emit(op.localGet(B), op.localGet(J), op.localGet(LDB), op.i32Mul, op.i32Add, op.localSet(Bn(0)));
+    for (let q = 1; q < nr; q++) emit(op.localGet(Bn(q - 1)), op.localGet(LDB), op.i32Add, op.localSet(Bn(q)));
+  }
   emit(op.i32Const(0), op.localSet(I));
   emit(op.loop); // rows, step mr
   emit(op.localGet(A), op.localGet(I), op.localGet(LDA), op.i32Mul, op.i32Add, op.localSet(An(0)));
@@ -154,14 +165,18 @@ function section(id: number, content: number[]): number[] {
 export function wasmGemmF32Bytes(acc: Accumulation, tile: GemmTile = DEFAULT_GEMM_TILE): Uint8Array<ArrayBuffer> {
   const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
   const locals = [2, 4 + tile.rows + tile.cols, I32, tile.rows * tile.cols + tile.rows + 1, V128];
-  const code = [...locals, ...body(acc, tile)];
+  const code = (gather: boolean): number[] => {
+    const c = [...locals, ...body(acc, tile, gather)];
+    return [...uleb(c.length), ...c];
+  };
+  const fnType = (params: number): number[] => [0x60, params, ...new Array<number>(params).fill(I32), 0];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [1, 0x60, 9, ...new Array<number>(9).fill(I32), 0]),
-    ...section(3, [1, 0]),
+    ...section(1, [2, ...fnType(9), ...fnType(10)]),
+    ...section(3, [2, 0, 1]),
     ...section(5, [1, 0x00, 1]),
-    ...section(7, [2, ...name('gemm'), 0x00, 0, ...name('mem'), 0x02, 0]),
-    ...section(10, [1, ...uleb(code.length), ...code]),
+    ...section(7, [3, ...name('gemm'), 0x00, 0, ...name('gemmIdx'), 0x00, 1, ...name('mem'), 0x02, 0]),
+    ...section(10, [2, ...code(false), ...code(true)]),
   ]);
 }
 
@@ -192,6 +207,6 @@ export function createWasmGemmF32(acc: Accumulation = 'f64', tile: GemmTile = DE
   }
   if (mod === null) return null;
   const instance = new WebAssembly.Instance(mod, {});
-  const exports = instance.exports as { gemm: WasmGemmF32['gemm']; mem: WebAssembly.Memory };
-  return { memory: exports.mem, gemm: exports.gemm };
+  const exports = instance.exports as { gemm: WasmGemmF32['gemm']; gemmIdx: WasmGemmF32['gemmIdx']; mem: WebAssembly.Memory };
+  return { memory: exports.mem, gemm: exports.gemm, gemmIdx: exports.gemmIdx };
 }

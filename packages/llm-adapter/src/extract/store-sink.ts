@@ -8,6 +8,9 @@ import {
 } from '@dualxda/core';
 import type { ExtractedChunk, FeatureSink, SinkInfo } from './types.js';
 
+/** Default store chunk rows of token-head stores (the core writer's default). */
+const DEFAULT_TOKEN_CHUNK_ROWS = 4096;
+
 /** Options of `createStoreSink`; everything else comes from the model and `extractFeatures`. */
 export interface StoreSinkOptions {
   /**
@@ -15,6 +18,11 @@ export interface StoreSinkOptions {
    * token head (one row per token: count them first, e.g. with `countTokenRows`).
    */
   rows?: number;
+  /**
+   * Store rows per chunk for token-head stores (default 4096). Sequence-head stores always use
+   * the extraction's `chunkRows`, so corpus chunks and store chunks coincide for resume/shards.
+   */
+  tokenChunkRows?: number;
   /** Feature precision on disk (default 'float32'). */
   dtype?: FeatureDType;
   /** Hash of the corpus revision, recorded in the manifest (default ''). */
@@ -48,7 +56,8 @@ export function createStoreSink(target: StoreTarget, options: StoreSinkOptions =
         rows,
         dim: info.dim,
         ...(options.dtype === undefined ? {} : { dtype: options.dtype }),
-        chunkRows: info.chunkRows,
+        // Token rows get their own, larger chunks: a corpus chunk of texts holds many tokens.
+        chunkRows: token ? (options.tokenChunkRows ?? DEFAULT_TOKEN_CHUNK_ROWS) : info.chunkRows,
         head: info.head,
         classNames: info.classNames,
         modelHash: info.modelHash,

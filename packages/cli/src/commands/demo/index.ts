@@ -139,6 +139,8 @@ export async function demo(options: DemoOptions, ctx: RunContext): Promise<void>
   ctx.print('=== dualxda demo: which training e-mails made the spam classifier decide? ===');
   if (summary !== undefined) printFitSummary(summary, model.classNames, ctx);
   else ctx.print(`DualDA surrogate: C=${model.C}, ${model.svIndices.length} support vectors of ${train.rows} training rows`);
+  ctx.print('Scores are alpha x <f(test), f(train)>: proponents push towards the prediction, opponents away.');
+  ctx.print('The features are signed, so an e-mail of the other class can be a proponent (negative alpha x negative kernel).');
   ctx.print('');
   for (const p of examples) {
     printPrediction(p, ctx, o.topK);
