@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { createDualDAModel, createFeatureStoreWriter, finalizeFeatureStore, openFeatureStore, saveDualDAModel, type RowBatch } from '@dualxda/core';
-import { printBenchJson, summarize } from '@dualxda/tools';
+import { printBenchJson, summarize } from '../src/bench-harness.js';
 
 const { values } = parseArgs({
   options: {

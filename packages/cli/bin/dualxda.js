@@ -20,9 +20,21 @@ function newestMtime(dir) {
   return newest;
 }
 
+// In a checkout, dist/ is trusted only when it is newer than every workspace package's sources
+// (dist/main.js imports the other packages' dist/ too); an installed package has no src/.
+function newestSource() {
+  const packages = join(root, '..');
+  let newest = newestMtime(join(root, 'src'));
+  for (const name of readdirSync(packages)) {
+    const dir = join(packages, name, 'src');
+    if (name !== 'cli' && existsSync(dir)) newest = Math.max(newest, newestMtime(dir));
+  }
+  return newest;
+}
+
 const mode = process.env.DUALXDA_RUN_FROM;
 const hasSrc = existsSync(src);
-const distFresh = existsSync(dist) && (!hasSrc || statSync(dist).mtimeMs >= newestMtime(join(root, 'src')));
+const distFresh = existsSync(dist) && (!hasSrc || statSync(dist).mtimeMs >= newestSource());
 if (mode === 'dist' || (mode !== 'source' && distFresh)) {
   await import(pathToFileURL(dist).href);
 } else if (process.env.DUALXDA_SOURCE_CHILD === '1') {

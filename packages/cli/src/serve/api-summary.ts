@@ -1,6 +1,6 @@
 /** `/api/summary` (run overview) and `/api/global` (support vectors per class, mislabel candidates). */
 import type { ServiceState } from './service-state.js';
-import { topK } from './sv-kernel.js';
+import { topK } from './select.js';
 
 /** The run overview every page header uses. */
 export interface Summary {

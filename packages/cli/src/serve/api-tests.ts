@@ -1,7 +1,8 @@
 /** `/api/tests` (filtered, paged list) and `/api/tests/:row` (prediction and top-k attribution). */
 import { HttpError } from './http-error.js';
 import { testTexts, type ServiceState } from './service-state.js';
-import { classScores, dotRowsF32, surrogateLogits, topK } from './sv-kernel.js';
+import { explain } from '@dualxda/core';
+import { svPosition } from './surrogate-cache.js';
 
 /** Longest text snippet a list row carries. */
 export const SNIPPET_CHARS = 240;
@@ -94,14 +95,18 @@ export async function testDetail(state: ServiceState, row: number, k: number, ta
   if (target !== undefined && target >= K) throw new HttpError(400, `class ${target} does not exist (K = ${K})`);
   const c = target ?? state.testPredictions[row];
   const block = await state.data.test.store.readRows(row, row + 1);
-  const g = new Float64Array(sv.count);
-  dotRowsF32(sv.count, sv.dim, sv.features, block.features, g);
-  const logits = surrogateLogits(sv.count, K, sv.alpha, g, state.data.model.bias, new Float64Array(K));
-  const scores = classScores(sv.count, K, sv.alpha, g, c, new Float64Array(sv.count));
-  const pos = new Int32Array(k);
-  const neg = new Int32Array(k);
-  const np = topK(scores, sv.count, k, 1, pos);
-  const nn = topK(scores, sv.count, k, -1, neg);
+  // Core's explain: WebAssembly SIMD kernel over the support vectors; 'dense' also returns every score for the sparsity figures.
+  const res = explain(sv.model, { data: block.features, shape: [1, sv.dim] }, { topK: k, targets: Int32Array.of(c), mode: 'dense' });
+  const scores = res.dense ?? new Float64Array(0);
+  const logits = new Array<number>(K);
+  for (let m = 0; m < K; m++) {
+    let s = sv.model.bias[m];
+    for (let i = 0; i < sv.dim; i++) s += sv.model.weights[m * sv.dim + i] * block.features[i];
+    logits[m] = s;
+  }
+  const explained = res.rows[0];
+  const pos = (explained?.proponents ?? []).map((a) => svPosition(sv.indices, a.index));
+  const neg = (explained?.opponents ?? []).map((a) => svPosition(sv.indices, a.index));
   let total = 0;
   let nonzero = 0;
   for (let j = 0; j < sv.count; j++) {
@@ -109,9 +114,8 @@ export async function testDetail(state: ServiceState, row: number, k: number, ta
     total += a;
     if (a > 0) nonzero++;
   }
-  const picked = [...pos.subarray(0, np), ...neg.subarray(0, nn)];
   let top = 0;
-  for (const j of picked) top += Math.abs(scores[j]);
+  for (const j of [...pos, ...neg]) top += Math.abs(scores[j]);
   const [text] = await testTexts(state, [row]);
   const item = (j: number): Attributed => ({ row: sv.indices[j], id: sv.ids[j], label: sv.labels[j], score: scores[j], snippet: sv.snippets[j] });
   return {
@@ -122,9 +126,9 @@ export async function testDetail(state: ServiceState, row: number, k: number, ta
     prediction: state.testPredictions[row],
     target: c,
     modelLogits: Array.from(state.testLogits.subarray(row * K, (row + 1) * K)),
-    surrogateLogits: Array.from(logits),
-    proponents: Array.from(pos.subarray(0, np), item),
-    opponents: Array.from(neg.subarray(0, nn), item),
+    surrogateLogits: logits,
+    proponents: pos.map(item),
+    opponents: neg.map(item),
     sparsity: { k, topKMass: total === 0 ? 0 : top / total, totalMass: total, nonzero, supportVectors: sv.count, trainRows: state.trainLabels.length },
   };
 }

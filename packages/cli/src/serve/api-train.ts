@@ -3,7 +3,7 @@ import { clip, SNIPPET_CHARS, TEXT_CHARS } from './api-tests.js';
 import { HttpError } from './http-error.js';
 import { testTexts, type ServiceState } from './service-state.js';
 import { svPosition } from './surrogate-cache.js';
-import { topK } from './sv-kernel.js';
+import { topK } from './select.js';
 
 /** Test rows scanned for "tests it influences most"; beyond this the answer says `scanned < total`. */
 export const MAX_INFLUENCE_SCAN = 100_000;

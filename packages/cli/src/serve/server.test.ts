@@ -55,6 +55,9 @@ describe('dashboard API', () => {
     expect(body.model.svPerClass.reduce((x, y) => x + y, 0)).toBe(data.model.svIndices.length);
     expect(body.train.rows).toBe(240);
     expect(body.xda.available).toBe(false);
+    const raw = await rawRequest(server.port, '/api/summary');
+    expect(raw.headers['server-timing']).toMatch(/^app;dur=\d+\.\d\d$/);
+    expect(raw.headers['cache-control']).toBe('no-store');
   });
 
   it('filters the test list by predicted class, label and misclassification', async () => {

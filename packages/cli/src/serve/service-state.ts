@@ -4,7 +4,7 @@
  * loaded whole; test features and texts are read by row per request.
  */
 import { DualxdaError } from '@dualxda/core';
-import { argmax } from './sv-kernel.js';
+import { argmax } from './select.js';
 import { loadSupportVectors, type SupportVectorCache } from './surrogate-cache.js';
 import type { DashboardData } from './types.js';
 

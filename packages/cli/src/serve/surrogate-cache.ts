@@ -2,8 +2,8 @@
  * Support vectors held in memory: their features, norms, labels and self-influence. At 1M training
  * rows this is the only feature data the server keeps; everything else is read by row on demand.
  */
+import { DualxdaError, type DualDAModel } from '@dualxda/core';
 import type { SurrogateModel, TrainSource } from './types.js';
-import { DualxdaError } from '@dualxda/core';
 
 /** Cached support-vector data. */
 export interface SupportVectorCache {
@@ -25,6 +25,8 @@ export interface SupportVectorCache {
   ids: string[];
   /** Text snippets of the support vectors, so test -> top-k needs no training-store read. */
   snippets: string[];
+  /** The same support vectors as a core `DualDAModel` (sorted rows, primal weights), for `explain`. */
+  model: DualDAModel;
 }
 
 /** Characters of each cached support-vector text (bounds memory at ~5 MB per 20,000 SVs). */
@@ -65,7 +67,34 @@ export async function loadSupportVectors(train: TrainSource, model: SurrogateMod
     selfInfluence[j] = norm * norm * (y >= 0 && y < classes ? alpha[j * classes + y] : 0);
     if (y >= 0 && y < classes) perClass[y] += 1;
   }
-  return { count, dim, classes, indices, alpha, features, labels, selfInfluence, perClass, ids, snippets };
+  const core: DualDAModel = {
+    svIndices: indices,
+    svIds: ids,
+    svAlpha: alpha,
+    svFeatures: features,
+    svNorms: norms,
+    weights: primalWeights(alpha, features, count, classes, dim),
+    bias: model.bias === undefined ? new Float64Array(classes) : Float64Array.from(model.bias),
+    C: model.C,
+    classNames: model.classNames,
+    diagnostics: {},
+    modelHash: train.store.manifest.modelHash,
+    datasetRevision: train.store.manifest.datasetRevision,
+  };
+  return { count, dim, classes, indices, alpha, features, labels, selfInfluence, perClass, ids, snippets, model: core };
+}
+
+/** weights[m] = sum_j alpha[j, m] x_j (dualda.md 1.5), K x d; computed once at start-up. */
+function primalWeights(alpha: Float64Array, features: Float32Array, count: number, K: number, dim: number): Float64Array {
+  const w = new Float64Array(K * dim);
+  for (let j = 0; j < count; j++) {
+    for (let m = 0; m < K; m++) {
+      const a = alpha[j * K + m];
+      if (a === 0) continue;
+      for (let i = 0; i < dim; i++) w[m * dim + i] += a * features[j * dim + i];
+    }
+  }
+  return w;
 }
 
 /** Position of training row `row` among the support vectors, or -1 (binary search; indices ascend). */

@@ -2,18 +2,20 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { readJsonlCorpus, type CorpusRow } from '@dualxda/llm-adapter';
+import { readCorpus as readCorpusBatches, type CorpusRow } from '@dualxda/core';
 import { InputError } from '../errors.js';
 import { isDirectory } from '../lib/inputs.js';
 
-/** The JSONL files of a corpus path: the file itself, or the sorted *.jsonl files of a directory. */
+const CORPUS_EXTENSIONS = new Set(['.jsonl', '.ndjson', '.json', '.parquet']);
+
+/** The corpus files of a path: the file itself, or the sorted .jsonl/.parquet files of a directory. */
 export async function corpusFiles(path: string): Promise<string[]> {
   if (!(await isDirectory(path))) {
-    if (extname(path).toLowerCase() !== '.jsonl') throw new InputError(path, `unsupported corpus format '${extname(path) || '(none)'}'`, 'give a .jsonl file with one {"id", "text", "label"} object per line (convert Parquet with e.g. pandas.read_parquet(...).to_json(lines=True, orient="records"))');
+    if (!CORPUS_EXTENSIONS.has(extname(path).toLowerCase())) throw new InputError(path, `unsupported corpus format '${extname(path) || '(none)'}'`, 'give a .jsonl file (one {"id", "text", "label"} object per line) or a .parquet file with text and label columns');
     return [path];
   }
-  const files = (await readdir(path)).filter((f) => f.toLowerCase().endsWith('.jsonl')).sort();
-  if (files.length === 0) throw new InputError(path, 'directory has no .jsonl corpus files', 'put train.jsonl (one {"id", "text", "label"} per line) in it, or pass the file itself');
+  const files = (await readdir(path)).filter((f) => CORPUS_EXTENSIONS.has(extname(f).toLowerCase())).sort();
+  if (files.length === 0) throw new InputError(path, 'directory has no .jsonl or .parquet corpus files', 'put train.jsonl (one {"id", "text", "label"} per line) in it, or pass the file itself');
   return files.map((f) => join(path, f));
 }
 
@@ -21,10 +23,12 @@ export async function corpusFiles(path: string): Promise<string[]> {
 export async function* readCorpus(files: readonly string[], limit = Number.POSITIVE_INFINITY): AsyncGenerator<CorpusRow> {
   let n = 0;
   for (const f of files) {
-    for await (const row of readJsonlCorpus(f)) {
-      if (n >= limit) return;
-      n++;
-      yield row;
+    for await (const batch of readCorpusBatches(f)) {
+      for (const row of batch) {
+        if (n >= limit) return;
+        n++;
+        yield row;
+      }
     }
   }
 }

@@ -6,6 +6,7 @@
 import { assert } from '../errors.js';
 import type { DualDAModel } from '../model/types.js';
 import { createJsGramKernel, type GramKernel } from './gram-kernel.js';
+import { classColumns, explainGatheredInto, gatheredFraction } from './kernel-gather.js';
 import { heapOffer } from './top-k.js';
 import type { ExplainWorkspace } from './workspace.js';
 
@@ -41,10 +42,15 @@ export function explainBatchInto(
   assert(rows <= ws.maxRows, () => `explainBatchInto: ${rows} rows exceed the workspace's maxRows ${ws.maxRows}`);
   assert(alpha.length === nSV * K && model.svFeatures.length === nSV * view.dim, () => `explainBatchInto: model arrays do not match nSV = ${nSV}, K = ${K}, d = ${view.dim}`);
   assert(dense === undefined || dense.length >= rows * nSV, () => `explainBatchInto: dense needs ${rows * nSV} elements, has ${dense?.length}`);
-  gram.load(view);
   proCount.fill(0, 0, rows);
   oppCount.fill(0, 0, rows);
   rowSum.fill(0, 0, rows);
+  if (dense === undefined && rows > 0) {
+    const cc = classColumns(alpha, K);
+    // Worth it once a fifth of the kernel entries can be skipped (always exact).
+    if (gatheredFraction(cc, targets, rows, nSV) < 0.8) return explainGatheredInto(model, K, view, ws, gram, cc);
+  }
+  gram.load(view);
   for (let s0 = 0; s0 < nSV; s0 += blockSize) {
     const nb = Math.min(blockSize, nSV - s0);
     gram.block(s0, nb, g64, blockSize);

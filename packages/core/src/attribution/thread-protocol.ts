@@ -67,7 +67,7 @@ export function sliceModel(model: DualDAModel, K: number, d: number, s: number, 
 /** A workspace whose arrays all live in one SharedArrayBuffer (so another thread fills it). */
 export function createSharedWorkspace(maxRows: number, topK: number, blockSize: number): ExplainWorkspace {
   const f64 = maxRows * blockSize + 2 * maxRows * topK + maxRows;
-  const i32 = 2 * maxRows * topK + 3 * maxRows;
+  const i32 = 2 * maxRows * topK + 4 * maxRows;
   const sab = new SharedArrayBuffer(f64 * 8 + i32 * 4);
   let o = 0;
   const f = (n: number): Float64Array => {
@@ -93,5 +93,6 @@ export function createSharedWorkspace(maxRows: number, topK: number, blockSize: 
     proCount: i(maxRows),
     oppCount: i(maxRows),
     targets: i(maxRows),
+    order: i(maxRows),
   };
 }

@@ -38,6 +38,13 @@ describe('explain with threads', () => {
     }
   });
 
+  it('matches in top mode too (each slice on its class-gathered path)', () => {
+    const one = explain(model, test, { topK: 5 });
+    const many = explain(model, test, { topK: 5, threads: 2 });
+    expect(many.rows.map((r) => [r.proponents, r.opponents])).toEqual(one.rows.map((r) => [r.proponents, r.opponents]));
+    expectClose(many.rows.map((r) => r.rowSum), one.rows.map((r) => r.rowSum), { rtol: 1e-12, atol: 1e-12 });
+  });
+
   it('rejects a bad threads option by name', () => {
     expect(() => explain(model, test, { threads: 0 })).toThrow(/threads/);
     expect(() => explain(model, test, { threads: 1.5 })).toThrow(/threads/);

@@ -31,6 +31,10 @@ interface Pool {
 }
 
 const pools = new WeakMap<DualDAModel, Map<number, Pool>>();
+// Workers hold copies, not the model: once it is collected, stop its workers.
+const reaper = new FinalizationRegistry<Worker[]>((workers) => {
+  for (const w of workers) void w.terminate();
+});
 
 function threadError(message: string, cause?: unknown): DualxdaError {
   return new DualxdaError('ExplainThreadsError', `explain threads: ${message}`, { cause });
@@ -97,7 +101,10 @@ function getPool(model: DualDAModel, K: number, d: number, threads: number): Poo
   let byThreads = pools.get(model);
   if (byThreads === undefined) pools.set(model, (byThreads = new Map()));
   let pool = byThreads.get(threads);
-  if (pool === undefined) byThreads.set(threads, (pool = startPool(model, K, d, model.svIndices.length, threads)));
+  if (pool === undefined) {
+    byThreads.set(threads, (pool = startPool(model, K, d, model.svIndices.length, threads)));
+    reaper.register(model, pool.workers, pool);
+  }
   return pool;
 }
 
@@ -171,6 +178,7 @@ export async function releaseExplainThreads(model: DualDAModel): Promise<void> {
   if (byThreads === undefined) return;
   pools.delete(model);
   for (const pool of byThreads.values()) {
+    reaper.unregister(pool);
     for (const port of pool.ports) port.postMessage('close');
     Atomics.add(pool.ctrl, CTRL_GEN, 1);
     Atomics.notify(pool.ctrl, CTRL_GEN);

@@ -22,6 +22,8 @@ export interface ExplainWorkspace {
   rowSum: Float64Array;
   /** Resolved class per row. */
   targets: Int32Array;
+  /** Row indices grouped by class (scratch of the class-gathered kernel path). */
+  order: Int32Array;
 }
 
 /**
@@ -47,5 +49,6 @@ export function createExplainWorkspace(maxRows: number, topK: number, blockSize:
     oppCount: new Int32Array(maxRows),
     rowSum: new Float64Array(maxRows),
     targets: new Int32Array(maxRows),
+    order: new Int32Array(maxRows),
   };
 }
