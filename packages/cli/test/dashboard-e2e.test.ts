@@ -80,6 +80,8 @@ describe('dashboard in Chromium', () => {
     expect(fcp).toBeGreaterThan(0);
     expect(fcp).toBeLessThan(2000);
     expect(await page.getByTestId('test-total').textContent()).toContain('120');
+    mkdirSync(OUT, { recursive: true });
+    await page.screenshot({ path: join(OUT, 'test-list.png') });
 
     // Filter to misclassified and back, then open the first example.
     await page.getByTestId('filter-misclassified').check();
@@ -91,7 +93,6 @@ describe('dashboard in Chromium', () => {
     await proponents.first().waitFor();
     expect(await proponents.count()).toBeGreaterThan(0);
     expect(await page.getByTestId('sparsity-bar').textContent()).toMatch(/top-10/);
-    mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: join(OUT, 'test-page.png'), fullPage: true });
 
     // Heatmap of the pair (test, top proponent).
@@ -108,6 +109,7 @@ describe('dashboard in Chromium', () => {
     // Global page and a training page render from the same run.
     await page.getByTestId('nav-global').click();
     await page.locator('[data-testid=mislabel-candidates] tr').first().waitFor();
+    await page.screenshot({ path: join(OUT, 'global.png'), fullPage: true });
     await page.locator('[data-testid=mislabel-candidates] a').first().click();
     await page.getByTestId('train-view').waitFor();
     expect(errors).toEqual([]);
