@@ -13,7 +13,7 @@
  *   node --conditions=@dualxda/source --import tsx tools/bench/explain.ts [--sv 20000] [--dim 768] [--batch 64] [--reps 7] [--block 512] [--threads 2] [--kernels js,f64,f32]
  */
 import { parseArgs } from 'node:util';
-import { createExplainWorkspace, explain, explainBatchInto, explainThreadedInto, releaseExplainThreads, resolveExplainOptions, selectGramKernel, type DualDAModel, type GramPrecision } from '@dualxda/core';
+import { createExplainWorkspace, explainBatchInto, explainThreaded, explainThreadedInto, releaseExplainThreads, resolveExplainOptions, selectGramKernel, type DualDAModel, type GramPrecision } from '@dualxda/core';
 
 const { values } = parseArgs({
   options: {
@@ -133,7 +133,7 @@ const results = configs.map(({ name, backend, precision, threads }) => {
   const one = { data: test.subarray(0, d), shape: [1, d] };
   for (let r = 0; r < Math.max(5, reps); r++) {
     const t0 = performance.now();
-    explain(model, one, { targets: Int32Array.of(0), topK, backend, precision, threads });
+    explainThreaded(model, one, { targets: Int32Array.of(0), topK, backend, precision, threads });
     singleMs.push(performance.now() - t0);
   }
   const p50 = median(perQueryMs);

@@ -120,14 +120,23 @@ async function build(): Promise<number> {
 /** Starts `dualxda serve` and resolves with its URL once it prints it. */
 function startServer(trainPath: string): Promise<{ url: string; pid: number; stop: () => void; seconds: number }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [resolve(import.meta.dirname, '../../packages/cli/bin/dualxda.js'), 'serve', trainPath, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Own process group: the launcher runs the server in a child, and stopping must reach both.
+  const child = spawn(process.execPath, [resolve(import.meta.dirname, '../../packages/cli/bin/dualxda.js'), 'serve', trainPath, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const stopGroup = (): void => {
+    const pid = child.pid;
+    if (pid === undefined || child.exitCode !== null) return;
+    process.kill(-pid, 'SIGINT');
+    setTimeout(() => {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-pid, 'SIGKILL');
+    }, 3000).unref();
+  };
   let out = '';
   let err = '';
   return new Promise((resolveStart, reject) => {
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
       const m = /(http:\/\/\S+)/.exec(out);
-      if (m?.[1] !== undefined) resolveStart({ url: m[1].replace(/\/?$/, '/'), pid: child.pid ?? -1, stop: () => child.kill('SIGINT'), seconds: (performance.now() - t0) / 1000 });
+      if (m?.[1] !== undefined) resolveStart({ url: m[1].replace(/\/?$/, '/'), pid: child.pid ?? -1, stop: stopGroup, seconds: (performance.now() - t0) / 1000 });
     });
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     child.on('exit', (code) => reject(new Error(`dualxda serve exited with ${code}: ${err.slice(-2000)}`)));

@@ -6,11 +6,14 @@
  *   node --conditions=@dualxda/source --import tsx tools/bench/solver.ts [--rows 60000,240000] [--dim 128] [--classes 10] [--C 0.001,0.1] [--threads 2,8] [--parse 0]
  *
  * LIBLINEAR's wall time includes parsing its text input (it has no binary input); its parse time
- * alone is estimated with `-s 4 -e 1e9` (one pass), reported as `liblinearParseSeconds`.
+ * alone is estimated with `-s 4 -e 1e9` (one pass), reported as `liblinearParseSeconds`. CPU seconds
+ * (`*CpuSeconds`: ours from process.cpuUsage, worker threads included; LIBLINEAR's from the child's
+ * rusage) are reported next to wall times because the bench host is often shared; `loadAverage1m`
+ * says how loaded it was.
  */
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { solveCrammerSinger, solveCrammerSingerParallel } from '@dualxda/solver';
@@ -85,10 +88,35 @@ function readModel(path: string, d: number): { w: Float64Array; K: number } {
   return { w, K };
 }
 
-function runLiblinear(file: string, model: string, C: number, eps: string): number {
+/** CPU seconds of this process (all its threads, workers included). */
+function ownCpu(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** CPU seconds of waited-for children (Linux /proc: cutime + cstime at 100 ticks/s); NaN elsewhere. */
+function childCpu(): number {
+  try {
+    const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(f[13]) + Number(f[14])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Wall and CPU seconds of one `liblinear-train -s 4 -B 1` run. */
+function runLiblinear(file: string, model: string, C: number, eps: string): { seconds: number; cpu: number } {
   const t0 = performance.now();
+  const c0 = childCpu();
   execFileSync('liblinear-train', ['-q', '-s', '4', '-B', '1', '-e', eps, '-c', String(C), file, model]);
-  return (performance.now() - t0) / 1000;
+  return { seconds: (performance.now() - t0) / 1000, cpu: childCpu() - c0 };
+}
+
+/** Runs `f`, returning its value and the CPU seconds it used. */
+async function withCpu<T>(f: () => T | Promise<T>): Promise<{ value: T; cpu: number }> {
+  const c0 = ownCpu();
+  const value = await f();
+  return { value, cpu: ownCpu() - c0 };
 }
 
 async function main(): Promise<void> {
@@ -106,20 +134,24 @@ async function main(): Promise<void> {
       await writeLibsvm(file, x, y, n, d);
       const model = join(dir, 'model');
       for (const C of cList) {
+        const load = loadavg()[0];
         const parse = arg('parse', '1') === '1' ? runLiblinear(file, model, C, '1e9') : null;
-        const llSeconds = runLiblinear(file, model, C, '1e-4');
+        const llRun = runLiblinear(file, model, C, '1e-4');
+        const llSeconds = llRun.seconds;
         const ll = readModel(model, d);
         const llPrimal = primal(ll.w, ll.K, x, y, n, d, C);
-        const serial = solveCrammerSinger({ data: x, shape: [n, d] }, y, { C });
+        const { value: serial, cpu: serialCpu } = await withCpu(() => solveCrammerSinger({ data: x, shape: [n, d] }, y, { C }));
         const parallel = [];
         for (const threads of threadList) {
-          const par = await solveCrammerSingerParallel({ data: x, shape: [n, d] }, y, { C, threads });
+          const { value: par, cpu } = await withCpu(() => solveCrammerSingerParallel({ data: x, shape: [n, d] }, y, { C, threads }));
           parallel.push({
             threads,
             seconds: par.seconds,
+            cpuSeconds: cpu,
             primal: par.primalObjective,
             passes: par.iterations,
             ratio: par.seconds / llSeconds,
+            cpuRatio: cpu / llRun.cpu,
             primalRelDiff: (par.primalObjective - llPrimal) / llPrimal,
           });
         }
@@ -128,13 +160,18 @@ async function main(): Promise<void> {
           dim: d,
           classes: K,
           C,
+          loadAverage1m: load,
           liblinearSeconds: llSeconds,
-          liblinearParseSeconds: parse,
+          liblinearCpuSeconds: llRun.cpu,
+          liblinearParseSeconds: parse?.seconds ?? null,
+          liblinearParseCpuSeconds: parse?.cpu ?? null,
           liblinearPrimal: llPrimal,
           serialSeconds: serial.seconds,
+          serialCpuSeconds: serialCpu,
           serialPrimal: serial.primalObjective,
           serialPasses: serial.iterations,
           serialRatio: serial.seconds / llSeconds,
+          serialCpuRatio: serialCpu / llRun.cpu,
           primalRelDiffSerial: (serial.primalObjective - llPrimal) / llPrimal,
           parallel,
         };

@@ -109,6 +109,7 @@ describe('dashboard in Chromium', () => {
     // Global page and a training page render from the same run.
     await page.getByTestId('nav-global').click();
     await page.locator('[data-testid=mislabel-candidates] tr').first().waitFor();
+    expect(await page.getByTestId('test-agreement').textContent()).toMatch(/logit cosine/);
     await page.screenshot({ path: join(OUT, 'global.png'), fullPage: true });
     await page.locator('[data-testid=mislabel-candidates] a').first().click();
     await page.getByTestId('train-view').waitFor();

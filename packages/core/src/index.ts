@@ -50,7 +50,7 @@ export type { Attribution, ExplainResult, ExplanationRow, TestFeatures } from '.
 export { DEFAULT_EXPLAIN_OPTIONS, resolveExplainOptions } from './attribution/options.js';
 export type { ExplainMode, ExplainOptions, ResolvedExplainOptions } from './attribution/options.js';
 export { explainBatchInto, surrogateArgmaxInto } from './attribution/kernel.js';
-export { explainThreadedInto, releaseExplainThreads } from './attribution/threads.js';
+export { explainThreaded, explainThreadedInto, releaseExplainThreads } from './attribution/threads.js';
 export type { FeatureMatrixView } from './attribution/kernel.js';
 export { createExplainWorkspace } from './attribution/workspace.js';
 export { createJsGramKernel, createWasmGramKernel, selectGramKernel } from './attribution/gram-kernel.js';

@@ -19,6 +19,16 @@ export interface CsState {
   yPos: Int32Array;
   /** Running Σ_i α_{i,y_i} over rows updated through this state (dual objective bookkeeping). */
   sumAlphaY: number;
+  /**
+   * Drift clock: Σ over updates of max_m |Δα_m|·‖x̃_i‖, so max_m ‖w̃_m(t') − w̃_m(t)‖ ≤ drift(t') − drift(t)
+   * (triangle inequality). Used by the screening of shrunk rows (screening.ts).
+   */
+  drift: number;
+  /**
+   * Set on every ROW_SHRUNK return: G_y − max_{m≠y} G_m when all K classes were active and the
+   * row's α is all zero (a non-support vector that stays shrunk while this stays > 0), else −1.
+   */
+  lastSlack: number;
   G: Float64Array;
   B: Float64Array;
   sorted: Float64Array;
@@ -35,6 +45,8 @@ export function createCsState(rows: number, K: number, D: number, C: number, alp
     activeK: new Int32Array(rows),
     yPos: new Int32Array(rows),
     sumAlphaY: 0,
+    drift: 0,
+    lastSlack: -1,
     G: new Float64Array(K),
     B: new Float64Array(K),
     sorted: new Float64Array(K),
@@ -89,6 +101,13 @@ export function updateSample(st: CsState, i: number, li: number, y: number, x: F
     for (; j < D; j++) s0 += (w[wo + j] as number) * (x[xOff + j] as number);
     G[m] = (m === yp ? 0 : 1) + (s0 + s1) + (s2 + s3);
   }
+  const fullK = act === K;
+  let slack = -1;
+  if (fullK) {
+    let maxOther = -Infinity;
+    for (let m = 0; m < K; m++) if (m !== yp && (G[m] as number) > maxOther) maxOther = G[m] as number;
+    slack = (G[yp] as number) - maxOther;
+  }
   let minG = Infinity, maxG = -Infinity;
   for (let m = 0; m < act; m++) {
     const g = G[m] as number;
@@ -112,7 +131,10 @@ export function updateSample(st: CsState, i: number, li: number, y: number, x: F
     }
     st.activeK[li] = act;
     st.yPos[li] = yp;
-    if (act <= 1) return ROW_SHRUNK;
+    if (act <= 1) {
+      st.lastSlack = fullK ? zeroRowSlack(alpha, aBase, K, slack) : -1;
+      return ROW_SHRUNK;
+    }
   }
   const viol = maxG - minG;
   if (viol <= 1e-12) return ROW_SKIPPED;
@@ -131,12 +153,20 @@ export function updateSample(st: CsState, i: number, li: number, y: number, x: F
     }
     if (k === y) st.sumAlphaY += delta;
   }
+  let maxAbs = 0;
+  for (let t = 0; t < nz; t++) maxAbs = Math.max(maxAbs, Math.abs(dVal[t] as number));
+  st.drift += maxAbs * Math.sqrt(Aii);
   for (let t = 0; t < nz; t++) {
     const wo = (dInd[t] as number) * D;
     const dv = dVal[t] as number;
     for (let j = 0; j < D; j++) w[wo + j] = (w[wo + j] as number) + dv * (x[xOff + j] as number);
   }
   return viol;
+}
+
+function zeroRowSlack(alpha: Float64Array, aBase: number, K: number, slack: number): number {
+  for (let k = 0; k < K; k++) if (alpha[aBase + k] !== 0) return -1;
+  return slack;
 }
 
 function isShrinkable(st: CsState, aBase: number, sBase: number, m: number, yp: number, minG: number): boolean {

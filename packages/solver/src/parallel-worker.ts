@@ -6,8 +6,9 @@
  * from invalidating each other's cache lines on every update.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { ROW_SHRUNK, createCsState, initRow, reactivateClasses, updateSample } from './cs-kernel.js';
+import { ROW_SHRUNK, createCsState, initRow, reactivateClasses } from './cs-kernel.js';
 import { createRng, shufflePrefix } from './rng.js';
+import { createScreening, screenedUpdate } from './screening.js';
 import type { ShardInit, ShardReply, ShardRequest } from './parallel-protocol.js';
 
 /** Rows between merges of the private W̃ into the shared one. */
@@ -25,10 +26,27 @@ const order = new Int32Array(rows);
 for (let li = 0; li < rows; li++) order[li] = li;
 const rng = createRng(init.seed);
 let active = rows;
+const screen = shrinking ? createScreening(rows, q.subarray(start, end), K, D) : undefined;
 
+/**
+ * Re-reads the shared W̃. The other shards' changes arriving here move the local W̃ too, so their
+ * size (max over classes) is added to the drift clock that the screening's bounds rely on.
+ */
 function refresh(): void {
-  local.set(shared);
-  base.set(local);
+  base.set(shared); // one read of the racy shared W̃: the clock must measure exactly what local becomes
+  if (screen) {
+    let worst = 0;
+    for (let k = 0; k < K; k++) {
+      let s2 = 0;
+      for (let j = k * D; j < (k + 1) * D; j++) {
+        const v = (base[j] as number) - (local[j] as number);
+        s2 += v * v;
+      }
+      if (s2 > worst) worst = s2;
+    }
+    st.drift += Math.sqrt(worst);
+  }
+  local.set(base);
 }
 
 /** Adds this worker's changes since the last refresh to the shared W̃, then re-reads it. */
@@ -47,7 +65,7 @@ function pass(): number {
   for (let s = 0; s < active; s++) {
     const li = order[s] as number;
     const i = start + li;
-    const v = updateSample(st, i, li, y[i] as number, x, i * D, q[i] as number, shrinking);
+    const v = screenedUpdate(st, screen, i, li, y[i] as number, x, i * D, q[i] as number, shrinking);
     if (v === ROW_SHRUNK) {
       active--;
       order[s] = order[active] as number;

@@ -1,5 +1,6 @@
-import { ROW_SHRUNK, createCsState, initRow, reactivateClasses, updateSample } from './cs-kernel.js';
+import { ROW_SHRUNK, createCsState, initRow, reactivateClasses } from './cs-kernel.js';
 import { halfSquaredNorm } from './diagnostics.js';
+import { createScreening, screenedUpdate } from './screening.js';
 import type { InMemoryProblem } from './problem.js';
 import { createRng, shufflePrefix } from './rng.js';
 import { type StopControl, checkStop, elapsedSeconds } from './stop-control.js';
@@ -27,12 +28,13 @@ export function runSerialPasses(p: InMemoryProblem, o: ResolvedSolverOptions, sc
   let epsShrink = Math.max(10 * o.tolerance, 1);
   let startFromAll = true;
   let passes = 0;
+  const screen = o.shrinking ? createScreening(n, q, K, D) : undefined;
   for (;;) {
     let viol = -Infinity;
     shufflePrefix(rng, order, active);
     for (let s = 0; s < active; s++) {
       const i = order[s] as number;
-      const v = updateSample(st, i, i, y[i] as number, x, i * D, q[i] as number, o.shrinking);
+      const v = screenedUpdate(st, screen, i, i, y[i] as number, x, i * D, q[i] as number, o.shrinking);
       if (v === ROW_SHRUNK) {
         active--;
         order[s] = order[active] as number;

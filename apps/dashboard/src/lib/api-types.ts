@@ -9,7 +9,10 @@ export interface Summary {
   train: { rows: number; dim: number; path: string; layer: string; modelHash: string; datasetRevision: string; tool: string; createdAt: string };
   test: { rows: number; path: string; accuracy: number; misclassified: number };
   model: { C: number; supportVectors: number; svPerClass: number[]; svFraction: number; diagnostics: Record<string, unknown> };
+  /** Training-set faithfulness recorded at fit time, when present. */
   faithfulness: Record<string, number> | null;
+  /** Surrogate vs model on the test set. */
+  testAgreement: { rows: number; logitCosine: number; mcc: number; kendallTau: number; argmaxAgreement: number };
   xda: { available: boolean; reason: string | null };
 }
 

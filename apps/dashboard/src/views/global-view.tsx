@@ -30,8 +30,19 @@ export function GlobalView({ api, summary }: ViewContext): ReactNode {
         <dt>test accuracy (model)</dt>
         <dd>{formatPercent(summary.test.accuracy)}</dd>
         {summary.faithfulness === null
-          ? [<dt key="f">faithfulness</dt>, <dd key="fv">not computed for this model</dd>]
-          : Object.entries(summary.faithfulness).flatMap(([k, v]) => [<dt key={k}>{k}</dt>, <dd key={`${k}v`}>{formatScore(v)}</dd>])}
+          ? [<dt key="f">faithfulness (training rows)</dt>, <dd key="fv">not recorded for this run</dd>]
+          : Object.entries(summary.faithfulness).flatMap(([k, v]) => [<dt key={k}>{k} (training rows)</dt>, <dd key={`${k}v`}>{formatScore(v)}</dd>])}
+      </dl>
+      <h3>Surrogate vs model on {summary.testAgreement.rows.toLocaleString()} test examples</h3>
+      <dl className="facts" data-testid="test-agreement">
+        <dt>logit cosine</dt>
+        <dd>{formatScore(summary.testAgreement.logitCosine)}</dd>
+        <dt>MCC of predictions</dt>
+        <dd>{formatScore(summary.testAgreement.mcc)}</dd>
+        <dt>Kendall τ of logits</dt>
+        <dd>{formatScore(summary.testAgreement.kendallTau)}</dd>
+        <dt>same prediction</dt>
+        <dd>{formatPercent(summary.testAgreement.argmaxAgreement)}</dd>
       </dl>
       <h3>Support vectors per class</h3>
       <table className="svs" data-testid="sv-per-class">

@@ -1,5 +1,6 @@
 /** `/api/summary` (run overview) and `/api/global` (support vectors per class, mislabel candidates). */
 import type { ServiceState } from './service-state.js';
+import type { TestAgreement } from './test-agreement.js';
 import { topK } from './select.js';
 
 /** The run overview every page header uses. */
@@ -8,7 +9,10 @@ export interface Summary {
   train: { rows: number; dim: number; path: string; layer: string; modelHash: string; datasetRevision: string; tool: string; createdAt: string };
   test: { rows: number; path: string; accuracy: number; misclassified: number };
   model: { C: number; supportVectors: number; svPerClass: number[]; svFraction: number; diagnostics: Record<string, unknown> };
+  /** Training-set faithfulness as recorded by `dualxda fit`/`demo` (run file or model), when present. */
   faithfulness: Record<string, number> | null;
+  /** Surrogate vs model on the test set (logit cosine, MCC, Kendall tau, argmax agreement). */
+  testAgreement: TestAgreement;
   xda: { available: boolean; reason: string | null };
 }
 
@@ -25,6 +29,7 @@ export function summary(state: ServiceState): Summary {
     test: { rows: testRows, path: data.paths?.test ?? data.test.store.path, accuracy: testRows === 0 ? 0 : 1 - wrong / testRows, misclassified: wrong },
     model: { C: data.model.C, supportVectors: sv.count, svPerClass: sv.perClass, svFraction: data.train.store.rows === 0 ? 0 : sv.count / data.train.store.rows, diagnostics: data.model.diagnostics ?? {} },
     faithfulness: data.model.faithfulness ?? null,
+    testAgreement: state.agreement,
     xda: { available: data.xda !== undefined, reason: data.xda === undefined ? (data.xdaUnavailableReason ?? 'no model checkpoint configured') : null },
   };
 }

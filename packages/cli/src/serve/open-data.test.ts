@@ -71,6 +71,10 @@ describe('serving Zarr stores from disk', () => {
     const bad = mkdtempSync(join(dir, 'bad-'));
     writeFileSync(join(bad, RUN_FILE), JSON.stringify({ testStore: 3 }));
     await expect(readRunFile(bad)).rejects.toThrow(/testStore/);
+    writeFileSync(join(bad, RUN_FILE), JSON.stringify({ faithfulness: { mcc: 'high' } }));
+    await expect(readRunFile(bad)).rejects.toThrow(/faithfulness/);
+    writeFileSync(join(bad, RUN_FILE), JSON.stringify({ testStore: 'x', faithfulness: { mcc: 0.9, logitCosine: 0.95 } }));
+    expect((await readRunFile(bad)).faithfulness).toEqual({ mcc: 0.9, logitCosine: 0.95 });
     writeFileSync(join(bad, RUN_FILE), '{nope');
     await expect(readRunFile(bad)).rejects.toThrow(/not valid JSON/);
     await expect(resolveDashboardPaths({ store: join(dir, 'empty') })).rejects.toThrow(/--test/);

@@ -16,6 +16,8 @@ export interface RunFile {
   testStore?: string;
   modelDir?: string;
   createdBy?: string;
+  /** Training-set faithfulness figures recorded when the model was fitted (name -> value). */
+  faithfulness?: Record<string, number>;
 }
 
 /** Paths after applying the run file. */
@@ -51,17 +53,24 @@ export async function readRunFile(store: string): Promise<RunFile> {
     if (typeof v !== 'string') throw new DualxdaError('InvalidInputError', `${path}: field '${key}' must be a string`);
     out[key] = v;
   }
+  const f = (parsed as Record<string, unknown>)['faithfulness'];
+  if (f !== undefined) {
+    if (typeof f !== 'object' || f === null || Array.isArray(f) || Object.values(f).some((v) => typeof v !== 'number')) {
+      throw new DualxdaError('InvalidInputError', `${path}: field 'faithfulness' must be an object of numbers`);
+    }
+    out.faithfulness = f as Record<string, number>;
+  }
   return out;
 }
 
 /** Applies run-file defaults; explicit flags win. */
-export async function resolveDashboardPaths(opts: { store: string; test?: string; model?: string }): Promise<DashboardPaths> {
+export async function resolveDashboardPaths(opts: { store: string; test?: string; model?: string }): Promise<DashboardPaths & { run: RunFile }> {
   const store = resolve(opts.store);
   const run = await readRunFile(store);
   const rel = (p: string | undefined): string | undefined => (p === undefined ? undefined : isAbsolute(p) ? p : resolve(store, p));
   const test = opts.test !== undefined ? resolve(opts.test) : rel(run.testStore);
   if (test === undefined) throw new DualxdaError('InvalidInputError', `${store}: no test store given (--test) and ${RUN_FILE} names none`);
-  return { store, test, model: opts.model !== undefined ? resolve(opts.model) : rel(run.modelDir) };
+  return { store, test, model: opts.model !== undefined ? resolve(opts.model) : rel(run.modelDir), run };
 }
 
 /** Wraps a reader as a training source; rows without a text column read as ''. */
@@ -90,7 +99,8 @@ async function isDir(p: string): Promise<boolean> {
 export async function openDashboardData(opts: { store: string; test?: string; model?: string; xdaFactory?: XdaFactory }): Promise<DashboardData> {
   const paths = await resolveDashboardPaths(opts);
   const [trainStore, testStore] = await Promise.all([openFeatureStore(paths.store), openFeatureStore(paths.test)]);
-  const model: SurrogateModel = await loadDualDAModel(paths.store);
+  const loaded = await loadDualDAModel(paths.store);
+  const model: SurrogateModel = paths.run.faithfulness === undefined ? loaded : { ...loaded, faithfulness: paths.run.faithfulness };
   let xda: XdaProvider | undefined;
   let reason: string | undefined;
   if (paths.model === undefined) reason = `no model checkpoint configured (pass --model DIR or set modelDir in ${RUN_FILE})`;

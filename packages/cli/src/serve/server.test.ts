@@ -46,6 +46,37 @@ async function bruteForce(testRow: number, c: number): Promise<number[]> {
 }
 
 describe('dashboard API', () => {
+  it('measures surrogate-vs-model agreement on the test set like a brute-force reference', async () => {
+    const { body } = await getJson<Summary>(server.port, '/api/summary');
+    const train = await data.train.store.readRows(0, data.train.store.rows);
+    const test = await data.test.store.readRows(0, data.test.store.rows);
+    const logits = await data.test.readLogits();
+    const a = denseAlpha();
+    const d = train.dim;
+    let cos = 0;
+    let agree = 0;
+    for (let t = 0; t < test.rows; t++) {
+      const z = Array.from({ length: K }, (_, m) => {
+        let s = 0;
+        for (let i = 0; i < train.rows; i++) {
+          let g = 0;
+          for (let q = 0; q < d; q++) g += train.features[i * d + q] * test.features[t * d + q];
+          s += a[i * K + m] * g;
+        }
+        return s;
+      });
+      const net = Array.from(logits.subarray(t * K, (t + 1) * K));
+      const dot = z.reduce((x, v, m) => x + v * net[m], 0);
+      cos += dot / Math.hypot(...z) / Math.hypot(...net);
+      if (z.indexOf(Math.max(...z)) === net.indexOf(Math.max(...net))) agree++;
+    }
+    expect(body.testAgreement.rows).toBe(60);
+    expect(body.testAgreement.logitCosine).toBeCloseTo(cos / test.rows, 6);
+    expect(body.testAgreement.argmaxAgreement).toBeCloseTo(agree / test.rows, 12);
+    expect(body.testAgreement.mcc).toBeGreaterThan(-1);
+    expect(body.testAgreement.mcc).toBeLessThanOrEqual(1);
+  });
+
   it('binds 127.0.0.1 by default and reports the run summary', async () => {
     expect(server.host).toBe('127.0.0.1');
     const { status, body } = await getJson<Summary>(server.port, '/api/summary');

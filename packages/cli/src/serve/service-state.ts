@@ -6,6 +6,7 @@
 import { DualxdaError } from '@dualxda/core';
 import { argmax } from './select.js';
 import { loadSupportVectors, type SupportVectorCache } from './surrogate-cache.js';
+import { testAgreement, type TestAgreement } from './test-agreement.js';
 import type { DashboardData } from './types.js';
 
 /** Shared, read-only state of a running dashboard server. */
@@ -20,6 +21,8 @@ export interface ServiceState {
   /** argmax of the model logits per test row: the explained target (dualda.md 1.6). */
   testPredictions: Int32Array;
   sv: SupportVectorCache;
+  /** Model-vs-surrogate agreement on the test set. */
+  agreement: TestAgreement;
   /** Lower-cased test texts, loaded on the first text search. */
   searchTexts?: Promise<string[]>;
   /** All test texts, held when the test set has at most `MAX_CACHED_TEST_TEXTS` rows. */
@@ -51,7 +54,8 @@ export async function createServiceState(data: DashboardData): Promise<ServiceSt
   }
   const testPredictions = new Int32Array(test.store.rows);
   for (let t = 0; t < test.store.rows; t++) testPredictions[t] = argmax(testLogits, t * K, K);
-  const state: ServiceState = { data, classNames, classes: K, trainLabels, testLabels, testLogits, testPredictions, sv };
+  const agreement = await testAgreement(test, testLogits, sv);
+  const state: ServiceState = { data, classNames, classes: K, trainLabels, testLabels, testLogits, testPredictions, sv, agreement };
   if (test.store.rows <= MAX_CACHED_TEST_TEXTS) {
     state.testTexts = test.readTexts(Array.from({ length: test.store.rows }, (_, t) => t));
     await state.testTexts;

@@ -3,14 +3,13 @@
  * over support vectors (every other training row has exactly 0), with top-k proponents (largest
  * positive scores) and opponents (most negative), and the identity Σ_i A[t, i] = weights[c_t]·f_t.
  */
-import { InvalidShapeError } from '../errors.js';
+import { InvalidOptionError, InvalidShapeError } from '../errors.js';
 import { validateDualDAModel, type DualDAModel } from '../model/types.js';
 import { selectGramKernel } from './gram-kernel.js';
 import { explainBatchInto, surrogateArgmaxInto, type FeatureMatrixView } from './kernel.js';
-import { resolveExplainOptions, type ExplainOptions } from './options.js';
+import { resolveExplainOptions, type ExplainOptions, type ResolvedExplainOptions } from './options.js';
 import { heapSorted } from './top-k.js';
-import { explainThreadedInto } from './threads.js';
-import { createExplainWorkspace } from './workspace.js';
+import { createExplainWorkspace, type ExplainWorkspace } from './workspace.js';
 
 /** Test features, B × d float32 (row-major unless `stride` says otherwise). */
 export interface TestFeatures {
@@ -69,6 +68,14 @@ export function toFeatureView(features: TestFeatures, dim: number, where = 'test
  * rows[0].proponents[0]; // { index, id, score } of the strongest supporting training row
  */
 export function explain(model: DualDAModel, testFeatures: TestFeatures, options: ExplainOptions = {}): ExplainResult {
+  return explainWithRunner(model, testFeatures, options, undefined);
+}
+
+/** The threaded kernel (threads.ts), passed in so that this module imports nothing Node-only. */
+export type ThreadedExplainRunner = (model: DualDAModel, K: number, view: FeatureMatrixView, ws: ExplainWorkspace, dense: Float64Array | undefined, opts: ResolvedExplainOptions) => void;
+
+/** `explain` with an optional threaded kernel for `threads` > 1 (used by `explainThreaded`). */
+export function explainWithRunner(model: DualDAModel, testFeatures: TestFeatures, options: ExplainOptions, threaded: ThreadedExplainRunner | undefined): ExplainResult {
   const { nSV, K, d } = validateDualDAModel(model);
   const view = toFeatureView(testFeatures, d);
   const opts = resolveExplainOptions(options, view.rows, K);
@@ -76,8 +83,9 @@ export function explain(model: DualDAModel, testFeatures: TestFeatures, options:
   if (opts.targets) ws.targets.set(opts.targets);
   else surrogateArgmaxInto(model, K, view, ws);
   const dense = opts.mode === 'dense' ? new Float64Array(view.rows * nSV) : undefined;
+  if (opts.threads > 1 && threaded === undefined) throw new InvalidOptionError('threads', `${opts.threads} needs worker_threads: call explainThreaded (Node only) instead of explain`);
   // Threads pay off only with enough support vectors per slice (and rows to explain).
-  if (opts.threads > 1 && view.rows > 0 && nSV >= 64 * opts.threads) explainThreadedInto(model, K, view, ws, dense, opts);
+  if (threaded !== undefined && opts.threads > 1 && view.rows > 0 && nSV >= 64 * opts.threads) threaded(model, K, view, ws, dense, opts);
   else explainBatchInto(model, K, view, ws, dense, selectGramKernel(model.svFeatures, d, nSV, opts.blockSize, opts));
   const toAttr = ({ index, score }: { index: number; score: number }): Attribution => ({
     index: model.svIndices[index] as number,

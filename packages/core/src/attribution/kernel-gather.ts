@@ -16,6 +16,8 @@ import type { ExplainWorkspace } from './workspace.js';
 export interface ClassColumns {
   K: number;
   cols: Int32Array;
+  /** α[cols[p], c] for p in class c's range (read sequentially by the scoring loop). */
+  vals: Float64Array;
   start: Int32Array;
 }
 
@@ -30,9 +32,17 @@ export function classColumns(svAlpha: Float64Array, K: number): ClassColumns {
   for (let j = 0; j < nSV; j++) for (let c = 0; c < K; c++) if (svAlpha[j * K + c] !== 0) start[c + 1]++;
   for (let c = 0; c < K; c++) start[c + 1] = (start[c + 1] as number) + (start[c] as number);
   const cols = new Int32Array(start[K] as number);
+  const vals = new Float64Array(start[K] as number);
   const fill = start.slice(0, K);
-  for (let j = 0; j < nSV; j++) for (let c = 0; c < K; c++) if (svAlpha[j * K + c] !== 0) cols[fill[c]++] = j;
-  const out = { K, cols, start };
+  for (let j = 0; j < nSV; j++) {
+    for (let c = 0; c < K; c++) {
+      const a = svAlpha[j * K + c] as number;
+      if (a === 0) continue;
+      vals[fill[c] as number] = a;
+      cols[fill[c]++] = j;
+    }
+  }
+  const out = { K, cols, vals, start };
   cache.set(svAlpha, out);
   return out;
 }
@@ -53,8 +63,7 @@ export function explainGatheredInto(model: DualDAModel, K: number, view: Feature
   const nSV = model.svIndices.length;
   const { blockSize, topK, proScore, proIdx, proCount, oppScore, oppIdx, oppCount, rowSum, targets, order } = ws;
   const g64 = ws.gram;
-  const alpha = model.svAlpha;
-  const { cols, start } = cc;
+  const { cols, vals, start } = cc;
   // Counting-free grouping by class: K passes over the (small) batch.
   let n = 0;
   for (let c = 0; c < K && n < rows; c++) for (let t = 0; t < rows; t++) if (targets[t] === c) order[n++] = t;
@@ -79,11 +88,14 @@ export function explainGatheredInto(model: DualDAModel, K: number, view: Feature
         let oc = oppCount[t] as number;
         let sum = 0;
         for (let j = 0; j < nb; j++) {
-          const sv = cols[c0 + j] as number;
-          const score = (alpha[sv * K + c] as number) * (g64[g + j] as number);
+          const score = (vals[c0 + j] as number) * (g64[g + j] as number);
           sum += score;
-          if (score > 0) pc = heapOffer(proScore, proIdx, hk, pc, topK, score, sv, 1);
-          else if (score < 0) oc = heapOffer(oppScore, oppIdx, hk, oc, topK, score, sv, -1);
+          // Most scores lose to a full heap's root: test that before the call.
+          if (score > 0) {
+            if (pc < topK || score > (proScore[hk] as number)) pc = heapOffer(proScore, proIdx, hk, pc, topK, score, cols[c0 + j] as number, 1);
+          } else if (score < 0) {
+            if (oc < topK || score < (oppScore[hk] as number)) oc = heapOffer(oppScore, oppIdx, hk, oc, topK, score, cols[c0 + j] as number, -1);
+          }
         }
         proCount[t] = pc;
         oppCount[t] = oc;

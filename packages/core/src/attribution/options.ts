@@ -26,9 +26,10 @@ export interface ExplainOptions {
   /** 'auto': WebAssembly SIMD kernel when available, else scalar; 'js': always the scalar kernel. @default 'auto' */
   backend?: 'auto' | 'js';
   /**
-   * Threads sharing the support vectors (1 = this thread only). With n > 1, n - 1 worker_threads
-   * (Node only) each own a contiguous slice of the support vectors, started once per model and
-   * reused; results equal the single-thread ones up to float64 summation order of rowSum.
+   * Threads sharing the support vectors (1 = this thread only). n > 1 needs `explainThreaded`
+   * (Node worker_threads; `explain` rejects it): n - 1 workers each own a contiguous slice of the
+   * support vectors, started once per model and reused; results equal the single-thread ones up
+   * to the float64 summation order of rowSum.
    * @default 1
    */
   threads?: number;

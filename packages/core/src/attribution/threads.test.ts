@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { expectClose } from '../testing.js';
 import { createSyntheticModel } from '../model/synthetic.js';
 import { explain } from './explain.js';
-import { releaseExplainThreads } from './threads.js';
+import { explainThreaded, releaseExplainThreads } from './threads.js';
 
 const { model, features } = createSyntheticModel({ n: 700, d: 33, K: 4, seed: 17 });
 const B = 9;
@@ -20,7 +20,7 @@ describe('explain with threads', () => {
 
   it.each([2, 3])('matches the single-thread float64 result with %i threads', (threads) => {
     const one = explain(model, test, { mode: 'dense', topK: 6, blockSize: 16 });
-    const many = explain(model, test, { mode: 'dense', topK: 6, blockSize: 16, threads });
+    const many = explainThreaded(model, test, { mode: 'dense', topK: 6, blockSize: 16, threads });
     expectClose(many.dense ?? [], one.dense ?? [], { rtol: 0, atol: 0 });
     expectClose(many.rows.map((r) => r.rowSum), one.rows.map((r) => r.rowSum), { rtol: 1e-12, atol: 1e-12 });
     expect(many.targets).toEqual(one.targets);
@@ -32,7 +32,7 @@ describe('explain with threads', () => {
     for (const rows of [B, 3]) {
       const t = { ...test, shape: [rows, 33] };
       const one = explain(model, t, { precision: 'float32', topK: 4, mode: 'dense' });
-      const many = explain(model, t, { precision: 'float32', topK: 4, mode: 'dense', threads: 2 });
+      const many = explainThreaded(model, t, { precision: 'float32', topK: 4, mode: 'dense', threads: 2 });
       expectClose(many.dense ?? [], one.dense ?? [], { rtol: 0, atol: 0 });
       expect(many.rows.map((r) => r.proponents.map((a) => a.id))).toEqual(one.rows.map((r) => r.proponents.map((a) => a.id)));
     }
@@ -40,13 +40,14 @@ describe('explain with threads', () => {
 
   it('matches in top mode too (each slice on its class-gathered path)', () => {
     const one = explain(model, test, { topK: 5 });
-    const many = explain(model, test, { topK: 5, threads: 2 });
+    const many = explainThreaded(model, test, { topK: 5, threads: 2 });
     expect(many.rows.map((r) => [r.proponents, r.opponents])).toEqual(one.rows.map((r) => [r.proponents, r.opponents]));
     expectClose(many.rows.map((r) => r.rowSum), one.rows.map((r) => r.rowSum), { rtol: 1e-12, atol: 1e-12 });
   });
 
   it('rejects a bad threads option by name', () => {
-    expect(() => explain(model, test, { threads: 0 })).toThrow(/threads/);
-    expect(() => explain(model, test, { threads: 1.5 })).toThrow(/threads/);
+    expect(() => explainThreaded(model, test, { threads: 0 })).toThrow(/threads/);
+    expect(() => explainThreaded(model, test, { threads: 1.5 })).toThrow(/threads/);
+    expect(() => explain(model, test, { threads: 2 })).toThrow(/threads.*explainThreaded/);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Multi-threaded explain (Node only): the support vectors are split into `threads` contiguous
+ * Multi-threaded explain (Node only, `explainThreaded`): the support vectors are split into `threads` contiguous
  * slices; this thread explains the first, and one worker_thread per other slice (started once per
  * model and kept, idle in Atomics.wait, until `releaseExplainThreads`) explains its own. Heaps and
  * row sums are merged here. Workers are unref'd, so they never keep a process alive.
@@ -9,9 +9,10 @@ import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { DualxdaError } from '../errors.js';
 import type { DualDAModel } from '../model/types.js';
+import { explainWithRunner, type ExplainResult, type TestFeatures } from './explain.js';
 import { selectGramKernel } from './gram-kernel.js';
 import { explainBatchInto, type FeatureMatrixView } from './kernel.js';
-import type { ResolvedExplainOptions } from './options.js';
+import type { ExplainOptions, ResolvedExplainOptions } from './options.js';
 import { CTRL_DONE, CTRL_FAILED, CTRL_GEN, CTRL_READY, CTRL_SLOTS, createSharedWorkspace, sliceModel, type ThreadFailure, type ThreadInit, type ThreadTask } from './thread-protocol.js';
 import { heapOffer } from './top-k.js';
 import type { ExplainWorkspace } from './workspace.js';
@@ -138,8 +139,14 @@ export function explainThreadedInto(model: DualDAModel, K: number, view: Feature
   Atomics.notify(ctrl, CTRL_GEN);
   const n0 = starts[1] as number;
   const dense0 = dense ? new Float64Array(rows * n0) : undefined;
-  explainBatchInto(main, K, { data: test, rows, dim: d, rowStride: d, colStride: 1, offset: 0 }, ws, dense0, selectGramKernel(main.svFeatures, d, n0, blockSize, opts));
+  let ownError: unknown;
+  try {
+    explainBatchInto(main, K, { data: test, rows, dim: d, rowStride: d, colStride: 1, offset: 0 }, ws, dense0, selectGramKernel(main.svFeatures, d, n0, blockSize, opts));
+  } catch (e) {
+    ownError = e; // rethrown once the workers are idle again, so the next call starts clean
+  }
   if (!waitFor(ctrl, CTRL_DONE, ports.length, CALL_TIMEOUT_MS)) throw threadError(`workers did not finish within ${CALL_TIMEOUT_MS} ms`);
+  if (ownError !== undefined) throw ownError;
   const failed = failures(ports);
   if (failed.length > 0) throw threadError(failed.join('\n'));
   // Merge in slice order: offers from later slices replace only on strictly better scores, as in one pass.
@@ -167,10 +174,21 @@ export function explainThreadedInto(model: DualDAModel, K: number, view: Feature
 }
 
 /**
- * Stops the worker threads `explain(model, …, { threads })` started for this model.
+ * `explain` that honours `threads` > 1 (Node only; kept out of explain.ts so that browser bundles
+ * of `explain` never see worker_threads). Same results as `explain` (rowSum to float64 rounding).
  *
  * @example
- * explain(model, batch, { threads: 2 });
+ * const r = explainThreaded(model, { data: f, shape: [64, d] }, { threads: 2, precision: 'float32' });
+ */
+export function explainThreaded(model: DualDAModel, testFeatures: TestFeatures, options: ExplainOptions = {}): ExplainResult {
+  return explainWithRunner(model, testFeatures, options, explainThreadedInto);
+}
+
+/**
+ * Stops the worker threads `explainThreaded(model, …, { threads })` started for this model.
+ *
+ * @example
+ * explainThreaded(model, batch, { threads: 2 });
  * await releaseExplainThreads(model);
  */
 export async function releaseExplainThreads(model: DualDAModel): Promise<void> {
