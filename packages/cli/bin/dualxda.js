@@ -54,6 +54,10 @@ if (mode === 'dist' || (mode !== 'source' && distFresh)) {
   });
   // Ctrl-C reaches the child too (same process group); it decides how to stop, we only wait.
   process.on('SIGINT', () => undefined);
+  // A plain `kill PID` (a scheduler, a test harness) reaches only this launcher: pass it on, so no
+  // orphaned server or half-written job is left behind. SIGINT is not forwarded, because a
+  // terminal's Ctrl-C already reaches the whole process group and a second one would mean "force".
+  for (const sig of ['SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
   child.on('error', (err) => {
     process.stderr.write(`dualxda: cannot start node: ${err.message}\n`);
     process.exit(1);

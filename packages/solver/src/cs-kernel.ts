@@ -1,3 +1,4 @@
+import { classDots } from './gradients.js';
 import { solveSubproblem } from './subproblem.js';
 
 /**
@@ -87,20 +88,8 @@ export function updateSample(st: CsState, i: number, li: number, y: number, x: F
   const sBase = li * K;
   let act = st.activeK[li] as number;
   let yp = st.yPos[li] as number;
-  for (let m = 0; m < act; m++) {
-    const k = classIdx[sBase + m] as number;
-    const wo = k * D;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    let j = 0;
-    for (; j + 3 < D; j += 4) {
-      s0 += (w[wo + j] as number) * (x[xOff + j] as number);
-      s1 += (w[wo + j + 1] as number) * (x[xOff + j + 1] as number);
-      s2 += (w[wo + j + 2] as number) * (x[xOff + j + 2] as number);
-      s3 += (w[wo + j + 3] as number) * (x[xOff + j + 3] as number);
-    }
-    for (; j < D; j++) s0 += (w[wo + j] as number) * (x[xOff + j] as number);
-    G[m] = (m === yp ? 0 : 1) + (s0 + s1) + (s2 + s3);
-  }
+  classDots(w, D, x, xOff, classIdx, sBase, act, G);
+  for (let m = 0; m < act; m++) if (m !== yp) G[m] = (G[m] as number) + 1;
   const fullK = act === K;
   let slack = -1;
   if (fullK) {
