@@ -35,6 +35,22 @@ afterAll(async () => {
 });
 
 describe('dualxda end to end on tiny-bert', () => {
+  it('caches a token-head store (one row per token) and fits it', async () => {
+    const out = join(dir, 'tokens.zarr');
+    const cached = await run(['cache', '--model', model, '--data', join(dir, 'train.jsonl'), '--out', out, '--head', 'token', '--max-length', '16', '--json', '--quiet'], dir);
+    expect(cached.code, cached.stderr).toBe(0);
+    const summary = JSON.parse(cached.stdout) as { rows: number; textsProcessed: number };
+    expect(summary.textsProcessed).toBe(45);
+    // Every text contributes between 3 ([CLS] word [SEP]) and 16 token rows.
+    expect(summary.rows).toBeGreaterThan(3 * 45);
+    expect(summary.rows).toBeLessThanOrEqual(16 * 45);
+    const fitted = await run(['fit', out, '--C', '0.01', '--json', '--quiet'], dir);
+    expect(fitted.code, fitted.stderr).toBe(0);
+    const sharded = await run(['cache', '--model', model, '--data', join(dir, 'train.jsonl'), '--out', join(dir, 't2.zarr'), '--head', 'token', '--shard', '0/2'], dir);
+    expect(sharded.code).toBe(EXIT_CODES.usage);
+    expect(sharded.stderr).toMatch(/--shard cannot be combined with --head token/);
+  });
+
   it('Ctrl-C before the first chunk exits 130 and the rerun resumes to a finished store', async () => {
     const aborted = new AbortController();
     aborted.abort();

@@ -1,20 +1,7 @@
 /** `/api/summary` (run overview) and `/api/global` (support vectors per class, mislabel candidates). */
+import type { GlobalView, Summary } from '@dualxda/core';
 import type { ServiceState } from './service-state.js';
-import type { TestAgreement } from './test-agreement.js';
 import { topK } from './select.js';
-
-/** The run overview every page header uses. */
-export interface Summary {
-  classNames: string[];
-  train: { rows: number; dim: number; path: string; layer: string; modelHash: string; datasetRevision: string; tool: string; createdAt: string };
-  test: { rows: number; path: string; accuracy: number; misclassified: number };
-  model: { C: number; supportVectors: number; svPerClass: number[]; svFraction: number; diagnostics: Record<string, unknown> };
-  /** Training-set faithfulness as recorded by `dualxda fit`/`demo` (run file or model), when present. */
-  faithfulness: Record<string, number> | null;
-  /** Surrogate vs model on the test set (logit cosine, MCC, Kendall tau, argmax agreement). */
-  testAgreement: TestAgreement;
-  xda: { available: boolean; reason: string | null };
-}
 
 /** Builds the summary from the cached state (no store reads). */
 export function summary(state: ServiceState): Summary {
@@ -34,16 +21,8 @@ export function summary(state: ServiceState): Summary {
   };
 }
 
-/** A training row ranked by self-influence. */
-export interface MislabelCandidate {
-  row: number;
-  label: number;
-  selfInfluence: number;
-  snippet: string;
-}
-
 /** Global view: support vectors per class and the `limit` highest self-influence rows. */
-export function globalView(state: ServiceState, limit: number): { classNames: string[]; svPerClass: number[]; C: number; candidates: MislabelCandidate[] } {
+export function globalView(state: ServiceState, limit: number): GlobalView {
   const { sv } = state;
   const idx = new Int32Array(limit);
   const n = topK(sv.selfInfluence, sv.count, limit, 1, idx);

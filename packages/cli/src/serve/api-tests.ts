@@ -1,7 +1,7 @@
 /** `/api/tests` (filtered, paged list) and `/api/tests/:row` (prediction and top-k attribution). */
 import { HttpError } from './http-error.js';
 import { testTexts, type ServiceState } from './service-state.js';
-import { explain } from '@dualxda/core';
+import { explain, type Attributed, type TestDetail, type TestListPage } from '@dualxda/core';
 import { svPosition } from './surrogate-cache.js';
 
 /** Longest text snippet a list row carries. */
@@ -19,16 +19,8 @@ export interface TestListQuery {
   limit: number;
 }
 
-/** One row of the test list. */
-export interface TestListItem {
-  row: number;
-  label: number;
-  prediction: number;
-  snippet: string;
-}
-
 /** Filters, then pages; `total` counts every match. */
-export async function listTests(state: ServiceState, query: TestListQuery): Promise<{ total: number; offset: number; items: TestListItem[] }> {
+export async function listTests(state: ServiceState, query: TestListQuery): Promise<TestListPage> {
   const { testLabels: labels, testPredictions: preds } = state;
   const n = labels.length;
   const needle = query.q?.trim().toLowerCase() ?? '';
@@ -61,30 +53,6 @@ function searchTexts(state: ServiceState): Promise<string[]> {
 /** Cuts `s` to `max` characters with an ellipsis. */
 export function clip(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
-}
-
-/** One attributed training example. */
-export interface Attributed {
-  row: number;
-  id: string;
-  label: number;
-  score: number;
-  snippet: string;
-}
-
-/** Everything the test page shows. */
-export interface TestDetail {
-  row: number;
-  id: string;
-  text: string;
-  label: number;
-  prediction: number;
-  target: number;
-  modelLogits: number[];
-  surrogateLogits: number[];
-  proponents: Attributed[];
-  opponents: Attributed[];
-  sparsity: { k: number; topKMass: number; totalMass: number; nonzero: number; supportVectors: number; trainRows: number };
 }
 
 /** Explains test row `row` for `target` (default: the model's prediction) with `k` per side. */

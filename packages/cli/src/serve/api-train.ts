@@ -1,4 +1,5 @@
 /** `/api/train/:row`: one training example, its alpha row, self-influence and the tests it moves most. */
+import type { Influenced, TrainDetail } from '@dualxda/core';
 import { clip, SNIPPET_CHARS, TEXT_CHARS } from './api-tests.js';
 import { HttpError } from './http-error.js';
 import { testTexts, type ServiceState } from './service-state.js';
@@ -7,31 +8,6 @@ import { topK } from './select.js';
 
 /** Test rows scanned for "tests it influences most"; beyond this the answer says `scanned < total`. */
 export const MAX_INFLUENCE_SCAN = 100_000;
-
-/** One test example influenced by a training row. */
-export interface Influenced {
-  row: number;
-  label: number;
-  prediction: number;
-  score: number;
-  snippet: string;
-}
-
-/** Everything the training page shows. */
-export interface TrainDetail {
-  row: number;
-  id: string;
-  text: string;
-  label: number;
-  isSupportVector: boolean;
-  alpha: number[];
-  selfInfluence: number;
-  /** Tests this row supports most (largest A[t, row] > 0) and opposes most. */
-  supports: Influenced[];
-  opposes: Influenced[];
-  scanned: number;
-  testRows: number;
-}
 
 /** A[t, i] = alpha[i, c_t] <f_t, x_i> for test rows t (c_t = model prediction); top-k per sign. */
 export async function trainDetail(state: ServiceState, row: number, k: number): Promise<TrainDetail> {

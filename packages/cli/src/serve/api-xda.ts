@@ -1,8 +1,8 @@
 /** `/api/xda?test=&train=`: token heatmaps of a pair, computed on demand and kept in a small LRU. */
+import type { TokenHeatmap, XdaPair, XdaResponse } from '@dualxda/core';
 import { HttpError } from './http-error.js';
 import { testTexts, type ServiceState } from './service-state.js';
 import { svPosition } from './surrogate-cache.js';
-import type { XdaPair } from './types.js';
 
 /** Pairs kept in memory (each a few KB). */
 const CACHE_SIZE = 64;
@@ -12,7 +12,7 @@ export const MAX_TOKENS = 4096;
 const caches = new WeakMap<ServiceState, Map<string, Promise<XdaPair>>>();
 
 /** Heatmaps of (test row, train row) for the model's predicted class of the test row. */
-export async function xdaPair(state: ServiceState, testRow: number, trainRow: number): Promise<XdaPair & { testRow: number; trainRow: number; target: number; alpha: number }> {
+export async function xdaPair(state: ServiceState, testRow: number, trainRow: number): Promise<XdaResponse> {
   const provider = state.data.xda;
   if (provider === undefined) throw new HttpError(404, `XDA heatmaps are unavailable: ${state.data.xdaUnavailableReason ?? 'no model checkpoint configured'} (start the server with --model DIR)`);
   if (testRow >= state.testLabels.length) throw new HttpError(404, `test row ${testRow} does not exist (the test store has ${state.testLabels.length} rows)`);
@@ -36,6 +36,6 @@ export async function xdaPair(state: ServiceState, testRow: number, trainRow: nu
     pending.catch(() => cache.delete(key));
   }
   const pair = await pending;
-  const cut = (h: XdaPair['test']): XdaPair['test'] => ({ tokens: h.tokens.slice(0, MAX_TOKENS), scores: h.scores.slice(0, MAX_TOKENS) });
+  const cut = (h: TokenHeatmap): TokenHeatmap => ({ tokens: h.tokens.slice(0, MAX_TOKENS), scores: h.scores.slice(0, MAX_TOKENS) });
   return { method: pair.method, test: cut(pair.test), train: cut(pair.train), testRow, trainRow, target, alpha };
 }

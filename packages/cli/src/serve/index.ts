@@ -14,4 +14,4 @@ export { openDashboardData, resolveDashboardPaths, readRunFile, trainSourceFromS
 export type { DashboardPaths, RunFile, XdaFactory } from './open-data.js';
 export { createMemoryFeatureStore, createMemoryTrainSource, createMemoryTestSource } from './memory-store.js';
 export type { MemoryColumns } from './memory-store.js';
-export type { DashboardData, SurrogateModel, TestSource, TrainSource, TokenHeatmap, XdaPair, XdaProvider } from './types.js';
+export type { DashboardData, SurrogateModel, TestSource, TrainSource, XdaProvider } from './types.js';

@@ -3,10 +3,10 @@
  * training labels (n int32; 4 MB at 1M rows) and the support-vector cache. No feature matrix is
  * loaded whole; test features and texts are read by row per request.
  */
-import { DualxdaError } from '@dualxda/core';
+import { DualxdaError, type TestAgreement } from '@dualxda/core';
 import { argmax } from './select.js';
 import { loadSupportVectors, type SupportVectorCache } from './surrogate-cache.js';
-import { testAgreement, type TestAgreement } from './test-agreement.js';
+import { testAgreement } from './test-agreement.js';
 import type { DashboardData } from './types.js';
 
 /** Shared, read-only state of a running dashboard server. */

@@ -4,22 +4,12 @@
  * evaluated on test rows instead of training rows, because the test store carries the model's
  * logits and the training store need not. Computed once at start-up, chunk by chunk.
  */
-import { kendallTauB, matthewsCorrcoef } from '@dualxda/core';
+import { kendallTauB, matthewsCorrcoef, type TestAgreement } from '@dualxda/core';
 import type { SupportVectorCache } from './surrogate-cache.js';
 import type { TestSource } from './types.js';
 
 /** Test rows used at most (bounds start-up time on huge test sets). */
 export const MAX_AGREEMENT_ROWS = 100_000;
-
-/** Model-vs-surrogate agreement on the first `rows` test rows. */
-export interface TestAgreement {
-  rows: number;
-  logitCosine: number;
-  mcc: number;
-  kendallTau: number;
-  /** Fraction of rows where argmax of both logit vectors agree. */
-  argmaxAgreement: number;
-}
 
 /** Scans up to `MAX_AGREEMENT_ROWS` test rows. */
 export async function testAgreement(test: TestSource, logits: Float32Array, sv: SupportVectorCache): Promise<TestAgreement> {

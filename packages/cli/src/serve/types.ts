@@ -3,7 +3,7 @@
  * Stores are the core `FeatureStoreReader` contract plus the text/logit columns the dashboard needs,
  * so the server never touches the disk layout directly (and tests use in-memory stores).
  */
-import type { FeatureStoreReader } from '@dualxda/core';
+import type { FeatureStoreReader, XdaPair } from '@dualxda/core';
 
 /** Training side: features by row, all labels (n int32) and the raw texts by row. */
 export interface TrainSource {
@@ -42,20 +42,6 @@ export interface SurrogateModel {
   faithfulness?: Record<string, number>;
   /** Solver diagnostics shown on the summary page (JSON values). */
   diagnostics?: Record<string, unknown>;
-}
-
-/** One token heatmap: tokens and their relevance (same length). */
-export interface TokenHeatmap {
-  tokens: string[];
-  scores: number[];
-}
-
-/** An XDA explanation of a (test, train) pair, both sides. */
-export interface XdaPair {
-  test: TokenHeatmap;
-  train: TokenHeatmap;
-  /** Which method produced it (e.g. 'attnlrp'). */
-  method: string;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createStoreSink, extractFeatures, openModel, type ExtractResult, type FeatureModel } from '@dualxda/llm-adapter';
+import { countTokenRows, createStoreSink, extractFeatures, openModel, type ExtractResult, type FeatureModel } from '@dualxda/llm-adapter';
 import type { Shard } from '../cli-options.js';
 import type { RunContext } from '../context.js';
 import { CliError, InterruptedError } from '../errors.js';
@@ -33,19 +33,24 @@ export interface CacheCorpusResult extends ExtractResult {
  * skipped; Ctrl-C stops between chunks). Reuses `model` when given (the demo caches two splits).
  */
 export async function cacheCorpus(o: CacheCorpusOptions, ctx: RunContext, model?: FeatureModel): Promise<CacheCorpusResult> {
-  if (o.head === 'token') {
-    throw new CliError('UnsupportedError', '--head token: token-head stores need the token count up front, which this build does not compute yet', EXIT_CODES.unavailable, 'use --head sequence (the default)');
+  const token = o.head === 'token';
+  if (token && o.shard !== undefined) {
+    // Token rows do not line up with corpus chunks, so shard i cannot know its row range alone.
+    throw new CliError('UsageError', '--shard cannot be combined with --head token (token rows do not align with corpus chunks)', EXIT_CODES.usage, 'run the token-head cache unsharded, or shard the corpus file itself');
   }
   await checkInputFile(o.data, '--data', 'give a .jsonl corpus file or a directory of them');
   const files = await corpusFiles(o.data);
   const fm = model ?? (await openModel(await checkModelDir(o.model)));
   const { rows, revision } = await scanCorpus(files, o.limit);
+  // A token-head store has one row per token: count them first (a tokenizer pass, no model run).
+  const tokenRows = token ? (await countTokenRows(fm, readCorpus(files, o.limit), o.maxLength === undefined ? {} : { maxLength: o.maxLength })).tokens : undefined;
   const bar = ctx.progress({ label: o.label, total: o.shard === undefined ? rows : undefined, unit: 'texts' });
-  const sink = createStoreSink(o.out, { datasetRevision: revision });
+  const sink = createStoreSink(o.out, { datasetRevision: revision, ...(tokenRows === undefined ? {} : { rows: tokenRows }) });
   let result: ExtractResult;
   try {
     result = await extractFeatures(fm, readCorpus(files, o.limit), sink, {
       totalRows: rows,
+      head: token ? 'token' : 'sequence',
       ...(o.shard === undefined ? {} : { shard: o.shard }),
       ...(o.batchSize === undefined ? {} : { batchSize: o.batchSize }),
       ...(o.maxLength === undefined ? {} : { maxLength: o.maxLength }),
@@ -60,5 +65,5 @@ export async function cacheCorpus(o: CacheCorpusOptions, ctx: RunContext, model?
   }
   bar.done(`${result.textsProcessed} texts (${result.chunksSkipped} chunks resumed)`);
   const complete = o.shard === undefined || (sink.writer()?.missingRanges().length ?? 1) === 0;
-  return { ...result, store: o.out, rows, complete };
+  return { ...result, store: o.out, rows: tokenRows ?? rows, complete };
 }
