@@ -37,7 +37,7 @@ describe('bad inputs give the documented message, a hint and exit code', () => {
     ['cache: wrong model dir', ['cache', '--model', 'not-a-model', '--data', 'corpus.jsonl', '--out', 's'], EXIT_CODES.input, /not-a-model: --model is not a model checkpoint \(no config\.json\)/],
     ['cache: missing data file', ['cache', '--model', 'not-a-model', '--data', 'missing.jsonl', '--out', 's'], EXIT_CODES.input, /missing\.jsonl: --data: file does not exist/],
     ['cache: unsupported corpus format', ['cache', '--model', 'not-a-model', '--data', 'file.txt', '--out', 's'], EXIT_CODES.input, /unsupported corpus format '\.txt'[\s\S]*hint: give a \.jsonl file/],
-    ['cache: token head', ['cache', '--model', 'not-a-model', '--data', 'corpus.jsonl', '--out', 's', '--head', 'token'], EXIT_CODES.unavailable, /--head token[\s\S]*hint: use --head sequence/],
+    ['cache: token head cannot be sharded', ['cache', '--model', 'not-a-model', '--data', 'corpus.jsonl', '--out', 's', '--head', 'token', '--shard', '0/2'], EXIT_CODES.usage, /--shard cannot be combined with --head token[\s\S]*hint: run the token-head cache unsharded/],
     ['cache import: missing features', ['cache', 'import', '--features', 'none.npy', '--labels', 'y.npy', '--out', 's2'], EXIT_CODES.input, /none\.npy: --features: file does not exist\nhint: give an \(n, d\)/],
     ['cache import: class names do not match', ['cache', 'import', '--features', 'X.npy', '--labels', 'y.npy', '--out', 's3', '--class-names', 'a,b,c'], EXIT_CODES.usage, /--class-names has 3 names but the labels have 2 classes/],
     ['cache finalize: missing store', ['cache', 'finalize', 'nothing-here'], EXIT_CODES.input, /nothing-here: STORE does not exist/],

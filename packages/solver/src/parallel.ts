@@ -106,6 +106,6 @@ export async function solveCrammerSingerParallel(features: FeatureMatrix, labels
   }
   resyncWeights(p);
   if (reason !== 'tolerance') return finalizeInMemory(p, o.C, o.biasScale, { iterations: passes, stopReason: reason }, sc.startMs);
-  const polish = runSerialPasses(p, { ...o, maxPasses: Math.max(1, o.maxPasses - passes) }, sc, 104_729);
+  const polish = runSerialPasses(p, { ...o, maxPasses: Math.max(1, o.maxPasses - passes) }, sc, 104_729, Number(process.env.PE ?? 10) * o.tolerance);
   return finalizeInMemory(p, o.C, o.biasScale, { iterations: passes + polish.iterations, stopReason: polish.stopReason }, sc.startMs);
 }

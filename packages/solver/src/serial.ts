@@ -15,8 +15,10 @@ export interface PassLoopResult {
 /**
  * LIBLINEAR's outer loop (dualda.md §6): shuffled passes over the active rows, shrinking with a
  * halving eps_shrink, and convergence only on a pass that started from the full active set.
+ * `startEpsShrink` (default LIBLINEAR's max(10·tol, 1)) lets a warm start near the optimum skip
+ * the re-activation passes of the coarse levels (the threaded solver's final serial loop).
  */
-export function runSerialPasses(p: InMemoryProblem, o: ResolvedSolverOptions, sc: StopControl, seedOffset = 0): PassLoopResult {
+export function runSerialPasses(p: InMemoryProblem, o: ResolvedSolverOptions, sc: StopControl, seedOffset = 0, startEpsShrink = Math.max(10 * o.tolerance, 1)): PassLoopResult {
   const { n, D, K, x, q, y } = p;
   const st = createCsState(n, K, D, o.C, p.alpha, p.w);
   st.sumAlphaY = p.sumAlphaY;
@@ -25,7 +27,7 @@ export function runSerialPasses(p: InMemoryProblem, o: ResolvedSolverOptions, sc
   for (let i = 0; i < n; i++) order[i] = i;
   const rng = createRng(o.seed + seedOffset);
   let active = n;
-  let epsShrink = Math.max(10 * o.tolerance, 1);
+  let epsShrink = startEpsShrink;
   let startFromAll = true;
   let passes = 0;
   const screen = o.shrinking ? createScreening(n, q, K, D) : undefined;
