@@ -1,3 +1,5 @@
+import { classDots } from './gradients.js';
+
 /**
  * Full-data diagnostics at a given alpha: KKT violation over all classes (no shrinking), the
  * hinge sum of the primal, and the objectives. Accumulates block by block so the out-of-core
@@ -34,15 +36,16 @@ export function accumulateDiagnostics(
   firstRow: number,
   g: Float64Array,
 ): void {
+  const classes = new Int32Array(K);
+  for (let m = 0; m < K; m++) classes[m] = m;
   for (let r = 0; r < rows; r++) {
     const i = firstRow + r;
     const o = xOff + r * D;
     const yi = y[i] as number;
     let maxG = -Infinity, minG = Infinity, best = 0;
+    classDots(w, D, x, o, classes, 0, K, g);
     for (let m = 0; m < K; m++) {
-      let s = m === yi ? 0 : 1;
-      const wo = m * D;
-      for (let j = 0; j < D; j++) s += (w[wo + j] as number) * (x[o + j] as number);
+      const s = (g[m] as number) + (m === yi ? 0 : 1);
       g[m] = s;
       if (s > maxG) maxG = s;
       const bound = m === yi ? C : 0;

@@ -14,6 +14,9 @@ export interface ShardInit {
   end: number;
   seed: number;
   shrinking: boolean;
+  /** Shared flags, one per worker: set to 1 once the worker has booted (see parallel.ts). */
+  ready: Int32Array;
+  index: number;
 }
 
 /** Run one pass over the shard's active rows, first re-activating all of them when asked. */

@@ -12,7 +12,7 @@ import { createScreening, screenedUpdate } from './screening.js';
 import type { ShardInit, ShardReply, ShardRequest } from './parallel-protocol.js';
 
 /** Rows between merges of the private W̃ into the shared one. */
-const SYNC_EVERY = 64;
+const SYNC_EVERY = Number(process.env.SOLVER_SYNC ?? 64);
 
 const init = workerData as ShardInit;
 const { x, q, y, alpha, K, D, C, start, end, shrinking } = init;
@@ -80,6 +80,8 @@ function pass(): number {
   merge();
   return viol;
 }
+
+Atomics.store(init.ready, init.index, 1);
 
 parentPort?.on('message', (msg: ShardRequest) => {
   if (msg.reactivate) {

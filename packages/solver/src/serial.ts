@@ -10,6 +10,8 @@ import type { ResolvedSolverOptions, StopReason } from './types.js';
 export interface PassLoopResult {
   iterations: number;
   stopReason: StopReason;
+  /** eps_shrink when the loop stopped (a caller that continues the schedule starts from it). */
+  epsShrink?: number;
 }
 
 /**
@@ -56,6 +58,6 @@ export function runSerialPasses(p: InMemoryProblem, o: ResolvedSolverOptions, sc
     const dual = st.sumAlphaY - halfSquaredNorm(p.w);
     o.onProgress?.({ pass: passes, maxViolation: viol, dualObjective: dual, activeRows: active, seconds: elapsedSeconds(sc) });
     const stop = checkStop(sc, o, passes, dual);
-    if (stop) return { iterations: passes, stopReason: stop };
+    if (stop) return { iterations: passes, stopReason: stop, epsShrink };
   }
 }

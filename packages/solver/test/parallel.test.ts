@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { solveCrammerSinger, solveCrammerSingerParallel } from '../src/index.js';
+import { runParallel } from '../src/parallel.js';
 import { identityError, makeBlobs } from './helpers.js';
 
 const n = 1200, d = 8, K = 4;
@@ -16,6 +17,36 @@ describe('solveCrammerSingerParallel (2 worker threads, PASSCoDe-Wild + exact re
     expect(Math.abs(par.primalObjective - ser.primalObjective) / ser.primalObjective).toBeLessThan(1e-4);
     expect(par.maxViolation).toBeLessThan(1e-3);
     expect(identityError(par, x, y, n, C)).toBeLessThan(1e-9);
+  });
+
+  it.each([1e-3, 1e-1])('reaches it from the threaded phase alone, without the serial warm-up (C=%s)', async (C) => {
+    const par = await runParallel(feats, y, { C, threads: 2 }, false);
+    const ser = solveCrammerSinger(feats, y, { C });
+    expect(par.stopReason).toBe('tolerance');
+    expect(Math.abs(par.primalObjective - ser.primalObjective) / ser.primalObjective).toBeLessThan(1e-4);
+    expect(identityError(par, x, y, n, C)).toBeLessThan(1e-9);
+  });
+
+  it('hands over from the serial warm-up to the booted workers and still converges', async () => {
+    // The warm-up loop is synchronous, so a setImmediate scheduled from its onProgress fires only
+    // once the threaded phase awaits its workers: progress reported after that is threaded.
+    let threaded = false, threadedPasses = 0, scheduled = false;
+    const nap = new Int32Array(new SharedArrayBuffer(4));
+    const onProgress = (): void => {
+      if (threaded) {
+        threadedPasses++;
+        return;
+      }
+      if (!scheduled) setImmediate(() => (threaded = true));
+      scheduled = true;
+      Atomics.wait(nap, 0, 0, 50); // slow the warm-up (sleeping, not spinning) so the workers boot first
+    };
+    const par = await solveCrammerSingerParallel(feats, y, { C: 0.1, tolerance: 1e-6, threads: 2, onProgress });
+    const ser = solveCrammerSinger(feats, y, { C: 0.1, tolerance: 1e-6 });
+    expect(threadedPasses).toBeGreaterThan(0);
+    expect(par.stopReason).toBe('tolerance');
+    expect(Math.abs(par.primalObjective - ser.primalObjective) / ser.primalObjective).toBeLessThan(1e-4);
+    expect(identityError(par, x, y, n, 0.1)).toBeLessThan(1e-9);
   });
 
   it('honours an AbortSignal between passes', async () => {
