@@ -12,7 +12,7 @@ import { createScreening, screenedUpdate } from './screening.js';
 import type { ShardInit, ShardReply, ShardRequest } from './parallel-protocol.js';
 
 /** Rows between merges of the private W̃ into the shared one. */
-const SYNC_EVERY = Number(process.env.SOLVER_SYNC ?? 64);
+const SYNC_EVERY = 64;
 
 const init = workerData as ShardInit;
 const { x, q, y, alpha, K, D, C, start, end, shrinking } = init;

@@ -20,14 +20,18 @@ function wouldShrink(w: Float64Array, alpha: Float64Array, x: Float64Array, i: n
 }
 
 describe('screening of re-activated rows', () => {
-  it.each([1e-3, 1e-2])('only skips rows that an exact evaluation would shrink, and skips many (C=%s)', (C) => {
+  it.each([
+    [1e-3, undefined],
+    [1e-2, undefined],
+    [1e-3, 0], // two snapshots kept: rows anchored at dropped ones must be evaluated
+  ])('only skips rows that an exact evaluation would shrink, and skips many (C=%s, snapshot bytes %s)', (C, bytes) => {
     const n = 1500, d = 6, K = 4;
     const { x: raw, y: labels } = makeBlobs(n, d, K, 23, 0.8);
     const o = resolveSolverOptions({ C });
     const p = prepareProblem({ data: raw, shape: [n, d] }, labels, o);
     const st = createCsState(n, K, p.D, C, p.alpha, p.w);
     for (let i = 0; i < n; i++) initRow(st, i, p.y[i] as number);
-    const screen = createScreening(n, p.q, K, p.D);
+    const screen = createScreening(n, p.q, K, p.D, bytes);
     let unsound = 0, epsShrink = 1;
     for (let pass = 0; pass < 60; pass++) {
       let viol = 0;
@@ -46,6 +50,7 @@ describe('screening of re-activated rows', () => {
     }
     expect(unsound).toBe(0);
     expect(screen.skipped).toBeGreaterThan(n);
+    if (bytes === 0) expect(screen.snaps.filter((s) => s === undefined).length).toBeGreaterThan(0);
   });
 
   it('leaves the serial solver on LIBLINEAR’s path: same objective as without shrinking, to 1e-6', () => {

@@ -16,6 +16,8 @@
 import { type CsState, ROW_SHRUNK, updateSample } from './cs-kernel.js';
 
 const SEGMENT = 4096;
+/** Memory for W̃ snapshots; past it the oldest are dropped and rows anchored there are evaluated. */
+const SNAPSHOT_BYTES = 64 * 1024 * 1024;
 
 export interface Screening {
   K: number;
@@ -27,8 +29,10 @@ export interface Screening {
   anchorSeg: Int32Array;
   /** Per row: ‖x̃_i‖. */
   xnorm: Float64Array;
-  /** Per segment: W̃ and the drift clock at its start. */
-  snaps: Float64Array[];
+  /** Per segment: W̃ (undefined once dropped for memory) and the drift clock at its start. */
+  snaps: (Float64Array | undefined)[];
+  /** Snapshots kept at most (≥ 2), from SNAPSHOT_BYTES. */
+  maxSnaps: number;
   segZ: number[];
   /** dist[r] = max_m ‖w̃_m(snap_r) − w̃_m(snap_current)‖, NaN until needed. */
   dist: Float64Array;
@@ -36,8 +40,8 @@ export interface Screening {
   skipped: number;
 }
 
-/** Bookkeeping for n rows whose Q_ii are `q`, over a K x D W̃. */
-export function createScreening(n: number, q: Float64Array, K: number, D: number): Screening {
+/** Bookkeeping for n rows whose Q_ii are `q`, over a K x D W̃; snapshots use ≤ `snapshotBytes` (about). */
+export function createScreening(n: number, q: Float64Array, K: number, D: number, snapshotBytes = SNAPSHOT_BYTES): Screening {
   const xnorm = new Float64Array(n);
   for (let i = 0; i < n; i++) xnorm[i] = Math.sqrt(q[i] as number);
   return {
@@ -47,6 +51,7 @@ export function createScreening(n: number, q: Float64Array, K: number, D: number
     anchorSeg: new Int32Array(n),
     xnorm,
     snaps: [],
+    maxSnaps: Math.max(2, Math.floor(snapshotBytes / (8 * K * D))),
     segZ: [],
     dist: new Float64Array(64),
     evaluated: 0,
@@ -55,7 +60,13 @@ export function createScreening(n: number, q: Float64Array, K: number, D: number
 }
 
 function newSegment(sc: Screening, w: Float64Array, drift: number): void {
-  sc.snaps.push(Float64Array.from(w));
+  const old = sc.snaps.length - sc.maxSnaps;
+  let buf: Float64Array | undefined;
+  if (old >= 0) {
+    buf = sc.snaps[old];
+    sc.snaps[old] = undefined;
+  }
+  sc.snaps.push(buf ? (buf.set(w), buf) : Float64Array.from(w));
   sc.segZ.push(drift);
   if (sc.dist.length < sc.snaps.length) sc.dist = new Float64Array(2 * sc.snaps.length);
   sc.dist.fill(Number.NaN);
@@ -75,10 +86,12 @@ export function recordRow(sc: Screening, i: number, slack: number, drift: number
   sc.anchorSeg[i] = sc.snaps.length - 1;
 }
 
+/** max_m ‖w̃_m(snap_r) − w̃_m(snap_current)‖, Infinity when snap_r was dropped. */
 function distTo(sc: Screening, r: number): number {
   const cached = sc.dist[r] as number;
   if (!Number.isNaN(cached)) return cached;
-  const a = sc.snaps[r] as Float64Array;
+  const a = sc.snaps[r];
+  if (!a) return Infinity;
   const b = sc.snaps[sc.snaps.length - 1] as Float64Array;
   let worst = 0;
   for (let k = 0; k < sc.K; k++) {
