@@ -17,7 +17,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { createDualDAModel, createFeatureStoreWriter, finalizeFeatureStore, openFeatureStore, saveDualDAModel, type RowBatch } from '@dualxda/core';
+import { createDualDAModel, createFeatureStoreWriter, finalizeFeatureStore, mulberry32, openFeatureStore, saveDualDAModel, type RowBatch } from '@dualxda/core';
 import { printBenchJson, summarize } from '../src/bench-harness.js';
 
 const { values } = parseArgs({
@@ -43,14 +43,7 @@ const BATCH = 8192;
 
 /** Row-seeded hash PRNG: any row's values can be regenerated without keeping the matrix. */
 function rowRand(row: number, salt: number): () => number {
-  let s = (Math.imul(row + 1, 0x9e3779b1) ^ salt) >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32((Math.imul(row + 1, 0x9e3779b1) ^ salt) >>> 0);
 }
 
 function* batches(rows: number, salt: number, withLogits: boolean): Generator<RowBatch> {

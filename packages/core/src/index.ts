@@ -6,6 +6,7 @@
  * const features = createTensor('float32', [4, 8]);
  */
 export { createTensor, rowMajorStrides, shapeSize } from './tensor.js';
+export { mulberry32 } from './random.js';
 export type { DType, Tensor, TypedArrayMap, TypedArrayOf } from './tensor.js';
 export { DualxdaError, InvalidOptionError, InvalidShapeError, assert, isDualxdaError } from './errors.js';
 export { SafetensorsError, parseSafetensors, readSafetensors } from './io/safetensors.js';

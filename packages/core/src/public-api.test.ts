@@ -52,6 +52,7 @@ describe('@dualxda/core public api', () => {
         "matthewsCorrcoef",
         "mislabelingDetection",
         "modelRandomizationCheck",
+        "mulberry32",
         "npyFeatureSource",
         "openFeatureStore",
         "openNpy",

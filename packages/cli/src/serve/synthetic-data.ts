@@ -3,6 +3,7 @@
  * model" for the test logits, and a real Crammer–Singer surrogate from @dualxda/solver. Used by the
  * server's tests, the end-to-end test and `dualxda serve --demo`-style smoke runs.
  */
+import { mulberry32 } from '@dualxda/core';
 import { solveCrammerSinger } from '@dualxda/solver';
 import { createMemoryTestSource, createMemoryTrainSource } from './memory-store.js';
 import type { DashboardData, SurrogateModel } from './types.js';
@@ -27,17 +28,6 @@ const WORDS: Record<number, string[]> = {
   3: ['election', 'minister', 'treaty', 'summit', 'senate', 'border', 'vote', 'policy'],
 };
 const FILLER = ['the', 'a', 'new', 'report', 'says', 'after', 'week', 'today', 'with', 'on'];
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function makeRows(n: number, dim: number, K: number, centers: Float32Array, rand: () => number): { features: Float32Array; labels: Int32Array; texts: string[] } {
   const features = new Float32Array(n * dim);
@@ -66,7 +56,7 @@ export interface SyntheticRun {
 
 /** Builds the arrays and solves the surrogate; deterministic in `seed`. */
 export function createSyntheticRun(spec: SyntheticSpec): SyntheticRun {
-  const rand = rng(spec.seed ?? 7);
+  const rand = mulberry32(spec.seed ?? 7);
   const K = spec.classNames.length;
   const { dim } = spec;
   const centers = new Float32Array(K * dim);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectClose } from '../testing.js';
-import { mulberry32 } from '../model/synthetic.js';
+import { mulberry32 } from '../random.js';
 import { gemmNtF32, gemmNtF64 } from './gemm-nt.js';
 
 function naive(m: number, n: number, k: number, a: ArrayLike<number>, sa0: number, sa1: number, oa: number, b: ArrayLike<number>, sb0: number, sb1: number, ob: number): number[] {

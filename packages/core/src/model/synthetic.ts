@@ -4,19 +4,8 @@
  * 0 ≤ α[i, y_i] ≤ C, α[i, m≠y_i] ≤ 0), with weights and bias derived exactly from them.
  * Not a solver: it only produces a consistent model to attribute against.
  */
+import { mulberry32 } from '../random.js';
 import type { DualDAModel } from './types.js';
-
-/** Mulberry32: a tiny deterministic PRNG in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SyntheticModelSpec {
   n: number;
