@@ -1,6 +1,4 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { halfSquaredNorm } from './diagnostics.js';
 import { finalizeInMemory } from './finalize.js';
@@ -10,20 +8,11 @@ import { resolveSolverOptions } from './resolve-options.js';
 import { type PassLoopResult, runSerialPasses } from './serial.js';
 import { type StopControl, checkStop, createStopControl, elapsedSeconds } from './stop-control.js';
 import type { FeatureMatrix, ResolvedSolverOptions, SolverOptions, SolverResult, StopReason } from './types.js';
+import { spawnSolverWorker } from './spawn-worker.js';
 import { accumulateWeights } from './warm-start.js';
 
-/**
- * Starts a shard worker from the built .js file, or from the .ts source (vitest, tsx): Node 20
- * does not apply `--import tsx` hooks to a worker's entry module, so a tiny eval'd bootstrap
- * registers tsx inside the worker and then imports the .ts entry.
- */
 function spawnWorker(init: ShardInit): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./parallel-worker.js', import.meta.url), { workerData: init });
-  const entry = new URL('./parallel-worker.ts', import.meta.url).href;
-  // require.resolve yields the CJS build; its ESM twin (same folder, per tsx's export map) registers correctly.
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData: init, execArgv: ['--conditions=@dualxda/source'] });
+  return spawnSolverWorker('parallel-worker', init);
 }
 
 function request(worker: Worker, reactivate: boolean): Promise<ShardReply> {

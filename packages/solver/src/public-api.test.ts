@@ -10,6 +10,7 @@ describe('@dualxda/solver public api', () => {
         "resolveSolverOptions",
         "solveCrammerSinger",
         "solveCrammerSingerBlocks",
+        "solveCrammerSingerInWorker",
         "solveCrammerSingerParallel",
       ]
     `);

@@ -1,5 +1,5 @@
 import { loadDualDAModel, openFeatureStore, saveDualDAModel, type DualDAModel, type ZarrFeatureStore } from '@dualxda/core';
-import { solveCrammerSinger, solveCrammerSingerBlocks, solveCrammerSingerParallel, type SolverOptions, type SolverResult } from '@dualxda/solver';
+import { solveCrammerSingerBlocks, solveCrammerSingerInWorker, solveCrammerSingerParallel, type SolverOptions, type SolverResult } from '@dualxda/solver';
 import type { RunContext } from '../context.js';
 import { InterruptedError } from '../errors.js';
 import { readStoreRows } from './read-store.js';
@@ -142,7 +142,8 @@ export async function fitStore(storePath: string, options: FitStoreOptions, ctx:
     // The in-memory solvers take one n x d matrix; the store streams it in chunk by chunk.
     const rows = await readStoreRows(store, ctx, 'fit: reading features');
     const matrix = { data: rows.features, shape: [rows.rows, rows.dim] };
-    result = mode === 'parallel' ? await solveCrammerSingerParallel(matrix, rows.labels, solverOptions) : solveCrammerSinger(matrix, rows.labels, solverOptions);
+    // The serial solve runs on a worker thread so Ctrl-C (ctx.signal) stops it at the next pass.
+    result = mode === 'parallel' ? await solveCrammerSingerParallel(matrix, rows.labels, solverOptions) : await solveCrammerSingerInWorker(matrix, rows.labels, solverOptions);
   }
   bar.done(`${result.iterations} passes`);
   if (result.stopReason === 'aborted' || ctx.signal.aborted) throw new InterruptedError('the store is unchanged (no model saved); rerun `dualxda fit` to start again');
