@@ -1,21 +1,13 @@
 import { countTokenRows, createStoreSink, extractFeatures, openModel, type ExtractResult, type FeatureModel } from '@dualxda/llm-adapter';
-import type { Shard } from '../cli-options.js';
+import type { CacheOptions } from '../commands/cache/spec.js';
 import type { RunContext } from '../context.js';
 import { CliError, InterruptedError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { checkInputFile, checkModelDir } from '../lib/inputs.js';
 import { corpusFiles, readCorpus, scanCorpus } from './corpus.js';
 
-/** Inputs of `cacheCorpus` (paths already absolute). */
-export interface CacheCorpusOptions {
-  model: string;
-  data: string;
-  out: string;
-  head?: 'sequence' | 'token';
-  shard?: Shard;
-  batchSize?: number;
-  maxLength?: number;
-  limit?: number;
+/** Inputs of `cacheCorpus`: the `dualxda cache` options (paths already absolute) plus a label. */
+export interface CacheCorpusOptions extends CacheOptions {
   /** Progress label, e.g. `cache train`. */
   label: string;
 }
