@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- the test asserts the page elements and API answers it indexes */
 /**
  * End to end: the built dashboard in Debian's Chromium (playwright-core) against `startDashboardServer`
  * serving a small synthetic run written to disk the way `dualxda demo` writes it (Zarr train/test
@@ -19,31 +20,39 @@ import type { XdaFactory } from '../src/serve/open-data.js';
 import { createSyntheticRun, syntheticStoreContent } from '../src/serve/synthetic-data.js';
 import type { XdaProvider } from '../src/serve/types.js';
 import { writeRun } from '../src/serve/write-stores.js';
-import { openXdaEngine } from '../src/steps/xda-engine.js';
+import { heatmapAlpha, NOT_SUPPORT_VECTOR_NOTE } from '../src/steps/pair-alpha.js';
+import { openXdaEngine, toWirePair } from '../src/steps/xda-engine.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const OUT = join(ROOT, 'test-output', 'dashboard');
 const TINY_BERT = join(ROOT, 'packages/llm-adapter/assets/tiny-bert');
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-/** Relevance = +1 for a token the other text shares, -0.25 otherwise (a stub; see the file comment). */
-const overlapXda: XdaProvider = async ({ testText, trainText }) => {
-  const side = (a: string, b: string): { tokens: string[]; scores: number[] } => {
-    const other = new Set(b.split(/\s+/));
-    const tokens = a.split(/\s+/).filter((t) => t !== '');
-    return { tokens, scores: tokens.map((t) => (other.has(t) ? 1 : -0.25)) };
+/**
+ * Relevance = +1 for a token the other text shares, -0.25 otherwise, scaled by α (a stub; see the
+ * file comment); kernel = shared tokens, and the tokens' sum is all of the attribution.
+ */
+const overlapXda: XdaProvider = async ({ testText, trainText, alpha }) => {
+  const { alpha: a, decomposes } = heatmapAlpha(alpha);
+  const side = (x: string, y: string): { tokens: string[]; scores: number[] } => {
+    const other = new Set(y.split(/\s+/));
+    const tokens = x.split(/\s+/).filter((t) => t !== '');
+    return { tokens, scores: tokens.map((t) => a * (other.has(t) ? 1 : -0.25)) };
   };
-  return { method: 'e2e-overlap-stub', test: side(testText, trainText), train: side(trainText, testText) };
+  const [test, train] = [side(testText, trainText), side(trainText, testText)];
+  const sum = (h: { scores: number[] }) => h.scores.reduce((s, v) => s + v, 0);
+  const budget = (h: { scores: number[] }) => ({ tokenSum: sum(h), share: 1, absorbed: { positionEmbeddings: 0, softmax: 0, normalisation: 0, biases: 0, stabiliser: 0 }, residual: 0 });
+  const kernel = sum(test) / a;
+  return {
+    method: 'e2e-overlap-stub', mode: 'per-position', test, train, kernel, attribution: alpha * kernel, decomposes, explained: a * kernel,
+    budget: { test: budget(test), train: budget(train) }, notes: decomposes === 'kernel' ? [NOT_SUPPORT_VECTOR_NOTE] : [],
+  };
 };
 
-/** Real XDA on a checkpoint, decomposing alpha * <f_test, f_train> (cut to 32 tokens to stay fast). */
+/** Real XDA on a checkpoint, as `dualxda serve` wires it (cut to 32 tokens to stay fast). */
 const attnLrp: XdaFactory = async (dir) => {
   const engine = await openXdaEngine(dir, 32);
-  return async ({ testText, trainText, alpha }) => {
-    const [pair] = engine.explain(testText, [trainText], [alpha === 0 ? 1 : alpha]);
-    if (pair === undefined) throw new Error('XDA returned no pair');
-    return { method: 'attnlrp', test: { tokens: [...pair.test.tokens], scores: Array.from(pair.test.scores) }, train: { tokens: [...pair.train.tokens], scores: Array.from(pair.train.scores) } };
-  };
+  return async ({ testText, trainText, alpha, mode }) => toWirePair(engine.explain(testText, [trainText], [alpha], { mode })[0]!);
 };
 
 let server: DashboardServer;
@@ -95,8 +104,28 @@ describe('dashboard in Chromium', () => {
     expect(await page.getByTestId('sparsity-bar').textContent()).toMatch(/top-10/);
     await page.screenshot({ path: join(OUT, 'test-page.png'), fullPage: true });
 
-    // Heatmap of the pair (test, top proponent).
+    // Switch the explained class to one the model did not predict: the heatmap link must carry it.
+    const testUrl = new URL(page.url());
+    const predicted = (await page.getByTestId('prediction').textContent())!;
+    const other = page.locator('[data-testid=test-view] a.pill:not(.on)').first();
+    const otherName = (await other.textContent())!;
+    expect(otherName).not.toBe(predicted);
+    await other.click();
+    await page.waitForFunction(() => location.hash.includes('?class='));
+    const cls = new URLSearchParams(new URL(page.url()).hash.split('?')[1]).get('class')!;
+    // Wait for the list of the new class (the previous one carried ?class=<prediction>).
+    await page.waitForFunction((c) => document.querySelector('[data-testid=proponents] a.xda-link')?.getAttribute('href')?.endsWith(`?class=${c}`) === true, cls);
+    expect(await page.locator('[data-testid=proponents] a.xda-link').first().getAttribute('href')).toMatch(new RegExp(`^#/xda/\\d+/\\d+\\?class=${cls}$`));
+
+    // Heatmap of the pair (test, top proponent for that class), with its budget.
     await page.locator('[data-testid=proponents] a.xda-link').first().click();
+    await page.getByTestId('xda-budget').waitFor();
+    expect(await page.getByTestId('xda-class').textContent()).toBe(otherName);
+    expect(await page.getByTestId('xda-explained').textContent()).toMatch(/split the attribution/);
+    expect(await page.getByTestId('xda-budget-test').textContent()).toMatch(/test tokens sum to .+ of the attribution\); absorbed: .+; residual /);
+    expect(await page.getByTestId('xda-budget-train').textContent()).toMatch(/train tokens sum to/);
+    expect(await page.getByTestId('xda-mode').textContent()).toBe('per-position');
+    expect(await page.getByTestId('xda-legend').textContent()).toMatch(/one scale for both texts/);
     const token = page.locator('[data-testid=heatmap-test] .tok').first();
     await token.waitFor();
     expect(await page.locator('[data-testid=heatmap-train] .tok').count()).toBeGreaterThan(0);
@@ -105,6 +134,20 @@ describe('dashboard in Chromium', () => {
     const bg = await token.evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(bg).toMatch(/^rgb\((255, \d+, \d+|\d+, \d+, 255)\)$/);
     await page.screenshot({ path: join(OUT, 'xda-heatmap.png'), fullPage: true });
+
+    // A training row that is not a support vector: attribution 0, said in words, kernel-only maps.
+    const testRow = Number(testUrl.hash.match(/#\/test\/(\d+)/)![1]);
+    let nonSv = -1;
+    for (let r = 0; r < 300 && nonSv < 0; r++) {
+      const detail = (await (await fetch(`${server.url.replace(/\/$/, '')}/api/train/${r}?k=1`)).json()) as { isSupportVector: boolean };
+      if (!detail.isSupportVector) nonSv = r;
+    }
+    expect(nonSv).toBeGreaterThanOrEqual(0);
+    await page.goto(`${server.url.replace(/\/$/, '')}/#/xda/${testRow}/${nonSv}?class=${cls}`);
+    await page.waitForFunction(() => document.querySelector('[data-testid=xda-explained]')?.textContent?.startsWith('not a support vector') === true);
+    expect(await page.getByTestId('xda-explained').textContent()).toMatch(/^not a support vector: attribution 0\. Kernel-only heatmaps/);
+    expect(await page.locator('[data-testid=heatmap-test] h3').textContent()).toMatch(/kernel-only/);
+    await page.screenshot({ path: join(OUT, 'xda-not-support-vector.png'), fullPage: true });
 
     // Global page and a training page render from the same run.
     await page.getByTestId('nav-global').click();

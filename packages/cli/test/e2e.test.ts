@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { XdaPair } from '@dualxda/core';
 import { embeddedCorpusDir, embeddedModelDir } from '../src/lib/assets.js';
 import { EXIT_CODES } from '../src/exit-codes.js';
 import type { ExplainedPrediction } from '../src/steps/explain-tests.js';
@@ -96,7 +97,7 @@ describe('dualxda end to end on tiny-bert', () => {
     const target = predictions.find((p) => p.proponents.length > 0)!;
     const xda = await run(['xda', 'train', '--model', model, '--test-store', 'test', '--test', target.id, '--json', '--html', 'pair.html'], dir);
     expect(xda.code).toBe(0);
-    const pairs = JSON.parse(xda.stdout) as { kind: string; train: { id: string; score: number }; pair: { attribution: number; alpha: number; kernel: number; test: { tokens: string[]; scores: number[] }; train: { tokens: string[]; scores: number[] } } }[];
+    const pairs = JSON.parse(xda.stdout) as { kind: string; train: { id: string; score: number }; pair: XdaPair & { alpha: number } }[];
     const top = pairs.find((p) => p.kind === 'proponent')!;
     expect(top.train.id).toBe(target.proponents[0]!.id);
     // XDA recomputes the features in tfjs: its α·⟨f_test, f_train⟩ must match DualDA's ONNX-feature score.
@@ -105,8 +106,19 @@ describe('dualxda end to end on tiny-bert', () => {
     expect(top.pair.test.tokens.length).toBe(top.pair.test.scores.length);
     expect(top.pair.train.tokens.length).toBeGreaterThan(2);
     expect(top.pair.test.scores.some((s) => s !== 0)).toBe(true);
+    // The budget travels with the JSON: each side's token scores sum to tokenSum, and tokens +
+    // absorbed add up to the attribution.
+    expect(top.pair).toMatchObject({ mode: 'per-position', decomposes: 'attribution' });
+    for (const side of ['test', 'train'] as const) {
+      const b = top.pair.budget[side];
+      expect(top.pair[side].scores.reduce((a, v) => a + v, 0)).toBeCloseTo(b.tokenSum, 6);
+      const absorbed = Object.values(b.absorbed).reduce((a, v) => a + v, 0);
+      expect(Math.abs(b.tokenSum + absorbed - top.pair.explained)).toBeLessThanOrEqual(1e-3 * Math.abs(top.pair.explained));
+      expect(b.share).toBeCloseTo(b.tokenSum / top.pair.attribution, 4);
+    }
     const html = await readFile(join(dir, 'pair.html'), 'utf8');
     expect(html).toContain('<span title=');
+    expect(html).toContain('<ul class="budget"><li>budget (per-position relevance): attribution');
   });
 
   it('eval computes every metric and inspect reports the fit', async () => {

@@ -40,7 +40,7 @@ export type { ParquetFeatureOptions } from './io/parquet-import.js';
 export { readCorpus } from './data/corpus.js';
 export type { CorpusReaderOptions, CorpusRow } from './data/corpus.js';
 // The `dualxda serve` JSON API contract, shared by the CLI server and the dashboard.
-export type { Attributed, GlobalView, Influenced, MislabelCandidate, Summary, TestAgreement, TestDetail, TestListItem, TestListPage, TokenHeatmap, TrainDetail, XdaPair, XdaResponse } from './api/dashboard-api.js';
+export type { Attributed, GlobalView, Influenced, MislabelCandidate, Summary, TestAgreement, TestDetail, TestListItem, TestListPage, TokenHeatmap, TrainDetail, XdaAbsorbed, XdaPair, XdaResponse, XdaSideBudget } from './api/dashboard-api.js';
 // DualDA model, attribution, evaluation and export (issue 6; docs/attribution.md).
 export { gemmNtF32, gemmNtF64 } from './linalg/gemm-nt.js';
 export { DualDAModelError, validateDualDAModel } from './model/types.js';
@@ -73,6 +73,8 @@ export { mislabelingDetection, quandaMislabelingDetection } from './eval/mislabe
 export type { MislabelingResult } from './eval/mislabeling.js';
 export { binaryAuprc, shortcutDetection } from './eval/shortcut.js';
 export type { ShortcutOptions, ShortcutResult } from './eval/shortcut.js';
+export { DEFAULT_DELETION_CURVE_OPTIONS, deletionCurves, relevanceOrder, resolveDeletionCurveOptions } from './eval/deletion-curve.js';
+export type { DeletionCase, DeletionCurve, DeletionCurveOptions, DeletionCurveResult, DeletionRescore, ResolvedDeletionCurveOptions } from './eval/deletion-curve.js';
 export { linearDatamodelingScore, modelRandomizationCheck } from './eval/ground-truth.js';
 export type { LdsInputs } from './eval/ground-truth.js';
 export { kendallTauB, spearman } from './eval/stats.js';
@@ -80,3 +82,18 @@ export type { ScoreMatrix } from './eval/stats.js';
 export { explanationRecords } from './export/records.js';
 export type { ExplanationRecord, ExplanationRecordOptions } from './export/records.js';
 export { explanationsToJsonl, explanationsToParquet, writeExplanationsJsonl, writeExplanationsParquet } from './export/formats.js';
+// Collapse alarm: feature spectrum, proponent diversity and verdict (issue 13; docs/attribution.md "Collapse alarm").
+export { jacobiEigenF64 } from './linalg/eigen-jacobi.js';
+export { symmetricEigenvaluesF64 } from './linalg/eigen-tridiagonal.js';
+export { featureSpectrum } from './diagnostics/feature-spectrum.js';
+export { createSpectrumAccumulator } from './diagnostics/spectrum-accumulator.js';
+export type { FeatureMatrix, SpectrumAccumulator } from './diagnostics/spectrum-accumulator.js';
+export { DEFAULT_SPECTRUM_OPTIONS, resolveSpectrumOptions } from './diagnostics/spectrum-options.js';
+export type { ResolvedSpectrumOptions, SpectrumOptions } from './diagnostics/spectrum-options.js';
+export { spectrumStats } from './diagnostics/spectrum-stats.js';
+export { DEFAULT_DIVERSITY_OPTIONS, proponentDiversity } from './diagnostics/diversity.js';
+export type { ProponentDiversityInput, ProponentDiversityOptions, RankingLists } from './diagnostics/diversity.js';
+export { DEFAULT_SAMPLE_SEED, sampleRowIndices } from './diagnostics/sample-rows.js';
+export { DEFAULT_COLLAPSE_THRESHOLDS, collapseVerdict, resolveCollapseThresholds } from './diagnostics/verdict.js';
+export type { CollapseThresholds, CollapseVerdictOptions, ResolvedCollapseThresholds } from './diagnostics/verdict.js';
+export type { ClassSpectrum, CollapseCheck, CollapseQueries, CollapseReport, CollapseVerdict, FeatureSpectrum, ProponentDiversity, RankingDiversity, SpectrumStats, WithinClassSpectrum } from './diagnostics/types.js';

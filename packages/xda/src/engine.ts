@@ -1,15 +1,16 @@
 /**
  * Runs ops through the registries. With `grad` on, every ruled op becomes a `tf.customGrad` whose
- * backward is its rule, and the ledger records, per batch row, the relevance the op does not pass
- * to its inputs (biases, constants, the softmax rule's non-conservation): that is what makes
- * "token relevance + absorbed relevance = initial relevance" checkable.
+ * backward is its rule, and the ledger records, per batch row and place, the relevance each rule
+ * states it keeps (`RuleConfig.absorbed`: biases, constants, the softmax rule's remainder). Those
+ * statements are computed apart from the rules' backward, which is what makes "token relevance +
+ * absorbed relevance = initial relevance" a check that a wrong rule fails.
  */
 import * as tf from '@tensorflow/tfjs';
 import { UnsupportedOpError } from './errors.js';
 import { getKernel } from './kernels.js';
 import type { OpAttrsMap, OpName } from './op-names.js';
 import { getRule } from './registry.js';
-import type { RuleContext, RuleVariant } from './registry.js';
+import type { AbsorbedPlace, RuleContext, RuleVariant } from './registry.js';
 import { UNSUPPORTED_OPS } from './unsupported-ops.js';
 
 export interface ExecutionContext extends RuleContext {
@@ -17,8 +18,8 @@ export interface ExecutionContext extends RuleContext {
   grad: boolean;
   /** Op names executed so far (rule-coverage test). */
   trace: Set<OpName>;
-  /** Per-op list of `[B]` tensors of relevance absorbed by that op in the backward. */
-  ledger: Map<OpName, tf.Tensor[]>;
+  /** Per-place list of `[B]` tensors of relevance the rules state they keep in the backward. */
+  ledger: Map<AbsorbedPlace, tf.Tensor[]>;
 }
 
 export function createExecutionContext(opts: { variant?: RuleVariant; epsilon?: number; grad?: boolean } = {}): ExecutionContext {
@@ -29,11 +30,6 @@ export function createExecutionContext(opts: { variant?: RuleVariant; epsilon?: 
 export function rowSum(x: tf.Tensor): tf.Tensor1D {
   const flat = tf.reshape(x, [x.shape[0] ?? 1, -1]);
   return tf.sum(tf.where(tf.isFinite(flat), flat, tf.zerosLike(flat)), 1) as tf.Tensor1D;
-}
-
-function rowDot(a: tf.Tensor, b: tf.Tensor): tf.Tensor1D {
-  const aa = tf.where(tf.isFinite(a), a, tf.zerosLike(a));
-  return rowSum(tf.mul(aa, b));
 }
 
 /** Applies op `op` under `ctx`: forward kernel, plus its relevance rule as the gradient. */
@@ -57,31 +53,32 @@ export function applyOp<K extends OpName>(ctx: ExecutionContext, op: K, inputs: 
         const gOut = Array.isArray(dy) ? (dy[0] as tf.Tensor) : dy;
         const ins = saved.slice(0, xs.length);
         const out = saved[xs.length] as tf.Tensor;
-        const grads = rule.relevance(gOut, { inputs: ins, output: out }, attrs, ctx);
-        const filled = ins.map((x, i) => grads[i] ?? tf.zerosLike(x));
-        let absorbed = rowDot(out, gOut);
-        filled.forEach((g, i) => (absorbed = tf.sub(absorbed, rowDot(ins[i] as tf.Tensor, g))));
-        const list = ctx.ledger.get(op) ?? [];
-        list.push(tf.keep(absorbed));
-        ctx.ledger.set(op, list);
-        return filled;
+        const st = { inputs: ins, output: out };
+        const grads = rule.relevance(gOut, st, attrs, ctx);
+        const kept = rule.absorbed?.(gOut, st, attrs, ctx) ?? {};
+        for (const [place, t] of Object.entries(kept) as [AbsorbedPlace, tf.Tensor][]) {
+          const list = ctx.ledger.get(place) ?? [];
+          list.push(tf.keep(rowSum(t)));
+          ctx.ledger.set(place, list);
+        }
+        return ins.map((x, i) => grads[i] ?? tf.zerosLike(x));
       },
     };
   });
   return fn(...inputs);
 }
 
-/** Sums and disposes the ledger: op name -> absorbed relevance per batch row. */
-export function drainLedger(ctx: ExecutionContext, rows: number): Map<OpName, Float64Array> {
-  const out = new Map<OpName, Float64Array>();
-  for (const [op, list] of ctx.ledger) {
+/** Sums and disposes the ledger: place -> absorbed relevance per batch row. */
+export function drainLedger(ctx: ExecutionContext, rows: number): Map<AbsorbedPlace, Float64Array> {
+  const out = new Map<AbsorbedPlace, Float64Array>();
+  for (const [place, list] of ctx.ledger) {
     const acc = new Float64Array(rows);
     for (const t of list) {
       const v = t.dataSync();
       for (let r = 0; r < rows; r++) acc[r] = (acc[r] as number) + (v[r] as number);
       t.dispose();
     }
-    out.set(op, acc);
+    out.set(place, acc);
   }
   ctx.ledger.clear();
   return out;

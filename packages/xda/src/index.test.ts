@@ -5,15 +5,20 @@ describe('@dualxda/xda public api', () => {
   it('exports exactly the curated names', () => {
     expect(Object.keys(pkg).sort()).toMatchInlineSnapshot(`
       [
+        "ABSORBED_PLACES",
+        "ABSORBED_PLACE_LABELS",
         "ALL_RULES",
         "ARCHITECTURES",
         "DEFAULT_EXPLAIN_PAIR_OPTIONS",
+        "DEFAULT_MIN_TOKEN_SHARE",
         "DEFAULT_TOKEN_DELETION_OPTIONS",
         "ModelWeightsError",
         "OP_NAMES",
         "UNSUPPORTED_OPS",
         "UnsupportedOpError",
         "applyOp",
+        "budgetShares",
+        "budgetWarning",
         "createExecutionContext",
         "createXdaModel",
         "evaluateTokenDeletion",
@@ -27,6 +32,7 @@ describe('@dualxda/xda public api', () => {
         "registerRule",
         "registeredOps",
         "resolveExplainPairOptions",
+        "tokenShare",
         "unregisterRule",
         "useXdaBackend",
       ]

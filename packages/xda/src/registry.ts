@@ -16,6 +16,18 @@ export interface RuleContext {
   epsilon: number;
 }
 
+/**
+ * Where relevance that a rule keeps (does not pass to its inputs) goes; the categories of the XDA
+ * budget. `positionEmbeddings`: constants added to the input (BERT position + token-type
+ * embeddings); `softmax`: the softmax rule's Taylor remainder (and, under CP-LRP, whatever reaches
+ * the detached attention scores); `normalisation`: LayerNorm's β; `biases`: linear-layer biases;
+ * `stabiliser`: the share kept by the ε of the ε-rule and of the identity rule.
+ */
+export type AbsorbedPlace = 'positionEmbeddings' | 'softmax' | 'normalisation' | 'biases' | 'stabiliser';
+
+/** Every `AbsorbedPlace`, in display order. */
+export const ABSORBED_PLACES: readonly AbsorbedPlace[] = Object.freeze(['positionEmbeddings', 'softmax', 'normalisation', 'biases', 'stabiliser']);
+
 export interface SavedTensors {
   inputs: tf.Tensor[];
   output: tf.Tensor;
@@ -32,6 +44,14 @@ export interface RuleConfig<K extends OpName = OpName> {
   conservative: (variant: RuleVariant) => boolean;
   /** Modified gradients, one per input; `null` means "no relevance flows to this input". */
   relevance(gOut: tf.Tensor, saved: SavedTensors, attrs: OpAttrsMap[K], ctx: RuleContext): (tf.Tensor | null)[];
+  /**
+   * The relevance this rule keeps, stated from forward quantities and the incoming G (a bias times
+   * G, the softmax's Taylor remainder (y − J x) ⊙ G, the ε share), per place; a tensor's sum over
+   * the non-batch axes is one row's share. It is computed apart from `relevance`, so
+   * "token relevance + Σ absorbed = target" fails when a rule does not pass on what it states.
+   * Omitted when the rule keeps nothing.
+   */
+  absorbed?(gOut: tf.Tensor, saved: SavedTensors, attrs: OpAttrsMap[K], ctx: RuleContext): Partial<Record<AbsorbedPlace, tf.Tensor>>;
 }
 
 const RULES = new Map<OpName, RuleConfig>();

@@ -31,14 +31,15 @@ describe(`embedded model (${fx.source}) matches the independent torch implementa
   });
 
   it.each(fx.variants.map((v) => [v.variant, v] as const))('%s pair and prediction heatmaps match torch to 1e-4', (_n, vc) => {
-    const pairs = explainTopK(model, { ids: fx.test }, fx.train.map((ids) => ({ ids })), { alphas: fx.alphas, variant: vc.variant });
+    // The fixture follows LXT's word-embedding convention.
+    const pairs = explainTopK(model, { ids: fx.test }, fx.train.map((ids) => ({ ids })), { alphas: fx.alphas, variant: vc.variant, mode: 'word' });
     pairs.forEach((p, i) => {
       expect(p.attribution).toBeCloseTo(vc.pairs[i]!.target, 3);
       expectMapClose(p.test!.relevance, vc.pairs[i]!.test);
       expectMapClose(p.train!.relevance, vc.pairs[i]!.train);
       expect(Math.max(p.test!.residual, p.train!.residual)).toBeLessThanOrEqual(1e-3);
     });
-    const pred = explainPrediction(model, { ids: fx.test }, { variant: vc.variant });
+    const pred = explainPrediction(model, { ids: fx.test }, { variant: vc.variant, mode: 'word' });
     expect(pred.classIndex).toBe(vc.prediction.classIndex);
     expectMapClose(pred.relevance, vc.prediction.relevance);
   });

@@ -26,8 +26,10 @@ describe.each(['bert', 'llama'] as const)('%s matches the independent torch impl
   });
 
   it.each(parity[arch].variants.map((v) => [`${v.variant} eps=${v.epsilon}`, v] as const))('%s pair heatmaps match torch', (_name, vc) => {
+    // The torch fixture follows LXT: relevance read at the word embeddings (`mode: 'word'`);
+    // per-position relevance is checked against it in test/conservation.test.ts.
     const pairs = explainTopK(model, { ids: fx.test }, fx.train.map((ids) => ({ ids })), {
-      alphas: fx.alphas, variant: vc.variant, epsilon: vc.epsilon,
+      alphas: fx.alphas, variant: vc.variant, epsilon: vc.epsilon, mode: 'word',
     });
     pairs.forEach((p, i) => {
       const ref = vc.pairs[i]!;
@@ -40,7 +42,7 @@ describe.each(['bert', 'llama'] as const)('%s matches the independent torch impl
   });
 
   it.each(parity[arch].variants.map((v) => [`${v.variant} eps=${v.epsilon}`, v] as const))('%s prediction heatmap matches torch', (_name, vc) => {
-    const pred = explainPrediction(model, { ids: fx.test }, { variant: vc.variant, epsilon: vc.epsilon });
+    const pred = explainPrediction(model, { ids: fx.test }, { variant: vc.variant, epsilon: vc.epsilon, mode: 'word' });
     expect(pred.classIndex).toBe(vc.prediction.classIndex);
     expectClose(pred.logits, fx.logits, { rtol: 1e-4, atol: 1e-5 });
     expectMapClose(pred.relevance, vc.prediction.relevance);

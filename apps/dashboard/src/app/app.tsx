@@ -27,7 +27,7 @@ function Page({ route, ctx }: { route: Route; ctx: ViewContext }): ReactNode {
     case 'train':
       return trainView.canRender(ctx.summary) ? <trainView.TrainView {...ctx} row={route.row} /> : unavailable(trainView.title, 'the training store is empty');
     case 'xda':
-      return xdaView.canRender(ctx.summary) ? <xdaView.XdaView {...ctx} test={route.test} train={route.train} /> : unavailable(xdaView.title, ctx.summary.xda.reason ?? 'no model');
+      return xdaView.canRender(ctx.summary) ? <xdaView.XdaView {...ctx} test={route.test} train={route.train} target={route.target} /> : unavailable(xdaView.title, ctx.summary.xda.reason ?? 'no model');
     case 'global':
       return globalView.canRender(ctx.summary) ? <globalView.GlobalView {...ctx} /> : unavailable(globalView.title, 'the training store is empty');
   }

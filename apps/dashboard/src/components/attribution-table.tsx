@@ -3,8 +3,11 @@ import type { Attributed } from '../lib/api-types.js';
 import { className, formatScore } from '../services/format.js';
 import { formatRoute } from '../services/route.js';
 
-/** Proponents or opponents of one test example, linking to the training page and the XDA pair. */
-export function AttributionTable(props: { heading: string; rows: Attributed[]; classNames: string[]; testRow: number; xda: boolean; testId: string }): ReactNode {
+/**
+ * Proponents or opponents of one test example for class `target`, linking to the training page and
+ * to the XDA pair explained for that same class.
+ */
+export function AttributionTable(props: { heading: string; rows: Attributed[]; classNames: string[]; testRow: number; target: number; xda: boolean; testId: string }): ReactNode {
   return (
     <section data-testid={props.testId}>
       <h3>{props.heading}</h3>
@@ -28,7 +31,7 @@ export function AttributionTable(props: { heading: string; rows: Attributed[]; c
                 <td>
                   <a href={formatRoute({ view: 'train', row: r.row })}>{r.snippet === '' ? `row ${r.row}` : r.snippet}</a>
                 </td>
-                <td>{props.xda ? <a className="xda-link" href={formatRoute({ view: 'xda', test: props.testRow, train: r.row })}>heatmap</a> : null}</td>
+                <td>{props.xda ? <a className="xda-link" href={formatRoute({ view: 'xda', test: props.testRow, train: r.row, target: props.target })}>heatmap</a> : null}</td>
               </tr>
             ))}
           </tbody>

@@ -5,6 +5,7 @@
  */
 export type {
   Attributed,
+  CollapseReport,
   GlobalView,
   Influenced,
   MislabelCandidate,
@@ -15,6 +16,8 @@ export type {
   TestListPage,
   TokenHeatmap,
   TrainDetail,
+  XdaAbsorbed,
   XdaPair,
   XdaResponse,
+  XdaSideBudget,
 } from '@dualxda/core';

@@ -17,10 +17,11 @@ describe('api client', () => {
 
   it('requests the documented endpoints and returns their JSON', async () => {
     const seen: string[] = [];
-    const api = createApiClient('http://h', fakeFetch({ 'http://h/api/tests/3?k=5&class=1': [200, { row: 3 }], 'http://h/api/xda?test=1&train=2': [200, { method: 'm' }] }, seen));
+    const api = createApiClient('http://h', fakeFetch({ 'http://h/api/tests/3?k=5&class=1': [200, { row: 3 }], 'http://h/api/xda?test=1&train=2': [200, { method: 'm' }], 'http://h/api/xda?test=1&train=2&class=0': [200, { method: 'c0' }] }, seen));
     expect(await api.test(3, 5, 1)).toEqual({ row: 3 });
     expect(await api.xda(1, 2)).toEqual({ method: 'm' });
-    expect(seen).toEqual(['http://h/api/tests/3?k=5&class=1', 'http://h/api/xda?test=1&train=2']);
+    expect(await api.xda(1, 2, 0)).toEqual({ method: 'c0' });
+    expect(seen).toEqual(['http://h/api/tests/3?k=5&class=1', 'http://h/api/xda?test=1&train=2', 'http://h/api/xda?test=1&train=2&class=0']);
   });
 
   it('turns error bodies into ApiError with the server message', async () => {

@@ -41,7 +41,8 @@ export interface ApiClient {
   tests(f: TestFilters, offset: number, limit: number, signal?: AbortSignal): Promise<TestListPage>;
   test(row: number, k: number, target?: number): Promise<TestDetail>;
   train(row: number, k: number): Promise<TrainDetail>;
-  xda(test: number, train: number): Promise<XdaResponse>;
+  /** Heatmaps and budget of a pair for class `target` (default: the model's prediction). */
+  xda(test: number, train: number, target?: number): Promise<XdaResponse>;
   global(limit: number): Promise<GlobalView>;
 }
 
@@ -67,7 +68,7 @@ export function createApiClient(base: string, fetchImpl: FetchLike): ApiClient {
     tests: (f, offset, limit, signal) => get<TestListPage>(`/api/tests?${testListQuery(f, offset, limit)}`, signal),
     test: (row, k, target) => get<TestDetail>(`/api/tests/${row}?k=${k}${target === undefined ? '' : `&class=${target}`}`),
     train: (row, k) => get<TrainDetail>(`/api/train/${row}?k=${k}`),
-    xda: (test, train) => get<XdaResponse>(`/api/xda?test=${test}&train=${train}`),
+    xda: (test, train, target) => get<XdaResponse>(`/api/xda?test=${test}&train=${train}${target === undefined ? '' : `&class=${target}`}`),
     global: (limit) => get<GlobalView>(`/api/global?limit=${limit}`),
   };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatRoute, parseRoute, type Route } from './route.js';
 
 describe('hash routes', () => {
-  it.each<Route>([{ view: 'tests' }, { view: 'test', row: 12 }, { view: 'test', row: 3, target: 2 }, { view: 'train', row: 0 }, { view: 'xda', test: 4, train: 99 }, { view: 'global' }])('round-trips %j', (r) => {
+  it.each<Route>([{ view: 'tests' }, { view: 'test', row: 12 }, { view: 'test', row: 3, target: 2 }, { view: 'train', row: 0 }, { view: 'xda', test: 4, train: 99 }, { view: 'xda', test: 1, train: 7, target: 0 }, { view: 'global' }])('round-trips %j', (r) => {
     expect(parseRoute(formatRoute(r))).toEqual(r);
   });
 

@@ -5,7 +5,7 @@ export type Route =
   | { view: 'tests' }
   | { view: 'test'; row: number; target?: number }
   | { view: 'train'; row: number }
-  | { view: 'xda'; test: number; train: number }
+  | { view: 'xda'; test: number; train: number; target?: number }
   | { view: 'global' };
 
 const ROW = /^\d{1,10}$/;
@@ -31,7 +31,8 @@ export function parseRoute(hash: string): Route {
     case 'xda': {
       const test = num(parts[1]);
       const train = num(parts[2]);
-      if (test !== undefined && train !== undefined && parts.length === 3) return { view: 'xda', test, train };
+      const target = num(params.get('class') ?? undefined);
+      if (test !== undefined && train !== undefined && parts.length === 3) return target === undefined ? { view: 'xda', test, train } : { view: 'xda', test, train, target };
       break;
     }
     case 'global':
@@ -53,7 +54,7 @@ export function formatRoute(r: Route): string {
     case 'train':
       return `#/train/${r.row}`;
     case 'xda':
-      return `#/xda/${r.test}/${r.train}`;
+      return r.target === undefined ? `#/xda/${r.test}/${r.train}` : `#/xda/${r.test}/${r.train}?class=${r.target}`;
     case 'global':
       return '#/global';
   }

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { CollapsePanel } from '../components/collapse-panel.js';
 import { Status } from '../components/status.js';
 import type { Summary } from '../lib/api-types.js';
 import { useAsync } from '../lib/use-async.js';
@@ -13,13 +14,14 @@ export function canRender(summary: Summary): boolean {
   return summary.train.rows > 0;
 }
 
-/** Support vectors per class, faithfulness, C and mislabel candidates by self-influence. */
+/** Collapse alarm, support vectors per class, faithfulness, C and mislabel candidates by self-influence. */
 export function GlobalView({ api, summary }: ViewContext): ReactNode {
   const { data, error, loading } = useAsync(() => api.global(100), [api]);
   const maxSv = Math.max(1, ...summary.model.svPerClass);
   return (
     <section data-testid="global-view">
       <h2>{title}</h2>
+      <CollapsePanel report={summary.collapse} classNames={summary.classNames} />
       <dl className="facts">
         <dt>C</dt>
         <dd>{summary.model.C}</dd>

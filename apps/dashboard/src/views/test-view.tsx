@@ -42,8 +42,8 @@ export function TestView({ api, summary, row, target }: ViewContext & { row: num
           <LogitsChart classNames={names} model={data.modelLogits} surrogate={data.surrogateLogits} highlight={data.target} />
           <SparsityBar mass={data.sparsity.topKMass} k={data.sparsity.k} nonzero={data.sparsity.nonzero} supportVectors={data.sparsity.supportVectors} trainRows={data.sparsity.trainRows} />
           <div className="two-col">
-            <AttributionTable heading={`Proponents (top ${K})`} rows={data.proponents} classNames={names} testRow={row} xda={summary.xda.available} testId="proponents" />
-            <AttributionTable heading={`Opponents (top ${K})`} rows={data.opponents} classNames={names} testRow={row} xda={summary.xda.available} testId="opponents" />
+            <AttributionTable heading={`Proponents (top ${K})`} rows={data.proponents} classNames={names} testRow={row} target={data.target} xda={summary.xda.available} testId="proponents" />
+            <AttributionTable heading={`Opponents (top ${K})`} rows={data.opponents} classNames={names} testRow={row} target={data.target} xda={summary.xda.available} testId="opponents" />
           </div>
         </section>
       )}

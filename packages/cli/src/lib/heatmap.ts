@@ -1,6 +1,6 @@
 /**
  * Token heatmaps for the terminal (ANSI background colours) and for a standalone HTML page.
- * Red = relevance for the explained score, blue = against, intensity = |r| / max |r|.
+ * Red = relevance for the explained score, blue = against, intensity = |r| / max |r| per text.
  */
 
 /** One side of an XDA pair. */
@@ -84,6 +84,14 @@ export interface HtmlPair {
   subtitle: string;
   test: Heatmap;
   train: Heatmap;
+  /** Budget lines shown under the maps (lib/xda-budget.ts); `warning:`/`note:` lines are highlighted. */
+  budget?: readonly string[];
+}
+
+function budgetHtml(lines: readonly string[] | undefined): string {
+  if (lines === undefined || lines.length === 0) return '';
+  const li = lines.map((l) => `<li${/^(warning|note):/.test(l) ? ' class="warn"' : ''}>${escapeHtml(l.trim())}</li>`).join('');
+  return `\n<ul class="budget">${li}</ul>`;
 }
 
 /** A standalone HTML page with both heatmaps of every pair. */
@@ -92,13 +100,13 @@ export function renderHtmlPage(title: string, pairs: readonly HtmlPair[]): strin
     .map(
       (p) => `<section><h2>${escapeHtml(p.title)}</h2><p class="sub">${escapeHtml(p.subtitle)}</p>
 <h3>test</h3><p class="map">${renderHtmlSpans(p.test)}</p>
-<h3>training example</h3><p class="map">${renderHtmlSpans(p.train)}</p></section>`,
+<h3>training example</h3><p class="map">${renderHtmlSpans(p.train)}</p>${budgetHtml(p.budget)}</section>`,
     )
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<style>body{font:15px/1.6 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}.map{border:1px solid #ddd;padding:.5rem;border-radius:4px}.sub{color:#555}span{border-radius:2px}</style>
-</head><body><h1>${escapeHtml(title)}</h1><p>Red: relevance for the DualDA attribution; blue: against. Colour is scaled per text.</p>
+<style>body{font:15px/1.6 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}.map{border:1px solid #ddd;padding:.5rem;border-radius:4px}.sub{color:#555}span{border-radius:2px}.budget{font-size:13px;color:#333}.budget .warn{color:#92400e}</style>
+</head><body><h1>${escapeHtml(title)}</h1><p>Each pair's heatmaps start from its DualDA attribution alpha &#215; &#10216;f(test), f(train)&#10217; (or, for a training row that is not a support vector, the kernel alone, labelled kernel-only) and propagate it back to the tokens of each text with AttnLRP. Red: relevance for that score; blue: against; colour is scaled per text. The tokens carry only part of the score: the budget under each pair gives each side's token sum and share, what was absorbed where (softmax remainder, LayerNorm &#946;, biases, position embeddings) and the residual.</p>
 ${sections}
 </body></html>
 `;

@@ -18,6 +18,7 @@ export function summary(state: ServiceState): Summary {
     faithfulness: data.model.faithfulness ?? null,
     testAgreement: state.agreement,
     xda: { available: data.xda !== undefined, reason: data.xda === undefined ? (data.xdaUnavailableReason ?? 'no model checkpoint configured') : null },
+    collapse: data.model.collapse ?? null,
   };
 }
 

@@ -6,6 +6,7 @@
 import { DualxdaError, loadDualDAModel, openFeatureStore, type FeatureStoreReader } from '@dualxda/core';
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
+import { readCollapseReport } from '../lib/collapse-file.js';
 import type { DashboardData, SurrogateModel, TestSource, TrainSource, XdaProvider } from './types.js';
 
 /** Name of the run file next to a training store. */
@@ -100,7 +101,8 @@ export async function openDashboardData(opts: { store: string; test?: string; mo
   const paths = await resolveDashboardPaths(opts);
   const [trainStore, testStore] = await Promise.all([openFeatureStore(paths.store), openFeatureStore(paths.test)]);
   const loaded = await loadDualDAModel(paths.store);
-  const model: SurrogateModel = paths.run.faithfulness === undefined ? loaded : { ...loaded, faithfulness: paths.run.faithfulness };
+  const collapse = await readCollapseReport(paths.store);
+  const model: SurrogateModel = { ...loaded, ...(paths.run.faithfulness === undefined ? {} : { faithfulness: paths.run.faithfulness }), ...(collapse === undefined ? {} : { collapse }) };
   let xda: XdaProvider | undefined;
   let reason: string | undefined;
   if (paths.model === undefined) reason = `no model checkpoint configured (pass --model DIR or set modelDir in ${RUN_FILE})`;

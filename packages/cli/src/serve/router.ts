@@ -13,6 +13,13 @@ export const MAX_K = 100;
 /** Longest accepted search string. */
 export const MAX_QUERY_CHARS = 200;
 
+/** `?mode=` of `/api/xda`: per-position or word; absent = the XDA engine's default. */
+function xdaMode(raw: string | null): 'per-position' | 'word' | undefined {
+  if (raw === null || raw === '') return undefined;
+  if (raw === 'per-position' || raw === 'word') return raw;
+  throw new HttpError(400, `parameter 'mode' must be per-position or word`);
+}
+
 /** Answers one `/api/...` request with a JSON-serialisable value, or throws `HttpError`. */
 export async function routeApi(state: ServiceState, url: URL): Promise<unknown> {
   const parts = url.pathname.split('/').filter((p) => p !== '');
@@ -47,7 +54,7 @@ export async function routeApi(state: ServiceState, url: URL): Promise<unknown> 
       if (id !== undefined) return trainDetail(state, parseIndex(id, 'training row'), k());
       break;
     case 'xda':
-      if (id === undefined) return xdaPair(state, parseIndex(q.get('test'), 'test'), parseIndex(q.get('train'), 'train'));
+      if (id === undefined) return xdaPair(state, parseIndex(q.get('test'), 'test'), parseIndex(q.get('train'), 'train'), cls('class'), xdaMode(q.get('mode')));
       break;
     default:
       break;

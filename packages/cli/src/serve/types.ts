@@ -3,7 +3,7 @@
  * Stores are the core `FeatureStoreReader` contract plus the text/logit columns the dashboard needs,
  * so the server never touches the disk layout directly (and tests use in-memory stores).
  */
-import type { FeatureStoreReader, XdaPair } from '@dualxda/core';
+import type { CollapseReport, FeatureStoreReader, XdaPair } from '@dualxda/core';
 
 /** Training side: features by row, all labels (n int32) and the raw texts by row. */
 export interface TrainSource {
@@ -42,15 +42,18 @@ export interface SurrogateModel {
   faithfulness?: Record<string, number>;
   /** Solver diagnostics shown on the summary page (JSON values). */
   diagnostics?: Record<string, unknown>;
+  /** The collapse report recorded by `dualxda fit` (`<store>/dualda/collapse.json`), when present. */
+  collapse?: CollapseReport;
 }
 
 /**
- * Computes XDA heatmaps for a pair of texts; absent when no model checkpoint is available.
- * `target` is the explained class (the model's prediction for the test row) and `alpha` the
- * training row's dual coefficient alpha[train, target] (0 for a non-support vector), so heatmaps
- * can decompose the attribution alpha * <f_test, f_train> itself.
+ * Computes XDA heatmaps and their budget for a pair of texts; absent when no model checkpoint is
+ * available. `target` is the explained class and `alpha` the training row's dual coefficient
+ * alpha[train, target], 0 for a non-support vector: the provider then returns attribution 0 and
+ * kernel-only heatmaps (`decomposes: 'kernel'`, steps/pair-alpha.ts `heatmapAlpha`). `mode`
+ * absent = the XDA default (per-position).
  */
-export type XdaProvider = (pair: { testText: string; trainText: string; target: number; alpha: number }) => Promise<XdaPair>;
+export type XdaProvider = (pair: { testText: string; trainText: string; target: number; alpha: number; mode?: 'per-position' | 'word' }) => Promise<XdaPair>;
 
 /** Everything the server serves. Paths are shown on the summary page only. */
 export interface DashboardData {

@@ -1,7 +1,10 @@
-import { loadDualDAModel, openFeatureStore, saveDualDAModel, type DualDAModel, type ZarrFeatureStore } from '@dualxda/core';
+import { loadDualDAModel, openFeatureStore, saveDualDAModel, type CollapseReport, type DualDAModel, type ZarrFeatureStore } from '@dualxda/core';
 import { solveCrammerSingerBlocks, solveCrammerSingerInWorker, solveCrammerSingerParallel, type SolverOptions, type SolverResult } from '@dualxda/solver';
 import type { RunContext } from '../context.js';
 import { InterruptedError } from '../errors.js';
+import { writeCollapseReport } from '../lib/collapse-file.js';
+import { readRunRecord } from '../lib/run-file.js';
+import { computeCollapseReport } from './collapse-report.js';
 import { readStoreRows } from './read-store.js';
 
 /**
@@ -113,10 +116,29 @@ export function supportVectorsPerClass(model: DualDAModel, labelsOf: (svIndex: n
 }
 
 /**
- * Reads a store, solves the Crammer–Singer dual and saves the DualDA model into `<store>/dualda/`
- * (atomically: an interrupted fit leaves the previous model, if any, in place).
+ * Computes and records the collapse report of a freshly saved model (`<store>/dualda/collapse.json`;
+ * queries from the run file's test store when it names one). A failure here does not undo the fit:
+ * it is a warning and the report is null; Ctrl-C still stops the command.
  */
-export async function fitStore(storePath: string, options: FitStoreOptions, ctx: RunContext): Promise<{ model: DualDAModel; summary: FitSummary }> {
+export async function recordCollapseReport(storePath: string, model: DualDAModel, store: ZarrFeatureStore, ctx: RunContext): Promise<CollapseReport | null> {
+  try {
+    const run = await readRunRecord(storePath);
+    const report = await computeCollapseReport(model, store, ctx, run?.testStore === undefined ? {} : { testStore: run.testStore });
+    await writeCollapseReport(storePath, report);
+    return report;
+  } catch (err) {
+    if (err instanceof InterruptedError) throw err;
+    ctx.warn(`collapse check skipped: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  }
+}
+
+/**
+ * Reads a store, solves the Crammer–Singer dual and saves the DualDA model into `<store>/dualda/`
+ * (atomically: an interrupted fit leaves the previous model, if any, in place), then records the
+ * collapse report next to it (`collapse`, null when it could not be computed).
+ */
+export async function fitStore(storePath: string, options: FitStoreOptions, ctx: RunContext): Promise<{ model: DualDAModel; summary: FitSummary; collapse: CollapseReport | null }> {
   const store = await openFeatureStore(storePath);
   const { manifest } = store;
   const labels = await store.readLabels();
@@ -166,7 +188,8 @@ export async function fitStore(storePath: string, options: FitStoreOptions, ctx:
     trainAccuracy: await surrogateAccuracy(model, store, ctx.signal),
     mode,
   };
-  return { model, summary };
+  const collapse = await recordCollapseReport(storePath, model, store, ctx);
+  return { model, summary, collapse };
 }
 
 /** Loads the model `fit` saved, with a hint when there is none. */

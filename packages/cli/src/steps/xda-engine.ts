@@ -1,7 +1,9 @@
+import type { XdaPair } from '@dualxda/core';
 import { loadCheckpoint, encodeTexts, type Checkpoint } from '@dualxda/llm-adapter';
-import { createXdaModel, explainTopK, useXdaBackend, type ModelInput, type XdaModel } from '@dualxda/xda';
+import { budgetWarning, createXdaModel, explainTopK, tokenShare, useXdaBackend, type ModelInput, type RelevanceMode, type TokenRelevance, type XdaModel } from '@dualxda/xda';
 import { checkModelDir } from '../lib/inputs.js';
 import type { Heatmap } from '../lib/heatmap.js';
+import { heatmapAlpha, NOT_SUPPORT_VECTOR_NOTE } from './pair-alpha.js';
 
 /**
  * XDA inputs are cut to this many tokens: relevance passes on the CPU backend cost O(T²) per
@@ -9,20 +11,22 @@ import type { Heatmap } from '../lib/heatmap.js';
  */
 export const XDA_MAX_TOKENS = 128;
 
-/** Heatmaps of one (test, train) pair. */
-export interface XdaPairResult {
+/**
+ * Heatmaps of one (test, train) pair with their budget (the wire `XdaPair` of `/api/xda`, plus α):
+ * each side's token sum + Σ absorbed = `explained` (the attribution α·kernel, or the kernel alone
+ * when α = 0, see `heatmapAlpha`).
+ */
+export interface XdaPairResult extends Omit<XdaPair, 'test' | 'train'> {
   test: Heatmap;
   train: Heatmap;
-  /** α · ⟨f_test, f_train⟩, the DualDA attribution both maps decompose. */
-  attribution: number;
-  kernel: number;
+  /** α[train, class] of the pair (0 for a non-support vector; the heatmaps then use 1). */
   alpha: number;
 }
 
 /** A loaded XDA model plus its tokenizer. */
 export interface XdaEngine {
-  /** One relevance pass per side for all `trainTexts` against `testText`. */
-  explain(testText: string, trainTexts: readonly string[], alphas: readonly number[]): XdaPairResult[];
+  /** One relevance pass per side for all `trainTexts` against `testText`; `mode` default: @dualxda/xda's. */
+  explain(testText: string, trainTexts: readonly string[], alphas: readonly number[], options?: { mode?: RelevanceMode }): XdaPairResult[];
   release(): void;
 }
 
@@ -30,7 +34,7 @@ export interface XdaEngine {
  * tfjs prints a multi-line "install tfjs-node" banner through console.warn on first use of the
  * CPU backend; it would land in the middle of our output, so drop exactly that message.
  */
-function muteTfjsBanner(): void {
+export function muteTfjsBanner(): void {
   const warn = console.warn;
   if ((warn as { dualxdaFiltered?: boolean }).dualxdaFiltered === true) return;
   const filtered = (...args: unknown[]): void => {
@@ -43,6 +47,39 @@ function muteTfjsBanner(): void {
 
 function heat(r: { tokens: string[]; relevance: Float64Array } | undefined): Heatmap {
   return { tokens: r?.tokens ?? [], scores: r?.relevance ?? new Float64Array(0) };
+}
+
+function sideBudget(r: TokenRelevance): XdaPair['budget']['test'] {
+  return { tokenSum: r.tokenSum, share: tokenShare(r), absorbed: { ...r.absorbed }, residual: r.residual };
+}
+
+/** An explained pair as the CLI and `/api/xda` show it: budget per side, α = 0 rule, plain notes. */
+export function toPairResult(p: { kernel: number; mode: RelevanceMode; attribution: number; test?: TokenRelevance; train?: TokenRelevance }, alpha: number): XdaPairResult {
+  const { decomposes } = heatmapAlpha(alpha);
+  const test = p.test as TokenRelevance;
+  const train = p.train as TokenRelevance;
+  const what = decomposes === 'kernel' ? 'kernel' : 'attribution';
+  const warnings = [budgetWarning('test', test, what), budgetWarning('train', train, what)].filter((w): w is string => w !== undefined);
+  return {
+    method: 'attnlrp',
+    mode: p.mode,
+    test: heat(test),
+    train: heat(train),
+    alpha,
+    kernel: p.kernel,
+    attribution: decomposes === 'kernel' ? 0 : p.attribution,
+    decomposes,
+    explained: p.attribution,
+    budget: { test: sideBudget(test), train: sideBudget(train) },
+    notes: [...(decomposes === 'kernel' ? [NOT_SUPPORT_VECTOR_NOTE] : []), ...warnings],
+  };
+}
+
+/** The `/api/xda` form of a pair (plain arrays; α is the API's own field). */
+export function toWirePair(r: XdaPairResult): XdaPair {
+  const side = (h: Heatmap) => ({ tokens: [...h.tokens], scores: Array.from(h.scores) });
+  const { method, mode, attribution, kernel, decomposes, explained, budget, notes } = r;
+  return { method, mode, attribution, kernel, decomposes, explained, budget, notes, test: side(r.test), train: side(r.train) };
 }
 
 /** Loads the checkpoint's weights into the XDA engine (tfjs, CPU backend). */
@@ -59,9 +96,9 @@ export async function openXdaEngine(modelDir: string, maxTokens = XDA_MAX_TOKENS
     return { ids, tokens: ids.map((i) => vocab[i] ?? `#${i}`) };
   };
   return {
-    explain(testText, trainTexts, alphas) {
-      const pairs = explainTopK(model, input(testText), trainTexts.map(input), { alphas });
-      return pairs.map((p) => ({ test: heat(p.test), train: heat(p.train), attribution: p.attribution, kernel: p.kernel, alpha: p.alpha }));
+    explain(testText, trainTexts, alphas, options = {}) {
+      const pairs = explainTopK(model, input(testText), trainTexts.map(input), { alphas: alphas.map((a) => heatmapAlpha(a).alpha), mode: options.mode });
+      return pairs.map((p, i) => toPairResult(p, alphas[i] ?? 0));
     },
     release: () => model.dispose(),
   };

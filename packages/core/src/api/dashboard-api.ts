@@ -13,6 +13,7 @@
  * const summary = (await (await fetch('/api/summary')).json()) as Summary;
  * console.log(summary.classNames, summary.testAgreement.mcc);
  */
+import type { CollapseReport } from '../diagnostics/types.js';
 
 /** Surrogate vs model on the first `rows` test rows (logit cosine, MCC, Kendall tau-b, argmax agreement). */
 export interface TestAgreement {
@@ -35,6 +36,12 @@ export interface Summary {
   /** Surrogate vs model on the test set. */
   testAgreement: TestAgreement;
   xda: { available: boolean; reason: string | null };
+  /**
+   * The collapse alarm `dualxda fit` recorded (`<store>/dualda/collapse.json`; docs/attribution.md
+   * "Collapse alarm"): feature spectrum, proponent diversity and the instance/class-level verdict.
+   * null when the model was fitted without it.
+   */
+  collapse: CollapseReport | null;
 }
 
 /** One row of `GET /api/tests`. */
@@ -109,21 +116,63 @@ export interface TokenHeatmap {
   scores: number[];
 }
 
+/**
+ * Where the relevance that did not reach the tokens went (docs/xda.md, "Budget"): position/type
+ * embeddings (0 in `per-position` mode), the softmax rule's remainder, LayerNorm β, biases, ε shares.
+ */
+export interface XdaAbsorbed {
+  positionEmbeddings: number;
+  softmax: number;
+  normalisation: number;
+  biases: number;
+  stabiliser: number;
+}
+
+/** One side's budget: tokenSum + Σ absorbed = the explained value, up to `residual`. */
+export interface XdaSideBudget {
+  /** Σ token relevance. */
+  tokenSum: number;
+  /** tokenSum / explained value (signed); null when that value is 0. */
+  share: number | null;
+  absorbed: XdaAbsorbed;
+  /** |tokenSum + Σ absorbed − explained| relative to the largest term: ~1e-7 when the rules conserve. */
+  residual: number;
+}
+
 /** An XDA explanation of a (test, train) pair, both sides. */
 export interface XdaPair {
   test: TokenHeatmap;
   train: TokenHeatmap;
   /** Which method produced it (e.g. 'attnlrp'). */
   method: string;
+  /** `per-position`: a token's relevance includes its position/type embeddings' share; `word`: word embedding only (LXT). */
+  mode: 'per-position' | 'word';
+  /** alpha[train, target] · kernel: the DualDA attribution (0 for a training row that is not a support vector). */
+  attribution: number;
+  /** ⟨f_test, f_train⟩. */
+  kernel: number;
+  /**
+   * What the heatmaps decompose: `attribution`, or `kernel` (⟨f_test, f_train⟩ alone, computed with
+   * α = 1) for a pair whose α is 0, whose attribution is 0 and has nothing to decompose.
+   */
+  decomposes: 'attribution' | 'kernel';
+  /** The value each side's tokenSum + Σ absorbed adds up to (attribution, or kernel when `decomposes` is `kernel`). */
+  explained: number;
+  budget: { test: XdaSideBudget; train: XdaSideBudget };
+  /** Plain-language notes: not a support vector, a side whose tokens carry little or the opposite sign of the score. */
+  notes: string[];
 }
 
-/** `GET /api/xda?test=&train=`: the pair's heatmaps for the model's predicted class of the test row. */
+/** `GET /api/xda?test=&train=[&class=][&mode=]`: the pair's heatmaps for the explained class. */
 export interface XdaResponse extends XdaPair {
   testRow: number;
   trainRow: number;
+  /** The explained class: `?class=` when given, else the model's prediction for the test row. */
   target: number;
-  /** alpha[train, target]: the heatmaps decompose alpha * <f_test, f_train>. */
+  /** alpha[train, target]. */
   alpha: number;
+  /** alpha[train, target] ≠ 0: only support vectors have an attribution. */
+  supportVector: boolean;
 }
 
 /** A training row ranked by self-influence. */

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidOptionError } from '@dualxda/core';
 import type { ModelInput, XdaModel } from '../models/types.js';
 import { resolveExplainPairOptions } from './options.js';
-import type { ExplainPairOptions } from './options.js';
+import type { ExplainPairOptions, RelevanceMode } from './options.js';
 import { extractFeatures, propagate } from './propagate.js';
 import { checkInputs } from '../models/weights.js';
 import type { TokenRelevance } from './propagate.js';
@@ -12,8 +12,10 @@ export interface PairExplanation {
   /** ⟨f(test), f(train)⟩ (no bias, DualDA kernel). */
   kernel: number;
   alpha: number;
-  /** α · kernel: the DualDA attribution A[t, i] both maps decompose. */
+  /** α · kernel: the DualDA attribution A[t, i]; on each side, tokenSum + Σ absorbed equals it. */
   attribution: number;
+  /** What a token's relevance is on both sides. */
+  mode: RelevanceMode;
   /** Test-side heatmap (initial relevance f_test ⊙ α f_train), unless `side: 'train'`. */
   test?: TokenRelevance;
   /** Train-side heatmap (initial relevance f_train ⊙ α f_test), unless `side: 'test'`. */
@@ -43,7 +45,8 @@ function innerProduct(directions: Float32Array[], d: number) {
 /**
  * XDA for the top-k training examples of one test input, batched: one relevance pass for all
  * test-side maps and one for all train-side maps. The initial relevance at the feature layer is
- * R_k = α_i f_test,k f_train,k, so each side's tokens plus the absorbed terms sum to α_i ⟨f_t, f_i⟩.
+ * R_k = α_i f_test,k f_train,k, so each side's tokens plus the absorbed terms sum to α_i ⟨f_t, f_i⟩
+ * (`TokenRelevance.tokenSum`, `.absorbed`, `.residual`; `budgetShares` gives the tokens' share).
  *
  * @example
  * const pairs = explainTopK(model, test, [train0, train1], { alphas: [0.3, -0.1] });
@@ -55,7 +58,7 @@ export function explainTopK(model: XdaModel, testInput: ModelInput, trainInputs:
     throw new InvalidOptionError('alphas', `has ${alphas.length} entries for ${trainInputs.length} training inputs`);
   }
   const opts = alphas.map((alpha) => resolveExplainPairOptions({ ...options, alpha }));
-  const { variant, epsilon, side } = resolveExplainPairOptions({ ...options, alpha: 1 });
+  const { variant, epsilon, side, mode } = resolveExplainPairOptions({ ...options, alpha: 1 });
   checkInputs([testInput], model.vocabSize, model.maxPositions, 'testInput');
   checkInputs(trainInputs, model.vocabSize, model.maxPositions, 'trainInputs');
   if (trainInputs.length === 0) return [];
@@ -63,15 +66,15 @@ export function explainTopK(model: XdaModel, testInput: ModelInput, trainInputs:
   const d = model.featureSize;
   const scaled = (f: Float32Array, a: number) => f.map((v) => v * a);
   const testSide = side === 'train' ? undefined : propagate(
-    model, trainInputs.map(() => testInput), innerProduct(fTrain.map((f, i) => scaled(f, alphas[i] as number)), d), variant, epsilon,
+    model, trainInputs.map(() => testInput), innerProduct(fTrain.map((f, i) => scaled(f, alphas[i] as number)), d), { variant, epsilon, mode },
   );
   const trainSide = side === 'test' ? undefined : propagate(
-    model, trainInputs, innerProduct(alphas.map((a) => scaled(fTest, a)), d), variant, epsilon,
+    model, trainInputs, innerProduct(alphas.map((a) => scaled(fTest, a)), d), { variant, epsilon, mode },
   );
   return fTrain.map((f, i) => {
     const kernel = dot(fTest, f);
     const alpha = (opts[i] as { alpha: number }).alpha;
-    const out: PairExplanation = { kernel, alpha, attribution: alpha * kernel };
+    const out: PairExplanation = { kernel, alpha, attribution: alpha * kernel, mode };
     if (testSide) out.test = testSide[i] as TokenRelevance;
     if (trainSide) out.train = trainSide[i] as TokenRelevance;
     return out;
@@ -79,8 +82,9 @@ export function explainTopK(model: XdaModel, testInput: ModelInput, trainInputs:
 }
 
 /**
- * XDA of one pair: token heatmaps on both inputs that decompose the DualDA attribution
- * α · ⟨f(test), f(train)⟩ (see `TokenRelevance.absorbed` for what biases keep).
+ * XDA of one pair: token heatmaps on both inputs whose relevance, together with what the rules
+ * keep (`TokenRelevance.absorbed`: softmax remainder, biases, LayerNorm β, position embeddings in
+ * `word` mode), sums to the DualDA attribution α · ⟨f(test), f(train)⟩.
  *
  * @example
  * const { test, train, attribution } = explainPair(model, { ids: testIds }, { ids: trainIds }, { alpha });

@@ -39,13 +39,13 @@ function toHead(model: XdaModel, head: ExplainPredictionOptions['head']): { attr
 
 /**
  * Plain LRP heatmap of a prediction: relevance starts as the head's output for `classIndex`
- * (gradient×input convention), and the head's bias is accounted as absorbed by `Linear`.
+ * (gradient×input convention), and the head's bias is accounted as absorbed (`absorbed.biases`).
  *
  * @example
  * const { relevance, classIndex } = explainPrediction(model, { ids, tokens });
  */
 export function explainPrediction(model: XdaModel, input: ModelInput, options: ExplainPredictionOptions = {}): PredictionExplanation {
-  const { variant, epsilon } = resolveExplainPairOptions({ variant: options.variant, epsilon: options.epsilon });
+  const { variant, epsilon, mode } = resolveExplainPairOptions({ variant: options.variant, epsilon: options.epsilon, mode: options.mode });
   const { attrs, dispose } = toHead(model, options.head);
   try {
     const K = attrs.weight.shape[0];
@@ -59,7 +59,7 @@ export function explainPrediction(model: XdaModel, input: ModelInput, options: E
       logits = Float64Array.from(z.dataSync());
       if (classIndex === -1) classIndex = logits.indexOf(Math.max(...logits));
       return tf.reshape(tf.slice(z, [0, classIndex], [1, 1]), [1]) as tf.Tensor1D;
-    }, variant, epsilon);
+    }, { variant, epsilon, mode });
     return { ...(row as TokenRelevance), classIndex, logits };
   } finally {
     dispose();

@@ -1,12 +1,23 @@
 import { InvalidOptionError } from '@dualxda/core';
 import type { RuleVariant } from '../registry.js';
 
+/**
+ * Which relevance counts as a token's. `per-position`: the relevance reaching the position's summed
+ * input embedding (word + position + token-type embedding: the input of BERT's embedding
+ * LayerNorm; Llama has no absolute positions, so there it is the word embedding), so position and
+ * type embeddings absorb nothing. `word`: only the word-embedding share (LXT's convention); the
+ * position/type embeddings' share is reported as absorbed (`absorbed.positionEmbeddings`).
+ */
+export type RelevanceMode = 'per-position' | 'word';
+
 /** Options shared by every explanation. */
 export interface ExplainOptions {
   /** Rule set: `attnlrp` (AttnLRP) or `cp-lrp` (no relevance through attention scores / gates). @default 'attnlrp' */
   variant?: RuleVariant;
   /** ε of the linear-layer ε-rule; 0 is LRP-0 (the plain gradient, as LXT's efficient AttnLRP). @default 0 */
   epsilon?: number;
+  /** What a token's relevance is (see `RelevanceMode`). @default 'per-position' */
+  mode?: RelevanceMode;
 }
 
 export interface ExplainPairOptions extends ExplainOptions {
@@ -19,6 +30,7 @@ export interface ExplainPairOptions extends ExplainOptions {
 export interface ResolvedExplainPairOptions {
   variant: RuleVariant;
   epsilon: number;
+  mode: RelevanceMode;
   alpha: number;
   side: 'both' | 'test' | 'train';
 }
@@ -27,6 +39,7 @@ export interface ResolvedExplainPairOptions {
 export const DEFAULT_EXPLAIN_PAIR_OPTIONS: Readonly<ResolvedExplainPairOptions> = Object.freeze({
   variant: 'attnlrp',
   epsilon: 0,
+  mode: 'per-position',
   alpha: 1,
   side: 'both',
 });
@@ -39,6 +52,9 @@ export function resolveExplainPairOptions(opts: ExplainPairOptions = {}): Resolv
   }
   if (typeof r.epsilon !== 'number' || !(r.epsilon >= 0) || !Number.isFinite(r.epsilon)) {
     throw new InvalidOptionError('epsilon', `expected a finite number >= 0, got ${String(r.epsilon)}`);
+  }
+  if (r.mode !== 'per-position' && r.mode !== 'word') {
+    throw new InvalidOptionError('mode', `expected "per-position" or "word", got ${JSON.stringify(r.mode)}`);
   }
   if (typeof r.alpha !== 'number' || !Number.isFinite(r.alpha)) {
     throw new InvalidOptionError('alpha', `expected a finite number, got ${String(r.alpha)}`);

@@ -1,74 +1,109 @@
 /**
  * One batched relevance pass: forward with the rules attached, backward from a per-row scalar
- * readout, token relevance = Σ_hidden E ⊙ G at the word embeddings, plus the ledger of absorbed
- * relevance so each row's conservation can be checked.
+ * readout, token relevance = Σ_hidden x ⊙ G at the input embeddings (x = word embedding, plus the
+ * position/type embeddings in `per-position` mode), plus the budget of relevance the rules kept.
  */
 import * as tf from '@tensorflow/tfjs';
 import { createExecutionContext, drainLedger } from '../engine.js';
 import type { ExecutionContext } from '../engine.js';
-import type { OpName } from '../op-names.js';
 import { registerAllRules } from '../register-all-rules.js';
-import type { RuleVariant } from '../registry.js';
+import { ABSORBED_PLACES } from '../registry.js';
+import type { AbsorbedPlace, RuleVariant } from '../registry.js';
 import type { ModelInput, XdaModel } from '../models/types.js';
 import { padBatch } from '../models/weights.js';
+import type { RelevanceMode } from './options.js';
 
-/** Token heatmap of one input plus its conservation bookkeeping. */
+/** Relevance kept on the way to the tokens, per place (see `AbsorbedPlace`); every place present. */
+export type AbsorbedRelevance = Record<AbsorbedPlace, number>;
+
+/** Token heatmap of one input plus its budget: tokenSum + Σ absorbed = target, up to `residual`. */
 export interface TokenRelevance {
   ids: number[];
   /** Token strings passed in with the input (or the ids as strings). */
   tokens: string[];
-  /** Relevance per token (word-embedding share). */
+  /** What a token's relevance is: `per-position` (summed input embedding) or `word` (LXT). */
+  mode: RelevanceMode;
+  /** Relevance per token. */
   relevance: Float64Array;
-  /** The explained scalar: initial relevance at the feature layer (or the logit). */
+  /** The explained scalar: initial relevance at the feature layer (a pair's attribution, or the logit). */
   target: number;
   /** Σ relevance. */
   tokenSum: number;
   /**
-   * Relevance kept by ops instead of passed to the tokens, per op name: `Linear` (biases, and the
-   * ε stabiliser), `LayerNorm` (β), `AddConstant` (position/type embeddings), `Softmax` (the
-   * softmax rule's non-conservation), identity-rule stabiliser rounding under the non-linearities.
+   * Relevance the rules kept instead of passing it to the tokens, as each rule states it
+   * (`RuleConfig.absorbed`): `positionEmbeddings` (word mode; 0 up to rounding in per-position
+   * mode), `softmax` (the softmax rule's remainder), `normalisation` (LayerNorm β), `biases`,
+   * `stabiliser` (ε shares).
    */
-  absorbed: Partial<Record<OpName, number>>;
-  /** |tokenSum + Σ absorbed − target| / max(|target|, 1e-30): 0 when relevance is conserved. */
+  absorbed: AbsorbedRelevance;
+  /**
+   * |tokenSum + Σ absorbed − target| relative to the largest of |target|, |tokenSum| and each
+   * |absorbed| term: about 1e-7 in float32 when every rule passes on what it states, large when not.
+   */
   residual: number;
 }
 
 /** Per-row scalar read out from the features `[B, d]` (its value is the initial relevance). */
 export type Readout = (ctx: ExecutionContext, features: tf.Tensor2D) => tf.Tensor1D;
 
-export function propagate(model: XdaModel, inputs: readonly ModelInput[], readout: Readout, variant: RuleVariant, epsilon: number): TokenRelevance[] {
+/** The settings of one pass. */
+export interface PropagateSettings {
+  variant: RuleVariant;
+  epsilon: number;
+  mode: RelevanceMode;
+}
+
+/** tokenSum + Σ absorbed − target, relative (see `TokenRelevance.residual`). */
+function residualOf(target: number, tokenSum: number, absorbed: AbsorbedRelevance): number {
+  let sum = tokenSum;
+  let scale = Math.max(Math.abs(target), Math.abs(tokenSum));
+  for (const place of ABSORBED_PLACES) {
+    sum += absorbed[place];
+    scale = Math.max(scale, Math.abs(absorbed[place]));
+  }
+  return Math.abs(sum - target) / Math.max(scale, 1e-30);
+}
+
+export function propagate(model: XdaModel, inputs: readonly ModelInput[], readout: Readout, settings: PropagateSettings): TokenRelevance[] {
   registerAllRules();
+  const { variant, epsilon, mode } = settings;
   const batch = padBatch(inputs, model.vocabSize, model.maxPositions);
   const ctx = createExecutionContext({ variant, epsilon, grad: true });
   let targets = new Float64Array(inputs.length);
-  const tokenRel = tf.tidy(() => {
+  const [wordRel, posRel] = tf.tidy(() => {
     const e = model.embed(batch);
     const scalar = (x: tf.Tensor) => {
       const y = readout(ctx, model.features(ctx, x, batch));
       targets = Float64Array.from(y.dataSync());
       return tf.sum(y);
     };
-    const [g] = tf.grads(scalar)([e]);
-    return tf.sum(tf.mul(e, g as tf.Tensor), -1);
+    const [g] = tf.grads(scalar)([e]) as [tf.Tensor];
+    // AddConstant passes G on unchanged, so the relevance at e + c is (e + c) ⊙ G: c ⊙ G is the
+    // position's share that `word` mode leaves to the constant.
+    const c = mode === 'per-position' ? model.positionEmbeddings(batch) : undefined;
+    return [tf.sum(tf.mul(e, g), -1), c === undefined ? tf.zeros(e.shape.slice(0, 2)) : tf.sum(tf.mul(c, g), -1)];
   });
-  const rel = tokenRel.dataSync();
-  tokenRel.dispose();
+  const word = wordRel.dataSync();
+  const pos = posRel.dataSync();
+  tf.dispose([wordRel, posRel]);
   const ledger = drainLedger(ctx, inputs.length);
   return inputs.map((input, b) => {
     const n = input.ids.length;
-    const relevance = Float64Array.from(rel.subarray(b * batch.maxLen, b * batch.maxLen + n));
+    const at = b * batch.maxLen;
+    const relevance = new Float64Array(n);
     let tokenSum = 0;
-    for (const r of relevance) tokenSum += r;
-    const absorbed: Partial<Record<OpName, number>> = {};
-    let absorbedSum = 0;
-    for (const [op, v] of ledger) {
-      absorbed[op] = v[b] as number;
-      absorbedSum += v[b] as number;
+    let positionSum = 0;
+    for (let t = 0; t < n; t++) {
+      relevance[t] = (word[at + t] as number) + (pos[at + t] as number);
+      tokenSum += relevance[t] as number;
+      positionSum += pos[at + t] as number;
     }
+    const absorbed = Object.fromEntries(ABSORBED_PLACES.map((p) => [p, ledger.get(p)?.[b] ?? 0])) as AbsorbedRelevance;
+    // In per-position mode the tokens took the constant's share back; what remains is rounding.
+    absorbed.positionEmbeddings -= positionSum;
     const target = targets[b] as number;
-    const residual = Math.abs(tokenSum + absorbedSum - target) / Math.max(Math.abs(target), 1e-30);
     const tokens = input.tokens ? [...input.tokens] : input.ids.map(String);
-    return { ids: [...input.ids], tokens, relevance, target, tokenSum, absorbed, residual };
+    return { ids: [...input.ids], tokens, mode, relevance, target, tokenSum, absorbed, residual: residualOf(target, tokenSum, absorbed) };
   });
 }
 

@@ -58,10 +58,13 @@ export function buildBert(weights: WeightMap, config: HfConfig): XdaModel {
   };
   const scale = 1 / Math.sqrt(H / nHeads);
 
+  function positionEmbeddings(batch: PaddedBatch): tf.Tensor3D {
+    const positions = tf.tensor1d(Array.from({ length: batch.maxLen }, (_, t) => t), 'int32');
+    return tf.add(tf.gather(posEmb, positions), tf.gather(typeEmb, tf.tensor2d(batch.tokenTypeIds, undefined, 'int32'))) as tf.Tensor3D;
+  }
+
   function features(ctx: ExecutionContext, e: tf.Tensor, batch: PaddedBatch): tf.Tensor2D {
-    const T = batch.maxLen;
-    const positions = tf.tensor1d(Array.from({ length: T }, (_, t) => t), 'int32');
-    const constant = tf.add(tf.gather(posEmb, positions), tf.gather(typeEmb, tf.tensor2d(batch.tokenTypeIds, undefined, 'int32')));
+    const constant = positionEmbeddings(batch);
     let x = applyOp(ctx, 'LayerNorm', [applyOp(ctx, 'AddConstant', [e], { constant })], embLn);
     const mask = keyMask(batch);
     for (const ly of layers) {
@@ -96,6 +99,7 @@ export function buildBert(weights: WeightMap, config: HfConfig): XdaModel {
     vocabSize: V,
     maxPositions: P,
     embed: (batch) => tf.gather(wordEmb, tf.tensor2d(batch.ids, undefined, 'int32')) as tf.Tensor3D,
+    positionEmbeddings,
     features,
     dispose: () => all().forEach((t) => t.dispose()),
   };

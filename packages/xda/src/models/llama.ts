@@ -111,6 +111,7 @@ export function buildLlama(weights: WeightMap, config: HfConfig): XdaModel {
     vocabSize: V,
     maxPositions: P,
     embed: (batch) => tf.gather(embed, tf.tensor2d(batch.ids, undefined, 'int32')) as tf.Tensor3D,
+    positionEmbeddings: () => undefined,
     features,
     dispose: () => all().forEach((t) => t.dispose()),
   };

@@ -42,6 +42,12 @@ export interface XdaModel {
   readonly head: LinearAttrs | undefined;
   /** Word embeddings of a batch `[B, T, H]`: the tensor token relevance is read at. */
   embed(batch: PaddedBatch): tf.Tensor3D;
+  /**
+   * The constant `features` adds to the word embeddings before the first layer (BERT: position +
+   * token-type embeddings, `[B, T, H]`), or undefined when positions enter elsewhere (Llama: RoPE).
+   * `per-position` relevance gives each position its share of it.
+   */
+  positionEmbeddings(batch: PaddedBatch): tf.Tensor3D | undefined;
   /** Features `[B, d]` from the word embeddings. */
   features(ctx: ExecutionContext, wordEmbeddings: tf.Tensor, batch: PaddedBatch): tf.Tensor2D;
   /** Frees the weight tensors. */

@@ -13,5 +13,10 @@ export function defineIdentityRule<K extends OpName>(op: K, name: string): RuleC
     description: `identity rule for ${name}: R_in = R_out`,
     conservative: () => true,
     relevance: (g, { inputs, output }) => [tf.div(tf.mul(g, output), stabilize(inputs[0] as tf.Tensor, IDENTITY_EPSILON))],
+    // Σ x ⊙ G_in = Σ G ⊙ y ⊙ x / stab(x): the stabiliser keeps G ⊙ y ⊙ (1 − x / stab(x)).
+    absorbed: (g, { inputs, output }) => {
+      const x = inputs[0] as tf.Tensor;
+      return { stabiliser: tf.mul(tf.mul(g, output), tf.sub(1, tf.div(x, stabilize(x, IDENTITY_EPSILON)))) };
+    },
   };
 }

@@ -16,4 +16,6 @@ export const layerNormRule: RuleConfig<typeof LayerNorm> = {
     const gg = tf.mul(g, attrs.gamma);
     return [tf.mul(tf.sub(gg, tf.mean(gg, -1, true)), scale)];
   },
+  // Σ x ⊙ G_in = Σ (x − mean x)·s·γ ⊙ G = Σ (y − β) ⊙ G: β keeps β ⊙ G.
+  absorbed: (g, _saved, attrs) => ({ normalisation: tf.mul(g, attrs.beta) }),
 };

@@ -19,4 +19,12 @@ export const linearRule: RuleConfig<typeof Linear> = {
     const flat = tf.matMul(tf.reshape(scaled, [-1, outDim]), attrs.weight);
     return [tf.reshape(flat, [...output.shape.slice(0, -1), inDim])];
   },
+  // With r = z / stab(z, ε) (1 for ε = 0): Σ x ⊙ G_in = Σ (z − b) ⊙ G r, so the bias keeps b ⊙ G r
+  // and the stabiliser z ⊙ G (1 − r).
+  absorbed: (g, { output }, attrs, ctx) => {
+    if (ctx.epsilon === 0) return attrs.bias === undefined ? {} : { biases: tf.mul(g, attrs.bias) };
+    const r = tf.div(output, stabilize(output, ctx.epsilon));
+    const stabiliser = tf.mul(tf.mul(g, output), tf.sub(1, r));
+    return attrs.bias === undefined ? { stabiliser } : { biases: tf.mul(tf.mul(g, r), attrs.bias), stabiliser };
+  },
 };

@@ -17,4 +17,6 @@ export const matMulQKRule: RuleConfig<typeof MatMulQK> = {
     const gs = tf.mul(g, 0.5 * attrs.scale);
     return [tf.matMul(gs, k), tf.matMul(gs, q, true, false)];
   },
+  // CP-LRP keeps whatever reaches the detached scores (0 in a transformer: A·V passes none to A).
+  absorbed: (g, { output }, _attrs, ctx) => (ctx.variant === 'cp-lrp' ? { softmax: tf.mul(g, output) } : {}),
 };

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectClose } from '@dualxda/core/testing';
-import { applyOp, createExecutionContext } from '../engine.js';
+import { applyOp, createExecutionContext, drainLedger } from '../engine.js';
 import { getKernel, layerNormScale, rmsScale } from '../kernels.js';
 import type { OpName } from '../op-names.js';
 import { ALL_RULES } from '../register-all-rules.js';
@@ -119,11 +119,28 @@ describe('relevance rules', () => {
       expectClose(g.dataSync(), fd, { rtol: 2e-3, atol: 2e-3 });
     });
     const rule = getRule(c.op)!;
+    const rIn = grads.reduce((s, g, i) => s + tf.sum(tf.mul(x0[i]!, g)).dataSync()[0]!, 0);
+    const rOut = tf.sum(tf.mul(y0, w)).dataSync()[0]!;
     if (rule.conservative(c.variant ?? 'attnlrp')) {
       // Σ x ⊙ G_in = Σ y ⊙ G_out: the rule neither creates nor absorbs relevance.
-      const rIn = grads.reduce((s, g, i) => s + tf.sum(tf.mul(x0[i]!, g)).dataSync()[0]!, 0);
-      expect(rIn).toBeCloseTo(tf.sum(tf.mul(y0, w)).dataSync()[0]!, 4);
+      expect(rIn).toBeCloseTo(rOut, 4);
     }
+    // What the rule states it keeps (its `absorbed`, from forward quantities) is what it does not pass on.
+    let stated = 0;
+    for (const rows of drainLedger(ctx, y0.shape[0]!).values()) for (const v of rows) stated += v;
+    expect(stated).toBeCloseTo(rOut - rIn, 4);
+  });
+
+  it('the identity is not vacuous: LayerNorm keeps a sizeable β share, which its statement accounts for', () => {
+    // Were the β statement dropped, the rule would keep β ⊙ G while stating 0, and the check above would fail.
+    const ctx = createExecutionContext({ grad: true });
+    const attrs = { gamma: rand([6]) as tf.Tensor1D, beta: rand([6], 2) as tf.Tensor1D, eps: 1e-5 };
+    const x0 = [rand([2, 3, 6], 2)];
+    const w = rand([2, 3, 6]);
+    const [g] = tf.grads((x: tf.Tensor) => tf.sum(tf.mul(applyOp(ctx, 'LayerNorm', [x], attrs), w)))(x0);
+    const kept = tf.sum(tf.mul(applyOp(ctx, 'LayerNorm', x0, attrs), w)).dataSync()[0]! - tf.sum(tf.mul(x0[0]!, g!)).dataSync()[0]!;
+    expect(drainLedger(ctx, 2).get('normalisation')!.reduce((a, b) => a + b, 0)).toBeCloseTo(kept, 4);
+    expect(Math.abs(kept)).toBeGreaterThan(1e-2);
   });
 
   it('softmax stays finite with -inf masks, fully masked rows and huge scores', () => {

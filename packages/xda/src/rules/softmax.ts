@@ -15,4 +15,12 @@ export const softmaxRule: RuleConfig<typeof Softmax> = {
     const pg = tf.mul(output, g);
     return [tf.sub(pg, tf.mul(output, tf.sum(pg, -1, true)))];
   },
+  // The Taylor remainder y − J x with (J x)_j = p_j (x_j − Σ_i p_i x_i); masked entries have p = 0,
+  // and a non-finite score (none today: the mask is applied inside the kernel) counts as 0.
+  absorbed: (g, { inputs, output }) => {
+    const raw = inputs[0] as tf.Tensor;
+    const x = tf.where(tf.isFinite(raw), raw, tf.zerosLike(raw));
+    const mean = tf.sum(tf.mul(output, x), -1, true);
+    return { softmax: tf.mul(tf.mul(g, output), tf.add(tf.sub(1, x), mean)) };
+  },
 };

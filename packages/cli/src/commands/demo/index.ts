@@ -19,6 +19,7 @@ import { openXdaEngine } from '../../steps/xda-engine.js';
 import { printPrediction, toRecords, writeRecords } from '../explain/index.js';
 import { printFitSummary, sanityWarnings } from '../fit/index.js';
 import { choosePairs, printPair, writeHtml, type XdaPairReport } from '../xda/index.js';
+import { demoCollapseReport, printCollapseSection } from './collapse-section.js';
 import type { DemoOptions } from './spec.js';
 
 /** Documented defaults of `dualxda demo` (docs/cli.md). */
@@ -98,6 +99,7 @@ export async function demo(options: DemoOptions, ctx: RunContext): Promise<void>
   checkpoint(ctx);
   ctx.log('demo: 3/5 explaining held-out predictions');
   const train = await openFeatureStore(trainStore);
+  const collapse = await demoCollapseReport(trainStore, model, train, ctx);
   const test = await testInputsFromStore(testStore, ctx);
   const predictions = await explainTests(model, test, train, o.topK);
   const explanationsFile = join(out, 'explanations.jsonl');
@@ -133,7 +135,7 @@ export async function demo(options: DemoOptions, ctx: RunContext): Promise<void>
   if (predictions.length === 0) throw new InputError(testStore, 'no test rows were explained', 'check --test-limit and the test corpus');
 
   const seconds = (performance.now() - started) / 1000;
-  ctx.emitJson({ out, trainStore, testStore, explanationsFile, htmlFile, C, supportVectors: model.svIndices.length, trainRows: train.rows, fit: summary ?? null, accuracy, sparsity, faithfulness, examples: examples.map((p) => ({ ...p, xda: reports.filter((r) => r.test.id === p.id).map((r) => ({ kind: r.kind, train: r.train.id, attribution: r.pair.attribution })) })), seconds });
+  ctx.emitJson({ out, trainStore, testStore, explanationsFile, htmlFile, C, supportVectors: model.svIndices.length, trainRows: train.rows, fit: summary ?? null, accuracy, sparsity, faithfulness, collapse, examples: examples.map((p) => ({ ...p, xda: reports.filter((r) => r.test.id === p.id).map((r) => ({ kind: r.kind, train: r.train.id, attribution: r.pair.attribution })) })), seconds });
 
   ctx.print('');
   ctx.print('=== dualxda demo: which training e-mails made the spam classifier decide? ===');
@@ -150,6 +152,8 @@ export async function demo(options: DemoOptions, ctx: RunContext): Promise<void>
   ctx.print(`accuracy on ${accuracy.testRows} test e-mails: network ${accuracy.modelAccuracy === null ? '-' : formatPercent(accuracy.modelAccuracy)}, surrogate ${formatPercent(accuracy.surrogateAccuracy)}, agreement ${accuracy.agreement === null ? '-' : formatPercent(accuracy.agreement)}`);
   ctx.print(`faithfulness (SVM vs network on training rows): logit cosine ${faithfulness.logitCosine.toFixed(3)}, MCC ${faithfulness.mcc.toFixed(3)}, Kendall tau ${faithfulness.kendallTau.toFixed(3)}, weight cosine ${faithfulness.weightCosine.toFixed(3)}`);
   ctx.print(`sparsity: ${formatPercent(sparsity.supportVectorShare)} of training rows are support vectors; per explanation ${formatPercent(sparsity.l0)} of training rows get zero attribution (Hoyer ${sparsity.hoyer.toFixed(3)})`);
+  ctx.print('');
+  printCollapseSection(collapse, model.classNames, ctx);
   ctx.print('');
   const rel = (p: string): string => {
     const r = relative(ctx.cwd, p);

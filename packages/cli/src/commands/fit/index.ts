@@ -1,4 +1,5 @@
 import type { RunContext } from '../../context.js';
+import { printCollapseReport } from '../../lib/collapse-text.js';
 import { checkStoreDir, resolvePath } from '../../lib/inputs.js';
 import { formatPercent } from '../../lib/text.js';
 import { fitStore, type FitSummary } from '../../steps/fit-model.js';
@@ -24,9 +25,10 @@ export function sanityWarnings(s: FitSummary): string[] {
 /** `dualxda fit STORE`. */
 export async function fit(options: FitOptions, ctx: RunContext): Promise<void> {
   const store = await checkStoreDir(resolvePath(ctx.cwd, options.store));
-  const { model, summary } = await fitStore(store, options, ctx);
+  const { model, summary, collapse } = await fitStore(store, options, ctx);
   for (const w of sanityWarnings(summary)) ctx.warn(w);
-  ctx.emitJson({ store, ...summary, classNames: model.classNames });
+  ctx.emitJson({ store, ...summary, classNames: model.classNames, collapse });
   printFitSummary(summary, model.classNames, ctx);
+  if (collapse !== null) printCollapseReport(collapse, model.classNames, ctx);
   ctx.print(`saved to ${store}/dualda; next: dualxda explain ${options.store} --text "..."`);
 }

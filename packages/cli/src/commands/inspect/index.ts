@@ -1,8 +1,12 @@
-import { loadDualDAModel, openFeatureStore, type DualDAModel, type FaithfulnessResult } from '@dualxda/core';
+import { loadDualDAModel, openFeatureStore, type CollapseReport, type DualDAModel, type FaithfulnessResult, type ZarrFeatureStore } from '@dualxda/core';
 import type { RunContext } from '../../context.js';
+import { InterruptedError } from '../../errors.js';
+import { readCollapseReport } from '../../lib/collapse-file.js';
+import { printCollapseReport } from '../../lib/collapse-text.js';
 import { checkStoreDir, isDirectory, resolvePath } from '../../lib/inputs.js';
-import { readRunRecord } from '../../lib/run-file.js';
+import { readRunRecord, type RunRecord } from '../../lib/run-file.js';
 import { formatPercent } from '../../lib/text.js';
+import { computeCollapseReport } from '../../steps/collapse-report.js';
 import { supportVectorsPerClass } from '../../steps/fit-model.js';
 import { faithfulnessFigures } from '../../steps/metrics.js';
 import type { InspectOptions } from './spec.js';
@@ -29,6 +33,23 @@ async function modelFacts(storePath: string, rows: number, labels: Int32Array): 
   };
 }
 
+/**
+ * The collapse report `fit` recorded; for a model fitted before it existed, computed now (not
+ * written: inspect never modifies the store). Null without a model or when computing fails.
+ */
+async function collapseReport(path: string, store: ZarrFeatureStore, run: RunRecord | undefined, ctx: RunContext): Promise<{ report: CollapseReport; recorded: boolean } | null> {
+  const recorded = await readCollapseReport(path);
+  if (recorded !== undefined) return { report: recorded, recorded: true };
+  try {
+    const model = await loadDualDAModel(path);
+    return { report: await computeCollapseReport(model, store, ctx, run?.testStore === undefined ? {} : { testStore: run.testStore }), recorded: false };
+  } catch (err) {
+    if (err instanceof InterruptedError) throw err;
+    ctx.warn(`collapse check skipped: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  }
+}
+
 /** `dualxda inspect STORE`. */
 export async function inspect(options: InspectOptions, ctx: RunContext): Promise<void> {
   const path = await checkStoreDir(resolvePath(ctx.cwd, options.store));
@@ -47,7 +68,8 @@ export async function inspect(options: InspectOptions, ctx: RunContext): Promise
       return null;
     });
   }
-  ctx.emitJson({ store: path, manifest: m, rowsPerClass: perClass, model: facts ?? null, faithfulness, run: run ?? null });
+  const collapse = facts === undefined ? null : await collapseReport(path, store, run, ctx);
+  ctx.emitJson({ store: path, manifest: m, rowsPerClass: perClass, model: facts ?? null, faithfulness, collapse: collapse?.report ?? null, collapseRecorded: collapse?.recorded ?? false, run: run ?? null });
   const name = (k: number): string => m.classNames[k] ?? String(k);
   ctx.print(`store ${path}`);
   ctx.print(`  rows ${m.rows} x dim ${m.dim} (${m.dtype}, ${m.head} head, chunks of ${m.chunkRows})`);
@@ -67,6 +89,10 @@ export async function inspect(options: InspectOptions, ctx: RunContext): Promise
     ctx.print(`  faithfulness (SVM vs network, training rows): logit cosine ${f.logitCosine.toFixed(3)}, weight cosine ${f.weightCosine.toFixed(3)}, MCC ${f.mcc.toFixed(3)}, Kendall tau ${f.kendallTau.toFixed(3)}`);
   } else if (facts !== undefined) {
     ctx.print(`  faithfulness: needs the checkpoint and stored logits: dualxda eval ${options.store} --metric faithfulness --model DIR`);
+  }
+  if (collapse !== null) {
+    const note = collapse.recorded ? '' : ' (computed now; this model was fitted without it: refit to record it)';
+    printCollapseReport(collapse.report, m.classNames, ctx, `collapse check: ${collapse.report.verdict.level}-level explanations${note}`);
   }
   if (run?.testStore !== undefined) ctx.print(`test store: ${run.testStore}`);
 }

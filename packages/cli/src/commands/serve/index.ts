@@ -1,22 +1,18 @@
 import type { RunContext } from '../../context.js';
 import { checkStoreDir, resolvePath } from '../../lib/inputs.js';
 import { defaultAssetsDir, startDashboardServer, type XdaProvider } from '../../serve/index.js';
-import { openXdaEngine } from '../../steps/xda-engine.js';
+import { openXdaEngine, toWirePair } from '../../steps/xda-engine.js';
 import { ensureDashboardBuilt } from './ensure-dashboard.js';
 import type { ServeCliOptions } from './spec.js';
 
 /**
- * XDA for the dashboard: heatmaps of the pair's attribution α[train, target]·⟨f_test, f_train⟩, so
- * both sides sum to the DualDA score shown next to them. A pair with α = 0 (not a support vector)
- * has attribution 0; its kernel heatmap (α = 1) is shown instead, which still says what the two
- * texts share.
+ * XDA for the dashboard: the same engine and α = 0 rule as `dualxda xda` (steps/xda-engine.ts): the
+ * heatmaps start from the attribution α[train, target]·⟨f_test, f_train⟩ and come with their
+ * budget; a pair with α = 0 gets attribution 0 and kernel-only heatmaps, labelled.
  */
 async function xdaFactory(modelDir: string): Promise<XdaProvider> {
   const engine = await openXdaEngine(modelDir);
-  return async ({ testText, trainText, alpha }) => {
-    const [pair] = engine.explain(testText, [trainText], [alpha === 0 ? 1 : alpha]);
-    return { method: 'attnlrp', test: { tokens: [...pair!.test.tokens], scores: Array.from(pair!.test.scores) }, train: { tokens: [...pair!.train.tokens], scores: Array.from(pair!.train.scores) } };
-  };
+  return async ({ testText, trainText, alpha, mode }) => toWirePair(engine.explain(testText, [trainText], [alpha], { mode })[0]!);
 }
 
 /** `dualxda serve STORE`: runs until Ctrl-C. */

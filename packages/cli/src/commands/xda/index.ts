@@ -3,11 +3,12 @@ import { loadDualDAModel, openFeatureStore, type ZarrFeatureStore } from '@dualx
 import type { RunContext } from '../../context.js';
 import { InputError, UsageError } from '../../errors.js';
 import { renderAnsi, renderHtmlPage, topTokens, type HtmlPair } from '../../lib/heatmap.js';
+import { budgetLines, explainedLabel } from '../../lib/xda-budget.js';
 import { checkStoreDir, resolvePath } from '../../lib/inputs.js';
 import { readRunRecord } from '../../lib/run-file.js';
 import { formatScore, snippet } from '../../lib/text.js';
 import { explainTests, type ExplainedPrediction, type ExplainedTrainRow } from '../../steps/explain-tests.js';
-import { alphaOf } from '../../steps/pair-alpha.js';
+import { alphaOf, NOT_SUPPORT_VECTOR_NOTE } from '../../steps/pair-alpha.js';
 import { testInputsFromStore, testInputsFromTexts, type TestInputs } from '../../steps/test-inputs.js';
 import { openXdaEngine, type XdaPairResult } from '../../steps/xda-engine.js';
 import { modelDirFor } from '../explain/index.js';
@@ -37,7 +38,11 @@ function selectRow(t: TestInputs, row: number): TestInputs {
   return { rows: 1, dim: d, features: t.features.slice(row * d, (row + 1) * d), ids: [t.ids[row]!], texts: [t.texts[row]!], labels: t.labels.slice(row, row + 1), logits: t.logits === null ? null : t.logits.slice(row * k, (row + 1) * k), classes: k };
 }
 
-/** Prints one pair with coloured (TTY) or listed (pipe) heatmaps; shared with `demo`. */
+/**
+ * Prints one pair with coloured (TTY) or listed (pipe) heatmaps and the budget next to them
+ * (what the maps split, each side's token sum and share, absorbed, residual, warnings); shared
+ * with `demo`.
+ */
 export function printPair(r: XdaPairReport, ctx: RunContext): void {
   ctx.print(`XDA ${r.kind} ${r.train.id} [${r.train.labelName}] for test ${r.test.id} (predicted ${r.test.predicted}): attribution ${formatScore(r.pair.attribution)} = alpha ${formatScore(r.pair.alpha)} x kernel ${formatScore(r.pair.kernel)}`);
   const color = ctx.stdout.isTTY === true && process.env['NO_COLOR'] === undefined;
@@ -45,15 +50,23 @@ export function printPair(r: XdaPairReport, ctx: RunContext): void {
     if (color) ctx.print(`  ${side}: ${renderAnsi(h)}`);
     else ctx.print(`  ${side} top tokens: ${topTokens(h).map((t) => `${t.token}(${formatScore(t.score)})`).join(' ')}`);
   }
+  for (const line of budgetLines(r.pair)) ctx.print(`  ${line}`);
+}
+
+/** A pair for `--json`: typed arrays as plain arrays, everything else (budget, notes) as is. */
+export function pairJson(r: XdaPairReport): unknown {
+  const side = (h: XdaPairReport['pair']['test']) => ({ tokens: h.tokens, scores: Array.from(h.scores) });
+  return { ...r, pair: { ...r.pair, test: side(r.pair.test), train: side(r.pair.train) } };
 }
 
 /** Writes the HTML page atomically. */
 export async function writeHtml(path: string, title: string, reports: readonly XdaPairReport[]): Promise<void> {
   const pairs: HtmlPair[] = reports.map((r) => ({
     title: `${r.kind} ${r.train.id} [${r.train.labelName}] for test ${r.test.id}`,
-    subtitle: `predicted ${r.test.predicted}; attribution ${formatScore(r.pair.attribution)}; test: "${snippet(r.test.text, 120)}"`,
+    subtitle: `predicted ${r.test.predicted}; attribution ${formatScore(r.pair.attribution)} = alpha ${formatScore(r.pair.alpha)} x kernel ${formatScore(r.pair.kernel)}; heatmaps split the ${explainedLabel(r.pair)}; test: "${snippet(r.test.text, 120)}"`,
     test: r.pair.test,
     train: r.pair.train,
+    budget: budgetLines(r.pair),
   }));
   const tmp = `${path}.${process.pid}.tmp`;
   await writeFile(tmp, renderHtmlPage(title, pairs));
@@ -90,8 +103,9 @@ export async function xda(options: XdaCliOptions, ctx: RunContext): Promise<void
     const index = await findRowById(train, options.train, '--train');
     const labels = await train.readLabels();
     const [text] = train.hasTexts ? await train.gatherTexts([index]) : [''];
-    const alpha = alphaOf(model, index, prediction!.predicted);
-    if (alpha === 0) ctx.warn(`training row ${options.train} is not a support vector for class ${prediction!.predictedName}: its DualDA attribution is 0, so both heatmaps are 0`);
+    // α = 0 (not a support vector): attribution 0; the heatmaps are kernel-only and say so
+    // (`heatmapAlpha`, the same rule as /api/xda).
+    if (alphaOf(model, index, prediction!.predicted) === 0) ctx.warn(`training row ${options.train} is ${NOT_SUPPORT_VECTOR_NOTE} (class ${prediction!.predictedName})`);
     chosen = { index, id: options.train, score: Number.NaN, label: labels[index]!, labelName: model.classNames[labels[index]!] ?? String(labels[index]), text: text ?? '' };
   }
   const picks = choosePairs(prediction!, topK, chosen);
@@ -102,10 +116,10 @@ export async function xda(options: XdaCliOptions, ctx: RunContext): Promise<void
   try {
     const bar = ctx.progress({ label: 'xda', total: picks.length, unit: 'pairs' });
     const alphas = picks.map((p) => alphaOf(model, p.row.index, prediction!.predicted));
-    const pairs = engine.explain(prediction!.text, picks.map((p) => p.row.text), alphas);
+    const pairs = engine.explain(prediction!.text, picks.map((p) => p.row.text), alphas, { mode: options.mode });
     bar.done(`${pairs.length} pairs`);
     const reports: XdaPairReport[] = picks.map((p, i) => ({ kind: p.kind, test: { id: prediction!.id, text: prediction!.text, predicted: prediction!.predictedName }, train: p.row, pair: pairs[i]! }));
-    ctx.emitJson(reports.map((r) => ({ ...r, pair: { ...r.pair, test: { tokens: r.pair.test.tokens, scores: Array.from(r.pair.test.scores) }, train: { tokens: r.pair.train.tokens, scores: Array.from(r.pair.train.scores) } } })));
+    ctx.emitJson(reports.map(pairJson));
     for (const r of reports) printPair(r, ctx);
     if (options.html !== undefined) {
       const html = resolvePath(ctx.cwd, options.html);
