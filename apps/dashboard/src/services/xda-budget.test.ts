@@ -23,5 +23,8 @@ describe('xda budget display', () => {
 
   it('shares one colour scale across both sides', () => {
     expect(sharedScale({ test: { tokens: ['a', 'b'], scores: [0.1, -0.4] }, train: { tokens: ['c'], scores: [0.3] } })).toBe(0.4);
+    // [CLS]/[SEP] do not set the scale unless nothing else is non-zero.
+    expect(sharedScale({ test: { tokens: ['[CLS]', 'a', '[SEP]'], scores: [5, 0.1, -3] }, train: { tokens: ['[CLS]', 'b'], scores: [-9, -0.2] } })).toBe(0.2);
+    expect(sharedScale({ test: { tokens: ['[CLS]', 'a'], scores: [0.5, 0] }, train: { tokens: ['[CLS]'], scores: [-0.7] } })).toBe(0.7);
   });
 });

@@ -39,7 +39,19 @@ export function explainedCaption(r: Pick<XdaResponse, 'decomposes' | 'explained'
   return `The heatmaps split the attribution α·⟨f(test), f(train)⟩ = ${formatScore(r.alpha)} × ${formatScore(r.kernel)} = ${formatScore(r.attribution)}.`;
 }
 
-/** One colour scale for both sides, so equal colours mean equal relevance across the pair. */
+/** Template tokens ([CLS], [SEP], <s>, ...) that collect relevance shared by every input. */
+const SPECIAL_TOKEN = /^(\[(CLS|SEP|PAD|UNK|MASK)\]|<\/?s>|<pad>|<unk>)$/;
+
+function contentMaxAbs(map: { tokens: readonly string[]; scores: readonly number[] }): number {
+  return maxAbs(map.scores.filter((_, i) => !SPECIAL_TOKEN.test(map.tokens[i] ?? '')));
+}
+
+/**
+ * One colour scale for both sides, so equal colours mean equal relevance across the pair. It is
+ * the largest |relevance| of the content tokens: [CLS] and [SEP] collect what every input shares
+ * and would wash out the words, so their colour saturates instead (their value shows on hover).
+ */
 export function sharedScale(r: Pick<XdaResponse, 'test' | 'train'>): number {
-  return Math.max(maxAbs(r.test.scores), maxAbs(r.train.scores));
+  const content = Math.max(contentMaxAbs(r.test), contentMaxAbs(r.train));
+  return content > 0 ? content : Math.max(maxAbs(r.test.scores), maxAbs(r.train.scores));
 }

@@ -33,7 +33,7 @@ function Legend({ scale }: { scale: number }): ReactNode {
   return (
     <p className="muted" data-testid="xda-legend">
       <span style={{ display: 'inline-block', width: '8rem', height: '0.7rem', verticalAlign: 'middle', border: '1px solid #ccc', background: `linear-gradient(to right, ${stops})` }} />{' '}
-      {formatScore(-scale)} (against) … 0 … {formatScore(scale)} (for); one scale for both texts
+      {formatScore(-scale)} (against) … 0 … {formatScore(scale)} (for); one scale for both texts, set by their words ([CLS] and [SEP] may go past it)
     </p>
   );
 }

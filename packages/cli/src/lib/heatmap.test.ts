@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayPieces, renderAnsi, renderHtmlPage, topTokens } from './heatmap.js';
+import { displayPieces, heatmapScale, renderAnsi, renderHtmlPage, topTokens } from './heatmap.js';
 
 const h = { tokens: ['[CLS]', 'free', 'mon', '##ey', '!', '[SEP]'], scores: [9, 0.5, -0.25, 0.1, 0, 9] };
 
@@ -19,6 +19,11 @@ describe('heatmap rendering', () => {
     const ESC = String.fromCharCode(27);
     expect(out).toMatch(new RegExp(`${ESC}\\[48;2;\\d+;\\d+;255m${ESC}\\[38;2;0;0;0mmon`)); // blue for "mon"
     expect(out.split(ESC).map((part) => part.replace(/^\[[0-9;]*m/, '')).join('')).toBe('free money!');
+  });
+
+  it('scales colours by the content tokens, not by [CLS]/[SEP]', () => {
+    expect(heatmapScale(h)).toBe(0.5);
+    expect(heatmapScale({ tokens: ['[CLS]', 'a', '[SEP]'], scores: [-2, 0, 1] })).toBe(2);
   });
 
   it('lists the most relevant tokens by magnitude', () => {

@@ -23,10 +23,23 @@ export function displayPieces(h: Heatmap): { text: string; score: number; glue: 
   return out;
 }
 
-function maxAbs(scores: ArrayLike<number>): number {
+/** Template tokens ([CLS], [SEP], <s>, ...) that collect relevance shared by every input. */
+const SPECIAL_TOKEN = /^(\[(CLS|SEP|PAD|UNK|MASK)\]|<\/?s>|<pad>|<unk>)$/;
+
+/**
+ * Colour scale of a heatmap: the largest |relevance| over its content tokens. The template tokens
+ * are left out because on the embedded model [CLS] collects the relevance of what every e-mail
+ * shares and would wash out the words; their colour saturates instead (their value is in the text).
+ */
+export function heatmapScale(h: Heatmap): number {
   let m = 0;
-  for (let i = 0; i < scores.length; i++) m = Math.max(m, Math.abs(Number(scores[i])));
-  return m;
+  let all = 0;
+  for (let i = 0; i < h.scores.length; i++) {
+    const v = Math.abs(Number(h.scores[i]));
+    all = Math.max(all, v);
+    if (!SPECIAL_TOKEN.test(h.tokens[i] ?? '')) m = Math.max(m, v);
+  }
+  return m > 0 ? m : all;
 }
 
 /** ANSI 24-bit background colour for a normalised relevance in [-1, 1]. */
@@ -39,7 +52,7 @@ function ansiBg(v: number): string {
 
 /** The text with each token coloured by its relevance. */
 export function renderAnsi(h: Heatmap, maxChars = 600): string {
-  const scale = maxAbs(h.scores) || 1;
+  const scale = heatmapScale(h) || 1;
   let out = '';
   let shown = 0;
   for (const p of displayPieces(h)) {
@@ -67,7 +80,7 @@ function escapeHtml(s: string): string {
 
 /** One heatmap as HTML spans (inline styles, no script). */
 export function renderHtmlSpans(h: Heatmap): string {
-  const scale = maxAbs(h.scores) || 1;
+  const scale = heatmapScale(h) || 1;
   return displayPieces(h)
     .map((p) => {
       const v = p.score / scale;
@@ -106,7 +119,7 @@ export function renderHtmlPage(title: string, pairs: readonly HtmlPair[]): strin
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font:15px/1.6 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}.map{border:1px solid #ddd;padding:.5rem;border-radius:4px}.sub{color:#555}span{border-radius:2px}.budget{font-size:13px;color:#333}.budget .warn{color:#92400e}</style>
-</head><body><h1>${escapeHtml(title)}</h1><p>Each pair's heatmaps start from its DualDA attribution alpha &#215; &#10216;f(test), f(train)&#10217; (or, for a training row that is not a support vector, the kernel alone, labelled kernel-only) and propagate it back to the tokens of each text with AttnLRP. Red: relevance for that score; blue: against; colour is scaled per text. The tokens carry only part of the score: the budget under each pair gives each side's token sum and share, what was absorbed where (softmax remainder, LayerNorm &#946;, biases, position embeddings) and the residual.</p>
+</head><body><h1>${escapeHtml(title)}</h1><p>Each pair's heatmaps start from its DualDA attribution alpha &#215; &#10216;f(test), f(train)&#10217; (or, for a training row that is not a support vector, the kernel alone, labelled kernel-only) and propagate it back to the tokens of each text with AttnLRP. Red: relevance for that score; blue: against; colour is scaled per text by its words ([CLS] and [SEP], which collect what every input shares, saturate). The tokens carry only part of the score: the budget under each pair gives each side's token sum and share, what was absorbed where (softmax remainder, LayerNorm &#946;, biases, position embeddings) and the residual.</p>
 ${sections}
 </body></html>
 `;
