@@ -4,12 +4,15 @@ import { UsageError } from '../../errors.js';
 import { checkInputFile, resolvePath } from '../../lib/inputs.js';
 import type { CacheImportOptions } from './spec.js';
 
-/** Labels as 0..K-1 plus the original values when they were not already dense. */
-export function denseLabels(labels: Int32Array): { labels: Int32Array; mapping?: number[] } {
+/**
+ * Labels as 0..K-1 plus the original values when they were not already dense, and K. Loops, not
+ * `Math.max(...labels)`: a spread of a data-sized array overflows the call stack (~120k rows).
+ */
+export function denseLabels(labels: Int32Array): { labels: Int32Array; mapping?: number[]; numClasses: number } {
   const values = [...new Set(labels)].sort((a, b) => a - b);
-  if (values.every((v, k) => v === k)) return { labels };
+  if (values.every((v, k) => v === k)) return { labels, numClasses: Math.max(1, values.length) };
   const index = new Map(values.map((v, k) => [v, k]));
-  return { labels: labels.map((v) => index.get(v)!), mapping: values };
+  return { labels: labels.map((v) => index.get(v)!), mapping: values, numClasses: values.length };
 }
 
 /** `dualxda cache import --features X.npy --labels Y.npy --out STORE`. */
@@ -21,7 +24,7 @@ export async function cacheImport(options: CacheImportOptions, ctx: RunContext):
   const raw = await npyFeatureSource({ features, labels, ...(ids === undefined ? {} : { ids }) });
   try {
     const dense = denseLabels(raw.labels);
-    const K = (dense.mapping?.length ?? Math.max(-1, ...dense.labels) + 1) || 1;
+    const K = dense.numClasses;
     const classNames = options.classNames ?? (dense.mapping ?? Array.from({ length: K }, (_, k) => k)).map((v) => String(v));
     if (classNames.length !== K) throw new UsageError(`--class-names has ${classNames.length} names but the labels have ${K} classes`, `give ${K} comma-separated names, index = label id`);
     const source: FeatureSource = { ...raw, labels: dense.labels, readFeatures: (s, e) => raw.readFeatures(s, e) };
