@@ -12,6 +12,7 @@ import { DEFAULT_DIVERSITY_OPTIONS, DEFAULT_SAMPLE_SEED, collapseVerdict, create
 import type { RunContext } from '../context.js';
 import { InterruptedError } from '../errors.js';
 import { isDirectory } from '../lib/inputs.js';
+import { argmaxRows } from './explain-tests.js';
 
 /** Documented defaults of the collapse report (docs/attribution.md). */
 export const DEFAULT_COLLAPSE_REPORT_OPTIONS = {
@@ -73,11 +74,8 @@ async function sampleQueries(train: ZarrFeatureStore, K: number, o: { queries: n
   let targets: Int32Array | undefined;
   if (store.logitsDim === K && store.rows * K <= DEFAULT_COLLAPSE_REPORT_OPTIONS.maxLogitFloats) {
     const logits = await store.readLogits(0, store.rows);
-    targets = Int32Array.from(indices, (r) => {
-      let best = 0;
-      for (let m = 1; m < K; m++) if ((logits[r * K + m] as number) > (logits[r * K + best] as number)) best = m;
-      return best;
-    });
+    const predicted = argmaxRows(logits, store.rows, K);
+    targets = Int32Array.from(indices, (r) => predicted[r] as number);
   }
   const meta: CollapseQueries = { source, rows: store.rows, sampled: indices.length, seed: o.seed, targets: targets === undefined ? 'surrogate' : 'model', path };
   return { meta, features: block.features, indices, targets };

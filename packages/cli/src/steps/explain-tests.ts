@@ -28,7 +28,8 @@ export interface ExplainedPrediction {
   opponents: ExplainedTrainRow[];
 }
 
-function argmaxRows(logits: Float32Array, rows: number, k: number): Int32Array {
+/** Per row of a row-major `[rows, k]` logit matrix, the index of its largest value. */
+export function argmaxRows(logits: Float32Array, rows: number, k: number): Int32Array {
   const out = new Int32Array(rows);
   for (let t = 0; t < rows; t++) {
     let best = 0;

@@ -1,4 +1,5 @@
 import { mulberry32 } from '@dualxda/core';
+import { argmaxRows } from './explain-tests.js';
 import type { TestInputs } from './test-inputs.js';
 
 /**
@@ -41,11 +42,5 @@ export function selectTestRows(test: TestInputs, rows: readonly number[]): TestI
 /** Explained class per test row: the network's argmax when its logits match the model's classes, else undefined (surrogate). */
 export function networkTargets(test: TestInputs, classes: number): Int32Array | undefined {
   if (test.logits === null || test.classes !== classes) return undefined;
-  const out = new Int32Array(test.rows);
-  for (let t = 0; t < test.rows; t++) {
-    let best = 0;
-    for (let m = 1; m < classes; m++) if (test.logits[t * classes + m]! > test.logits[t * classes + best]!) best = m;
-    out[t] = best;
-  }
-  return out;
+  return argmaxRows(test.logits, test.rows, classes);
 }
