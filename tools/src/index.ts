@@ -8,3 +8,5 @@
  */
 export { percentile, printBenchJson, summarize, timeRuns, trackPeakRss } from './bench-harness.js';
 export type { TimingStats } from './bench-harness.js';
+export { projectShardedBuild } from './scale-projection.js';
+export type { ShardedBuildInputs, ShardedBuildProjection } from './scale-projection.js';

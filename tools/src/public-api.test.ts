@@ -7,6 +7,7 @@ describe('@dualxda/tools public api', () => {
       [
         "percentile",
         "printBenchJson",
+        "projectShardedBuild",
         "summarize",
         "timeRuns",
         "trackPeakRss",

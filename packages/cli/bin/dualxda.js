@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// Launcher of `dualxda`. Runs the built dist/main.js when it is there and newer than the sources;
-// otherwise (a fresh checkout, `npm start`) re-runs node on the TypeScript sources through tsx,
-// with the @dualxda/source export condition so workspace packages resolve to their src/ too.
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+// Launcher of `dualxda`. Everything runs in this one process, never in a child: a kill -9 of what
+// the user started (a scheduler cancelling a job, a test harness, `kill -9`) must leave nothing
+// running. It imports the built dist/main.js when every workspace package's dist/ is newer than
+// its sources (`npm ci` builds them: the root `prepare` script); otherwise (sources edited since,
+// or installed with --ignore-scripts) it registers tsx's loader in this process and imports the
+// TypeScript sources, with the @dualxda/source export condition so workspace packages resolve to
+// their src/ too. DUALXDA_RUN_FROM=dist|source forces one or the other.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -11,56 +14,83 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const dist = join(root, 'dist', 'main.js');
 const src = join(root, 'src', 'main.ts');
 
-function newestMtime(dir) {
+/** Newest mtime of the files under `dir` whose names pass `keep` (0 when there are none). */
+function newestMtime(dir, keep) {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(p, keep));
+    else if (keep(entry.name)) newest = Math.max(newest, statSync(p).mtimeMs);
   }
   return newest;
 }
 
-// In a checkout, dist/ is trusted only when it is newer than every workspace package's sources
-// (dist/main.js imports the other packages' dist/ too); an installed package has no src/.
-function newestSource() {
-  const packages = join(root, '..');
-  let newest = newestMtime(join(root, 'src'));
+const isLibSource = (name) => name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.bench.ts');
+const isJs = (name) => name.endsWith('.js');
+
+// dist/ is trusted only when, in every workspace package (dist/main.js imports the others' dist/
+// too), the newest emitted .js is newer than the newest library source. Only .js counts: a type
+// check (`tsc --emitDeclarationOnly`) or a build that failed refreshes .d.ts and the tsbuildinfo
+// but no .js. An installed package has no src/ and always runs dist/.
+function distIsFresh() {
+  if (!existsSync(dist)) return false;
+  if (!existsSync(src)) return true;
+  const packages = dirname(root);
   for (const name of readdirSync(packages)) {
-    const dir = join(packages, name, 'src');
-    if (name !== 'cli' && existsSync(dir)) newest = Math.max(newest, newestMtime(dir));
+    const srcDir = join(packages, name, 'src');
+    if (!existsSync(srcDir)) continue;
+    const distDir = join(packages, name, 'dist');
+    if (!existsSync(distDir) || newestMtime(distDir, isJs) < newestMtime(srcDir, isLibSource)) return false;
   }
-  return newest;
+  return true;
 }
+
+/** Parent pid of `pid` from /proc (Linux), undefined where there is none. */
+function parentOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+// Under an npm script (`npm start`, `npm run`, `npx`) the chain is npm -> sh -c -> node. npm
+// forwards SIGINT/SIGTERM, but a SIGKILL of npm would leave the shell and this process running to
+// completion. So watch the parent and grandparent: when either is gone, stop the way npm's
+// forwarded SIGTERM would have. Only under npm: elsewhere an orphaned dualxda (nohup, `&` in a
+// script that exits) is what the user asked for.
+function stopWithNpm() {
+  const parent = process.ppid;
+  const grandparent = parentOf(parent);
+  const timer = setInterval(() => {
+    if (process.ppid !== parent || (grandparent !== undefined && parentOf(parent) !== grandparent)) {
+      clearInterval(timer);
+      process.kill(process.pid, 'SIGTERM');
+    }
+  }, 200);
+  timer.unref();
+}
+
+if (process.env.npm_lifecycle_event !== undefined) stopWithNpm();
 
 const mode = process.env.DUALXDA_RUN_FROM;
-const hasSrc = existsSync(src);
-const distFresh = existsSync(dist) && (!hasSrc || statSync(dist).mtimeMs >= newestSource());
-if (mode === 'dist' || (mode !== 'source' && distFresh)) {
+if (mode === 'dist' || (mode !== 'source' && distIsFresh())) {
   await import(pathToFileURL(dist).href);
-} else if (process.env.DUALXDA_SOURCE_CHILD === '1') {
-  process.stderr.write('dualxda: internal error: source re-exec loop\n');
-  process.exit(1);
 } else {
   let tsx;
   try {
-    tsx = import.meta.resolve('tsx');
+    tsx = await import('tsx/esm/api');
   } catch {
-    process.stderr.write('dualxda: dist/ is not built and tsx is not installed.\nhint: run `npm install` at the repository root, or `npx nx run @dualxda/cli:build`\n');
+    process.stderr.write('dualxda: dist/ is not built and tsx is not installed.\nhint: run `npm ci` at the repository root (it builds dist/), or `npx nx run @dualxda/cli:build`\n');
     process.exit(1);
   }
-  const child = spawn(process.execPath, ['--conditions=@dualxda/source', '--import', tsx, src, ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { ...process.env, DUALXDA_SOURCE_CHILD: '1' },
-  });
-  // Ctrl-C reaches the child too (same process group); it decides how to stop, we only wait.
-  process.on('SIGINT', () => undefined);
-  // A plain `kill PID` (a scheduler, a test harness) reaches only this launcher: pass it on, so no
-  // orphaned server or half-written job is left behind. SIGINT is not forwarded, because a
-  // terminal's Ctrl-C already reaches the whole process group and a second one would mean "force".
-  for (const sig of ['SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
-  child.on('error', (err) => {
-    process.stderr.write(`dualxda: cannot start node: ${err.message}\n`);
-    process.exit(1);
-  });
-  child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 130 : 1)));
+  const { register } = await import('node:module');
+  tsx.register();
+  // Hooks run last-registered first: this one adds the condition, then tsx and Node resolve with it.
+  const addSourceCondition = `export function resolve(specifier, context, next) {
+    return next(specifier, context.conditions.includes('@dualxda/source') ? context : { ...context, conditions: [...context.conditions, '@dualxda/source'] });
+  }`;
+  register(`data:text/javascript,${encodeURIComponent(addSourceCondition)}`);
+  await import(pathToFileURL(src).href);
 }

@@ -54,7 +54,8 @@ export function parsePositive(raw: string, what: string): number {
 
 /** Parses an integer >= `min`. */
 export function parseInteger(raw: string, what: string, min = 1): number {
-  const v = parseNumber(raw, what);
+  // Not through parseNumber: its hint ("e.g. --port 0.001") would suggest a fraction.
+  const v = raw.trim() === '' ? Number.NaN : Number(raw);
   if (!Number.isInteger(v) || v < min) throw new UsageError(`${what} must be an integer >= ${min}, got '${raw}'`, `e.g. ${what} ${Math.max(min, 8)}`);
   return v;
 }
@@ -78,10 +79,20 @@ export interface Shard {
   count: number;
 }
 
-/** Parses `i/N` (0-based shard index). */
-export function parseShard(raw: string, what: string): Shard {
+/** `--shard` as given: a fixed `i/N`, or `auto` (index, and count unless `auto/N`, from the scheduler's environment). */
+export type ShardSpec = Shard | { auto: true; count?: number };
+
+/** Parses `i/N` (0-based shard index), `auto` or `auto/N`. */
+export function parseShard(raw: string, what: string): ShardSpec {
+  const auto = /^auto(?:\/(\d+))?$/.exec(raw.trim());
+  if (auto !== null) {
+    if (auto[1] === undefined) return { auto: true };
+    const count = Number(auto[1]);
+    if (count < 1) throw new UsageError(`${what} ${raw}: shard count must be >= 1`, `e.g. ${what} auto/4`);
+    return { auto: true, count };
+  }
   const m = /^(\d+)\/(\d+)$/.exec(raw.trim());
-  if (m === null) throw new UsageError(`${what} expects i/N (0-based shard i of N), got '${raw}'`, `e.g. ${what} 0/4 ... ${what} 3/4 on four machines`);
+  if (m === null) throw new UsageError(`${what} expects i/N (0-based shard i of N), auto or auto/N, got '${raw}'`, `e.g. ${what} 0/4 ... ${what} 3/4 on four machines, or ${what} auto in a SLURM array job`);
   const index = Number(m[1]);
   const count = Number(m[2]);
   if (count < 1) throw new UsageError(`${what} ${raw}: shard count must be >= 1`, `e.g. ${what} 0/4`);

@@ -40,6 +40,7 @@ describe('argv -> options', () => {
     ['eval without STORE', ['eval', '--model', 'm', '--data', 'd', '--out', 'o', '--C', '0.1', '-m', 'mislabeling', '-m', 'shortcut', '--shortcut-class', 'spam'], 'eval', { model: 'm', data: 'd', out: 'o', C: 0.1, metric: ['mislabeling', 'shortcut'], shortcutClass: 'spam' }],
     ['inspect', ['inspect', 's', '--json'], 'inspect', { store: 's' }],
     ['serve', ['serve', 's', '--test', 't', '--port', '0', '--host', '0.0.0.0'], 'serve', { store: 's', test: 't', port: 0, host: '0.0.0.0' }],
+    ['serve --allow-host', ['serve', 's', '--host', '0.0.0.0', '--allow-host', 'dash.example.com', '--allow-host', 'lab-1:8443'], 'serve', { store: 's', host: '0.0.0.0', allowHosts: ['dash.example.com', 'lab-1:8443'] }],
     ['demo defaults', ['demo'], 'demo', {}],
     ['demo flags', ['demo', '--out', '/tmp/d', '--quiet', '--C', '0.01', '--limit', '100', '--test-limit', '20', '--examples', '2'], 'demo', { out: '/tmp/d', C: 0.01, limit: 100, testLimit: 20, examples: 2 }],
   ])('%s', async (_name, argv, command, options) => {
@@ -71,6 +72,8 @@ describe('usage errors (exit 2)', () => {
     ['bad duration', ['fit', 's', '--time-budget', 'soon'], /--time-budget expects a duration/],
     ['unknown solver mode', ['fit', 's', '--mode', 'gpu'], /--mode must be one of memory, block, parallel; got 'gpu'/],
     ['negative threads', ['fit', 's', '--threads', '-1'], /--threads/],
+    ['serve --allow-host wildcard', ['serve', 's', '--allow-host', '*'], /--allow-host wildcards are not supported[\s\S]*hint: e\.g\. --allow-host dash\.example\.com/],
+    ['serve --allow-host URL', ['serve', 's', '--allow-host', 'http://dash.example.com'], /--allow-host expects a host name as the browser shows it/],
   ])('%s', async (_name, argv, message) => {
     const r = await capture(argv);
     expect(r.code).toBe(EXIT_CODES.usage);

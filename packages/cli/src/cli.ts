@@ -119,6 +119,8 @@ export interface CliIo {
   stderr: Writer;
   cwd: string;
   signal: AbortSignal;
+  /** Environment variables (default: none). */
+  env?: Readonly<Record<string, string | undefined>>;
   version?: string;
 }
 
@@ -137,7 +139,7 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
       return EXIT_CODES.ok;
     }
     name = parsed.command.name;
-    const ctx = createRunContext({ ...parsed.globals, stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, signal: io.signal });
+    const ctx = createRunContext({ ...parsed.globals, stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, signal: io.signal, ...(io.env === undefined ? {} : { env: io.env }) });
     const run = await loadRunner(parsed.command);
     await run(parsed.options, ctx);
     if (io.signal.aborted) throw new InterruptedError();

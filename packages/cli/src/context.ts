@@ -22,6 +22,8 @@ export interface RunContext extends GlobalOptions {
   stdout: Writer;
   stderr: Writer;
   cwd: string;
+  /** Environment variables (process.env in the binary; scheduler indices for `--shard auto`). */
+  env: Readonly<Record<string, string | undefined>>;
   signal: AbortSignal;
   /** Human text to stdout (suppressed under --json, whose output owns stdout). */
   print(line?: string): void;
@@ -41,6 +43,8 @@ export interface RunContextInit extends GlobalOptions {
   stderr: Writer;
   cwd: string;
   signal: AbortSignal;
+  /** Environment (default: none, so tests see no scheduler variables). */
+  env?: Readonly<Record<string, string | undefined>>;
   now?: () => number;
 }
 
@@ -50,6 +54,7 @@ export function createRunContext(init: RunContextInit): RunContext {
   const barsEnabled = !init.quiet && stderr.isTTY === true;
   return {
     ...init,
+    env: init.env ?? {},
     print(line = '') {
       if (!init.json) stdout.write(`${line}\n`);
     },

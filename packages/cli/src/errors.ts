@@ -1,5 +1,7 @@
-import { isDualxdaError } from '@dualxda/core';
+// The errors subpath only: the package root pulls zarrita, hyparquet... into every start-up (--help).
+import { isDualxdaError } from '@dualxda/core/errors';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
+import { describeSystemError } from './lib/system-errors.js';
 
 /**
  * CLI errors carry an exit code and a one-line fix hint, so `main.ts` can print
@@ -83,16 +85,26 @@ const INPUT_TAGS = new Set([
   'DualDAModelIoError',
   'DualDAModelError',
   'SolverInputError',
+  'StoreHttpError',
+  'ReadOnlyStoreError',
+  'StoreLockedError',
 ]);
 
-/** Fix hints for library errors, by tag. */
-const HINTS: Record<string, string> = {
+/** Fix hints for library errors, by tag; a function picks the hint from the message. */
+const HINTS: Record<string, string | ((message: string) => string)> = {
   IncompleteStoreError: 'run the missing `dualxda cache --shard i/N` jobs again, then `dualxda cache finalize STORE`',
-  DualDAModelIoError: 'fit a model first: `dualxda fit STORE --C 1e-3`',
+  DualDAModelIoError: (m) =>
+    /newer than supported/.test(m)
+      ? 'this model was saved by a newer dualxda: upgrade dualxda (or refit with this one: `dualxda fit STORE`)'
+      : /checksum|truncated|chunk file is missing|not valid JSON|shape \[|data_type/.test(m)
+        ? 'the saved model is damaged: refit it with `dualxda fit STORE` (the feature store itself is not affected)'
+        : 'fit a model first: `dualxda fit STORE --C 1e-3`',
   StoreFormatError: 'is this a store written by `dualxda cache` / `cache import`? An interrupted cache resumes when you rerun it',
   ChunkError: 'the store is damaged: rerun the `dualxda cache` command that wrote it (it rewrites bad chunks)',
   ModelLoadError: 'point --model at a checkpoint folder with config.json, model.safetensors, tokenizer.json and onnx/model.onnx',
   EmptyTextError: 'remove empty texts from the corpus',
+  StoreHttpError: 'check that the server is up and publishes the store directory as static files (e.g. `python3 -m http.server` run in its parent)',
+  ReadOnlyStoreError: 'stores read over HTTP are read-only: copy the store locally or put it on a shared file system (docs/distributed.md)',
 };
 
 /** Turns any thrown value into printable lines and an exit code; stack only with `verbose`. */
@@ -108,7 +120,12 @@ export function reportError(err: unknown, command: string, verbose: boolean): Er
     exitCode = err._tag === 'InvalidOptionError' ? EXIT_CODES.usage : INPUT_TAGS.has(err._tag) ? EXIT_CODES.input : EXIT_CODES.failure;
     lines.push(`${prefix}: ${err.message} (${err._tag})`);
     const hint = HINTS[err._tag];
-    if (hint !== undefined) lines.push(`hint: ${hint}`);
+    if (hint !== undefined) lines.push(`hint: ${typeof hint === 'function' ? hint(err.message) : hint}`);
+  } else if (describeSystemError(err) !== undefined) {
+    const sys = describeSystemError(err) as NonNullable<ReturnType<typeof describeSystemError>>;
+    exitCode = sys.exitCode;
+    lines.push(`${prefix}: ${sys.message}`);
+    lines.push(`hint: ${sys.hint}`);
   } else {
     const message = err instanceof Error ? err.message : String(err);
     lines.push(`${prefix}: unexpected error: ${message}`);

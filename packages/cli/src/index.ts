@@ -15,7 +15,7 @@ export { COMMANDS } from './commands/index.js';
 export { EXIT_CODES } from './exit-codes.js';
 export type { ExitCode } from './exit-codes.js';
 export { CliError, InputError, InterruptedError, LibraryUnavailableError, UsageError, reportError } from './errors.js';
-export type { CliOptions, FlagSpec, OptionSpec, PositionalSpec, Shard } from './cli-options.js';
+export type { CliOptions, FlagSpec, OptionSpec, PositionalSpec, Shard, ShardSpec } from './cli-options.js';
 export type { CommandSpec } from './command-spec.js';
 export type { RunContext, GlobalOptions, Writer } from './context.js';
 export { RUN_FILE, readRunRecord, writeRunRecord } from './lib/run-file.js';

@@ -23,6 +23,7 @@ const code = await runCli(process.argv.slice(2), {
   stderr: process.stderr,
   cwd: process.cwd(),
   signal: controller.signal,
+  env: process.env,
   version: process.env['npm_package_version'] ?? '0.1.0',
 });
 // Flush stdout before exiting: process.exit does not wait for piped writes.

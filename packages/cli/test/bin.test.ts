@@ -5,7 +5,7 @@ import { EXIT_CODES } from '../src/exit-codes.js';
 
 const bin = fileURLToPath(new URL('../bin/dualxda.js', import.meta.url));
 
-/** The real launcher (TypeScript sources through tsx), exit code from main.ts. */
+/** The real launcher (TypeScript sources through tsx, in the launcher's own process), exit code from main.ts. */
 function dualxda(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, DUALXDA_RUN_FROM: 'source' }, timeout: 60_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -6,7 +6,8 @@ import type { XdaPair } from '@dualxda/core';
 import { embeddedCorpusDir, embeddedModelDir } from '../src/lib/assets.js';
 import { EXIT_CODES } from '../src/exit-codes.js';
 import type { ExplainedPrediction } from '../src/steps/explain-tests.js';
-import { run } from './helpers.js';
+import { runCli } from '../src/cli.js';
+import { run, snapshot } from './helpers.js';
 
 /**
  * cache -> fit -> explain -> xda on the embedded tiny-bert (random weights, 3 classes) with a
@@ -38,7 +39,7 @@ afterAll(async () => {
 describe('dualxda end to end on tiny-bert', () => {
   it('caches a token-head store (one row per token) and fits it', async () => {
     const out = join(dir, 'tokens.zarr');
-    const cached = await run(['cache', '--model', model, '--data', join(dir, 'train.jsonl'), '--out', out, '--head', 'token', '--max-length', '16', '--json', '--quiet'], dir);
+    const cached = await run(['cache', '--model', model, '--data', join(dir, 'train.jsonl'), '--out', out, '--head', 'token', '--max-length', '16', '--chunk-rows', '100', '--json', '--quiet'], dir);
     expect(cached.code, cached.stderr).toBe(0);
     const summary = JSON.parse(cached.stdout) as { rows: number; textsProcessed: number };
     expect(summary.textsProcessed).toBe(45);
@@ -47,9 +48,36 @@ describe('dualxda end to end on tiny-bert', () => {
     expect(summary.rows).toBeLessThanOrEqual(16 * 45);
     const fitted = await run(['fit', out, '--C', '0.01', '--json', '--quiet'], dir);
     expect(fitted.code, fitted.stderr).toBe(0);
-    const sharded = await run(['cache', '--model', model, '--data', join(dir, 'train.jsonl'), '--out', join(dir, 't2.zarr'), '--head', 'token', '--shard', '0/2'], dir);
-    expect(sharded.code).toBe(EXIT_CODES.usage);
-    expect(sharded.stderr).toMatch(/--shard cannot be combined with --head token/);
+  });
+
+  it('builds the same token-head store in SLURM-style shards (--shard auto), and finalize names the missing one', async () => {
+    const out = join(dir, 't-sharded.zarr');
+    const shard = async (id: number) => {
+      const env = { SLURM_ARRAY_TASK_ID: String(id), SLURM_ARRAY_TASK_COUNT: '3', SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_MAX: '2' };
+      let stderr = '';
+      const code = await runCli(['cache', '--model', model, '--data', join(dir, 'train.jsonl'), '--out', out, '--head', 'token', '--max-length', '16', '--chunk-rows', '100', '--shard', 'auto'], {
+        stdout: { write: () => true },
+        stderr: { write: (t: string) => (stderr += t) },
+        cwd: dir,
+        signal: new AbortController().signal,
+        env,
+      });
+      return { code, stderr };
+    };
+    for (const id of [2, 0]) expect((await shard(id)).code).toBe(0);
+    const early = await run(['cache', 'finalize', out], dir);
+    expect(early.code).toBe(EXIT_CODES.input);
+    expect(early.stdout).toMatch(/1 of 3 shards are not complete:\n {2}shard 1\/3 rows \d+-\d+: never started/);
+    const last = await shard(1);
+    expect(last.stderr).toMatch(/cache: shard 1\/3 \(from SLURM_ARRAY_TASK_ID\/SLURM_ARRAY_TASK_COUNT\)/);
+    expect((await run(['cache', 'finalize', out], dir)).code).toBe(0);
+    // tokens.zarr was fitted by the test above: compare the feature store, not its model.
+    const one = new Map([...(await snapshot(join(dir, 'tokens.zarr')))].filter(([k]) => !k.startsWith('dualda')));
+    const three = await snapshot(out);
+    expect([...three.keys()]).toEqual([...one.keys()]);
+    // Only the root manifest's createdAt differs.
+    expect([...one].filter(([k, v]) => !three.get(k)?.equals(v)).map(([k]) => k)).toEqual(['zarr.json']);
+    expect(JSON.parse(three.get('dualxda-run.json')?.toString() ?? '{}')).toMatchObject({ createdBy: 'dualxda cache' });
   });
 
   it('Ctrl-C before the first chunk exits 130 and the rerun resumes to a finished store', async () => {

@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { runCli } from '../src/cli.js';
 
 /** Result of one in-process CLI run. */
@@ -26,4 +27,13 @@ export async function writeNpy(path: string, descr: '<f4' | '<f8' | '<i8', shape
   new DataView(pre.buffer).setUint16(8, header.length, true);
   const body = descr === '<f4' ? new Float32Array(Array.from(values)) : descr === '<f8' ? new Float64Array(Array.from(values)) : BigInt64Array.from(Array.from(values), (v) => BigInt(v));
   await writeFile(path, Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(body.buffer)]));
+}
+
+/** Every file under `root` as relative path -> bytes, in path order. */
+export async function snapshot(root: string): Promise<Map<string, Buffer>> {
+  const files = (await readdir(root, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  files.sort();
+  const out = new Map<string, Buffer>();
+  for (const f of files) out.set(relative(root, f), await readFile(f));
+  return out;
 }

@@ -5,6 +5,7 @@ import { SolverInputError } from './errors.js';
 import { addHotRow, createHotRows, evictNonSupport, type HotRows } from './hot-rows.js';
 import { augmentRows, encodeLabels } from './prepare.js';
 import { resolveSolverOptions } from './resolve-options.js';
+import { checkCScale, largestNorm } from './numeric-guards.js';
 import { buildResult } from './result.js';
 import { createRng, shufflePrefix, type Rng } from './rng.js';
 import { checkStop, createStopControl, elapsedSeconds } from './stop-control.js';
@@ -17,6 +18,7 @@ export type BlockSource = Pick<FeatureStoreReader, 'rows' | 'dim' | 'chunkCount'
 /** Per-solve buffers: the current block as x̃, its Q_ii, and the visit list. */
 interface BlockCtx {
   o: ResolvedSolverOptions;
+  K: number;
   st: CsState;
   y: Int32Array;
   D: number;
@@ -39,6 +41,8 @@ function loadBlock(ctx: BlockCtx, b: RowBlock, n: number): void {
     ctx.bq = new Float64Array(b.rows);
   }
   augmentRows(b.features, b.rows, ctx.d, ctx.o.biasScale, ctx.bx, 0, ctx.bq, 0);
+  const { maxQ, row } = largestNorm(ctx.bq, b.rows);
+  checkCScale(ctx.o.C, n, ctx.K, maxQ, b.start + row);
 }
 
 /** Inner passes over the block rows plus the hot rows of other blocks; returns the first-visit violation of block rows. */
@@ -109,7 +113,7 @@ export async function solveCrammerSingerBlocks(source: BlockSource, options: Sol
   const w = new Float64Array(K * D);
   const st = createCsState(1, K, D, o.C, alpha, w);
   if (o.warmStart) st.sumAlphaY = applyWarmStart(o.warmStart, alpha, y, K, o.C);
-  const ctx: BlockCtx = { o, st, y, D, d, hot: createHotRows(Math.min(o.hotRows, n), D), bx: new Float64Array(0), bq: new Float64Array(0), visit: new Int32Array(0), rng: createRng(o.seed) };
+  const ctx: BlockCtx = { o, K, st, y, D, d, hot: createHotRows(Math.min(o.hotRows, n), D), bx: new Float64Array(0), bq: new Float64Array(0), visit: new Int32Array(0), rng: createRng(o.seed) };
   const chunks = new Int32Array(source.chunkCount).map((_, k) => k);
   if (o.warmStart) {
     // W̃ = αᵀX̃ needs one streaming pass when starting from a previous alpha.
@@ -148,5 +152,5 @@ export async function solveCrammerSingerBlocks(source: BlockSource, options: Sol
     accumulateDiagnostics(acc, w, alpha, y, K, D, o.C, ctx.bx, 0, b.rows, b.start, g);
   }
   const { primal, dual } = objectives(acc, w, o.C);
-  return buildResult(alpha, w, { n, K, d, biasScale: o.biasScale, iterations: epochs, stopReason: reason, maxViolation: acc.maxViolation, primal, dual, seconds: elapsedSeconds(sc), labelMapping: mapping });
+  return buildResult(alpha, w, { n, K, d, biasScale: o.biasScale, C: o.C, iterations: epochs, stopReason: reason, maxViolation: acc.maxViolation, primal, dual, seconds: elapsedSeconds(sc), labelMapping: mapping });
 }

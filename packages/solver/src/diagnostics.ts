@@ -43,10 +43,12 @@ export function accumulateDiagnostics(
     const o = xOff + r * D;
     const yi = y[i] as number;
     let maxG = -Infinity, minG = Infinity, best = 0;
+    let nan = false;
     classDots(w, D, x, o, classes, 0, K, g);
     for (let m = 0; m < K; m++) {
       const s = (g[m] as number) + (m === yi ? 0 : 1);
       g[m] = s;
+      if (s !== s) nan = true;
       if (s > maxG) maxG = s;
       const bound = m === yi ? C : 0;
       if ((alpha[i * K + m] as number) < bound && s < minG) minG = s;
@@ -58,7 +60,10 @@ export function accumulateDiagnostics(
     }
     if (best === yi) acc.correct++;
     acc.hingeSum += maxG - (g[yi] as number);
-    if (maxG - minG > acc.maxViolation) acc.maxViolation = maxG - minG;
+    // A NaN gradient makes the violation NaN for good (comparisons would skip it), so a diverged
+    // solve cannot report a violation of 0.
+    if (nan) acc.maxViolation = Number.NaN;
+    else if (maxG - minG > acc.maxViolation) acc.maxViolation = maxG - minG;
     acc.sumAlphaY += alpha[i * K + yi] as number;
     acc.rows++;
   }

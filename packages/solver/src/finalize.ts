@@ -14,6 +14,7 @@ export function finalizeInMemory(p: InMemoryProblem, C: number, biasScale: numbe
     K: p.K,
     d: p.d,
     biasScale,
+    C,
     iterations: loop.iterations,
     stopReason: loop.stopReason,
     maxViolation: acc.maxViolation,

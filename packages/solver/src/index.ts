@@ -13,5 +13,6 @@ export { solveCrammerSingerInWorker } from './solve-in-worker.js';
 export { solveCrammerSingerBlocks } from './block.js';
 export type { BlockSource } from './block.js';
 export { DEFAULT_SOLVER_OPTIONS, resolveSolverOptions } from './resolve-options.js';
-export { SolverInputError } from './errors.js';
+export { SolverInputError, SolverNumericError } from './errors.js';
+export { maxCForData } from './numeric-guards.js';
 export type * from './types.js';

@@ -1,3 +1,4 @@
+import { checkCScale, largestNorm } from './numeric-guards.js';
 import { augmentRows, encodeLabels, validateFeatures } from './prepare.js';
 import type { FeatureMatrix, ResolvedSolverOptions } from './types.js';
 import { accumulateWeights, applyWarmStart } from './warm-start.js';
@@ -32,6 +33,8 @@ export function prepareProblem(features: FeatureMatrix, labels: ArrayLike<number
   const x = alloc(n * D, shared);
   const q = alloc(n, shared);
   augmentRows(features.data, n, d, o.biasScale, x, 0, q, 0);
+  const { maxQ, row } = largestNorm(q, n);
+  checkCScale(o.C, n, K, maxQ, row);
   const alpha = alloc(n * K, shared);
   const w = alloc(K * D, shared);
   let sumAlphaY = 0;

@@ -7,6 +7,8 @@ describe('@dualxda/solver public api', () => {
       [
         "DEFAULT_SOLVER_OPTIONS",
         "SolverInputError",
+        "SolverNumericError",
+        "maxCForData",
         "resolveSolverOptions",
         "solveCrammerSinger",
         "solveCrammerSingerBlocks",

@@ -1,3 +1,4 @@
+import { checkFiniteSolution } from './numeric-guards.js';
 import type { SolverResult, StopReason } from './types.js';
 
 /** Everything the result builder needs besides alpha and w. */
@@ -6,6 +7,8 @@ export interface ResultInputs {
   K: number;
   d: number;
   biasScale: number;
+  /** For the finiteness check's message. */
+  C: number;
   iterations: number;
   stopReason: StopReason;
   maxViolation: number;
@@ -15,10 +18,14 @@ export interface ResultInputs {
   labelMapping: Int32Array | undefined;
 }
 
-/** Packs alpha (n x K) sparsely and splits W̃ (K x (d+1)) into weights and the intercept. */
+/**
+ * Packs alpha (n x K) sparsely and splits W̃ (K x (d+1)) into weights and the intercept. Every mode
+ * ends here, so this is where a non-finite solve is refused (`SolverNumericError`).
+ */
 export function buildResult(alpha: Float64Array, w: Float64Array, r: ResultInputs): SolverResult {
   const { n, K, d } = r;
   const D = d + 1;
+  checkFiniteSolution(alpha, w, { C: r.C, K, D, primal: r.primal, dual: r.dual, maxViolation: r.maxViolation });
   let nSV = 0;
   for (let i = 0; i < n; i++) if (!rowIsZero(alpha, i, K)) nSV++;
   const svIndices = new Int32Array(nSV);

@@ -1,4 +1,4 @@
-import { SolverInputError } from './errors.js';
+import { SolverInputError, SolverNumericError } from './errors.js';
 import { spawnSolverWorker } from './spawn-worker.js';
 import { resolveSolverOptions } from './resolve-options.js';
 import type { FeatureMatrix, SolverOptions, SolverProgress, SolverResult } from './types.js';
@@ -18,6 +18,7 @@ export type SolveWorkerMessage =
   | { kind: 'progress'; progress: SolverProgress }
   | { kind: 'result'; result: SolverResult }
   | { kind: 'input-error'; field: string; message: string }
+  | { kind: 'numeric-error'; field: string; message: string; C: number }
   | { kind: 'error'; error: unknown };
 
 /**
@@ -58,6 +59,7 @@ export async function solveCrammerSingerInWorker(features: FeatureMatrix, labels
           if (shouldStop?.()) onAbort();
         } else if (m.kind === 'result') resolve(m.result);
         else if (m.kind === 'input-error') reject(new SolverInputError(m.field, m.message));
+        else if (m.kind === 'numeric-error') reject(new SolverNumericError(m.field, m.message, m.C));
         else reject(m.error);
       });
       worker.on('error', reject);

@@ -3,7 +3,7 @@
  * reports progress; the caller's abort reaches the pass loop through a shared flag.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { SolverInputError } from './errors.js';
+import { SolverInputError, SolverNumericError } from './errors.js';
 import { solveCrammerSinger } from './solve.js';
 import type { SolveWorkerInit, SolveWorkerMessage } from './solve-in-worker.js';
 
@@ -19,5 +19,6 @@ try {
 } catch (error) {
   // Structured clone drops the class; send what the caller needs to rebuild a SolverInputError.
   if (error instanceof SolverInputError) post({ kind: 'input-error', field: error.field, message: error.message.slice(error.field.length + 2) });
+  else if (error instanceof SolverNumericError) post({ kind: 'numeric-error', field: error.field, message: error.message.slice(error.field.length + 2), C: error.C });
   else post({ kind: 'error', error });
 }

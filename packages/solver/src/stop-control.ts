@@ -1,3 +1,4 @@
+import { checkFiniteDual } from './numeric-guards.js';
 import type { ResolvedSolverOptions, StopReason } from './types.js';
 
 /** Pass-boundary stop logic shared by every mode (time budget, abort, stall, pass cap). */
@@ -19,9 +20,11 @@ export function elapsedSeconds(sc: StopControl): number {
 
 /**
  * Called after every outer pass with the pass count and the current dual objective; returns a
- * reason to stop or undefined. Tolerance is decided by the caller (it depends on shrinking).
+ * reason to stop or undefined (throws `SolverNumericError` on a non-finite dual). Tolerance is decided by the caller (it depends on shrinking).
  */
 export function checkStop(sc: StopControl, o: ResolvedSolverOptions, passes: number, dual: number): StopReason | undefined {
+  // Break on NaN (convention 9): a diverged solve is an error, never a result.
+  checkFiniteDual(dual, passes, o.C);
   if (o.signal?.aborted || o.shouldStop?.()) return 'aborted';
   if (performance.now() - sc.startMs >= o.timeBudgetMs) return 'timeBudget';
   if (o.stallTolerance > 0 && Number.isFinite(sc.lastDual)) {

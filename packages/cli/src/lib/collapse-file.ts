@@ -5,7 +5,7 @@
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CollapseReport } from '@dualxda/core';
+import { isHttpUrl, readStoreKey, storeKeyUrl, type CollapseReport } from '@dualxda/core';
 import { InputError } from '../errors.js';
 
 /** File name inside `<STORE>/dualda/`. */
@@ -13,13 +13,14 @@ export const COLLAPSE_FILE = 'collapse.json';
 
 /** Path of the report for a store. */
 export function collapseFilePath(store: string): string {
-  return join(store, 'dualda', COLLAPSE_FILE);
+  return isHttpUrl(store) ? storeKeyUrl(store, `dualda/${COLLAPSE_FILE}`) : join(store, 'dualda', COLLAPSE_FILE);
 }
 
 /** Writes the report atomically (temp file + rename), so readers never see half a file. */
 export async function writeCollapseReport(store: string, report: CollapseReport): Promise<string> {
   const file = collapseFilePath(store);
-  const tmp = `${file}.${process.pid}.tmp`;
+  // Inside dualda/ itself: rename is atomic on NFS only within one directory.
+  const tmp = `${file}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`;
   await writeFile(tmp, `${JSON.stringify(report, null, 2)}\n`);
   await rename(tmp, file);
   return file;
@@ -36,10 +37,17 @@ function isCollapseReport(v: unknown): v is CollapseReport {
 export async function readCollapseReport(store: string): Promise<CollapseReport | undefined> {
   const file = collapseFilePath(store);
   let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return undefined;
+  if (isHttpUrl(store)) {
+    // 404 = no report; any other HTTP failure throws StoreHttpError naming the URL.
+    const bytes = await readStoreKey(store, `dualda/${COLLAPSE_FILE}`);
+    if (bytes === undefined) return undefined;
+    text = new TextDecoder().decode(bytes);
+  } else {
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      return undefined;
+    }
   }
   let parsed: unknown;
   try {

@@ -31,6 +31,19 @@ describe('run record', () => {
     expect(await readRunRecord(dir)).toEqual({ modelDir: join(dir, 'm'), testStore: join(dir, 't'), createdBy: 'dualxda demo' });
   });
 
+  it('survives every shard of a cluster recording the run at once (same pid on every node)', async () => {
+    // `cache --shard` on N pods/nodes all write this file; pids repeat across hosts, so the temp
+    // name must not be the pid alone (one rename would fail with ENOENT and fail its shard).
+    const record = { modelDir: join(dir, 'm'), createdBy: 'dualxda cache' };
+    for (let round = 0; round < 10; round++) await Promise.all([1, 2, 3, 4].map(() => writeRunRecord(dir, record)));
+    expect(await readRunRecord(dir)).toEqual(record);
+  });
+
+  it('ignores URLs inside the run file (only URLs the user names are fetched)', async () => {
+    await writeFile(join(dir, RUN_FILE), JSON.stringify({ testStore: 'http://elsewhere.example/test', modelDir: 'https://elsewhere.example/m', createdBy: 'x' }));
+    expect(await readRunRecord(dir)).toEqual({ createdBy: 'x' });
+  });
+
   it('names the file when it is not JSON', async () => {
     await writeFile(join(dir, RUN_FILE), '{oops');
     await expect(readRunRecord(dir)).rejects.toMatchObject({ exitCode: EXIT_CODES.input, message: expect.stringContaining(`${RUN_FILE}: is not valid JSON`) });

@@ -1,5 +1,6 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isHttpUrl, readStoreKey, ReadOnlyStoreError, storeKeyUrl } from '@dualxda/core';
 import { InputError } from '../errors.js';
 
 /** File name of the run record inside a train store. */
@@ -15,25 +16,40 @@ export interface RunRecord {
   createdBy: string;
 }
 
-/** Reads the run record (paths resolved to absolute); undefined when there is none. */
-export async function readRunRecord(store: string): Promise<RunRecord | undefined> {
-  const file = join(store, RUN_FILE);
-  let text: string;
+/** The run file's text; undefined when absent. Over HTTP a 404 is absent, other failures throw. */
+async function readRunText(store: string, file: string): Promise<string | undefined> {
+  if (isHttpUrl(store)) {
+    const bytes = await readStoreKey(store, RUN_FILE);
+    return bytes === undefined ? undefined : new TextDecoder().decode(bytes);
+  }
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Reads the run record (paths resolved to absolute); undefined when there is none. For a store read
+ * over HTTP, a relative `testStore` resolves to a URL beside the store, and a relative `modelDir`
+ * is dropped: a checkpoint must be a local directory (pass --model).
+ */
+export async function readRunRecord(store: string): Promise<RunRecord | undefined> {
+  const remote = isHttpUrl(store);
+  const file = remote ? storeKeyUrl(store, RUN_FILE) : join(store, RUN_FILE);
+  const text = await readRunText(store, file);
+  if (text === undefined) return undefined;
   let raw: Partial<RunRecord>;
   try {
     raw = JSON.parse(text) as Partial<RunRecord>;
   } catch (cause) {
     throw new InputError(file, 'is not valid JSON', `delete it or rerun \`dualxda demo\` / \`dualxda cache\``, { cause });
   }
-  const abs = (p: unknown): string | undefined => (typeof p === 'string' && p !== '' ? (isAbsolute(p) ? p : resolve(store, p)) : undefined);
+  // A URL inside the file is ignored: only URLs derived from the one the user named are fetched.
+  const abs = (p: unknown): string | undefined => (typeof p === 'string' && p !== '' && !isHttpUrl(p) ? (isAbsolute(p) ? p : remote ? storeKeyUrl(store, p) : resolve(store, p)) : undefined);
   const out: RunRecord = { createdBy: typeof raw.createdBy === 'string' ? raw.createdBy : 'unknown' };
   const testStore = abs(raw.testStore);
-  const modelDir = abs(raw.modelDir);
+  const modelDir = remote && typeof raw.modelDir === 'string' && !isAbsolute(raw.modelDir) ? undefined : abs(raw.modelDir);
   if (testStore !== undefined) out.testStore = testStore;
   if (modelDir !== undefined) out.modelDir = modelDir;
   return out;
@@ -41,12 +57,15 @@ export async function readRunRecord(store: string): Promise<RunRecord | undefine
 
 /** Merges `update` into the run record atomically (temp file + rename). */
 export async function writeRunRecord(store: string, update: RunRecord): Promise<void> {
+  if (isHttpUrl(store)) throw new ReadOnlyStoreError(store);
   const previous = (await readRunRecord(store)) ?? { createdBy: update.createdBy };
   const merged = { ...previous, ...update };
   const rel = (p: string | undefined): string | undefined => (p === undefined ? undefined : relative(store, p) || '.');
   const json = { testStore: rel(merged.testStore), modelDir: rel(merged.modelDir), createdBy: merged.createdBy };
   const file = join(store, RUN_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
+  // Same directory as the target (rename is atomic on NFS only within one directory); pid alone
+  // can repeat across the hosts of a cluster whose shards all record the run, hence the random tag.
+  const tmp = `${file}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`;
   await writeFile(tmp, `${JSON.stringify(json, null, 2)}\n`);
   await rename(tmp, file);
 }

@@ -1,9 +1,12 @@
 /**
  * Opens `dualxda serve STORE` inputs from disk: the training store (with its `dualda/` model group),
  * the test store and an optional checkpoint for XDA. Defaults for the test store and the model
- * directory come from `<STORE>/dualxda-run.json`, which `dualxda demo` and `cache` write.
+ * directory come from `<STORE>/dualxda-run.json`, which `dualxda demo` and `cache` write. Either
+ * store may be an http(s) URL of a static file server: it is only read, and nothing (no cache, no
+ * run file) is written beside it.
  */
-import { DualxdaError, loadDualDAModel, openFeatureStore, type FeatureStoreReader } from '@dualxda/core';
+import { checkCompatible } from '../steps/compatibility.js';
+import { DualxdaError, isHttpUrl, loadDualDAModel, openFeatureStore, readStoreKey, storeKeyUrl, type FeatureStoreReader } from '@dualxda/core';
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { readCollapseReport } from '../lib/collapse-file.js';
@@ -33,12 +36,20 @@ export type XdaFactory = (modelDir: string) => Promise<XdaProvider>;
 
 /** Reads the run file (absent is fine; malformed is an error naming the file and field). */
 export async function readRunFile(store: string): Promise<RunFile> {
-  const path = join(store, RUN_FILE);
+  const remote = isHttpUrl(store);
+  const path = remote ? storeKeyUrl(store, RUN_FILE) : join(store, RUN_FILE);
   let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return {};
+  if (remote) {
+    // 404 = no run file; other HTTP failures throw StoreHttpError naming the URL and status.
+    const bytes = await readStoreKey(store, RUN_FILE);
+    if (bytes === undefined) return {};
+    text = new TextDecoder().decode(bytes);
+  } else {
+    try {
+      text = await readFile(path, 'utf8');
+    } catch {
+      return {};
+    }
   }
   let parsed: unknown;
   try {
@@ -66,10 +77,14 @@ export async function readRunFile(store: string): Promise<RunFile> {
 
 /** Applies run-file defaults; explicit flags win. */
 export async function resolveDashboardPaths(opts: { store: string; test?: string; model?: string }): Promise<DashboardPaths & { run: RunFile }> {
-  const store = resolve(opts.store);
+  const place = (p: string): string => (isHttpUrl(p) ? p.replace(/\/+$/, '') : resolve(p));
+  const store = place(opts.store);
+  const remote = isHttpUrl(store);
   const run = await readRunFile(store);
-  const rel = (p: string | undefined): string | undefined => (p === undefined ? undefined : isAbsolute(p) ? p : resolve(store, p));
-  const test = opts.test !== undefined ? resolve(opts.test) : rel(run.testStore);
+  // Relative paths in the run file are relative to the store: beside it on disk, or beside its URL.
+  // A URL inside the file is ignored: only URLs derived from the one the user named are fetched.
+  const rel = (p: string | undefined): string | undefined => (p === undefined || isHttpUrl(p) ? undefined : isAbsolute(p) ? p : remote ? storeKeyUrl(store, p) : resolve(store, p));
+  const test = opts.test !== undefined ? place(opts.test) : rel(run.testStore);
   if (test === undefined) throw new DualxdaError('InvalidInputError', `${store}: no test store given (--test) and ${RUN_FILE} names none`);
   return { store, test, model: opts.model !== undefined ? resolve(opts.model) : rel(run.modelDir), run };
 }
@@ -97,15 +112,18 @@ async function isDir(p: string): Promise<boolean> {
 }
 
 /** Opens stores, the model and (when a checkpoint and a factory exist) XDA. */
-export async function openDashboardData(opts: { store: string; test?: string; model?: string; xdaFactory?: XdaFactory }): Promise<DashboardData> {
+export async function openDashboardData(opts: { store: string; test?: string; model?: string; xdaFactory?: XdaFactory; allowMismatch?: boolean; warn?: (line: string) => void }): Promise<DashboardData> {
   const paths = await resolveDashboardPaths(opts);
   const [trainStore, testStore] = await Promise.all([openFeatureStore(paths.store), openFeatureStore(paths.test)]);
   const loaded = await loadDualDAModel(paths.store);
+  const tm = testStore.manifest;
+  checkCompatible(loaded, tm.dim, { source: paths.test, modelHash: tm.modelHash, classNames: tm.classNames }, opts.allowMismatch === true, opts.warn ?? (() => undefined));
   const collapse = await readCollapseReport(paths.store);
   const model: SurrogateModel = { ...loaded, ...(paths.run.faithfulness === undefined ? {} : { faithfulness: paths.run.faithfulness }), ...(collapse === undefined ? {} : { collapse }) };
   let xda: XdaProvider | undefined;
   let reason: string | undefined;
   if (paths.model === undefined) reason = `no model checkpoint configured (pass --model DIR or set modelDir in ${RUN_FILE})`;
+  else if (isHttpUrl(paths.model)) reason = `the checkpoint ${paths.model} is a URL (beside a store read over HTTP); XDA needs a local directory: pass --model DIR`;
   else if (!(await isDir(paths.model))) reason = `model directory ${paths.model} does not exist`;
   else if (opts.xdaFactory === undefined) reason = 'this build has no XDA engine wired into the server';
   else xda = await opts.xdaFactory(paths.model);

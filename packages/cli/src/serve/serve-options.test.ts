@@ -11,6 +11,8 @@ describe('serve options', () => {
     const r = resolveServeOptions({ store: 'x' });
     expect(r.port).toBe(4173);
     expect(r.host).toBe('127.0.0.1');
+    expect(r.allowHosts).toEqual([]);
+    expect(src).toContain('@default []');
   });
 
   it('finds the dashboard build in the workspace', () => {
@@ -24,6 +26,7 @@ describe('serve options', () => {
     [{ store: 'x', host: '' }, /option host/],
     [{ store: 'x', host: 'a b' }, /option host/],
     [{}, /option store/],
+    [{ store: 'x', allowHosts: ['*'] }, /option allowHosts.*wildcards/],
   ])('rejects %j naming the option', (opts, msg) => {
     expect(() => resolveServeOptions(opts)).toThrow(msg);
   });

@@ -3,6 +3,7 @@ import { InvalidOptionError } from '@dualxda/core';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { allowHostProblem } from './host-check.js';
 import type { XdaFactory } from './open-data.js';
 import type { DashboardData } from './types.js';
 
@@ -22,10 +23,19 @@ export interface ServeOptions {
   port?: number;
   /** Interface to bind. @default '127.0.0.1' (never exposed unless asked) */
   host?: string;
+  /**
+   * Extra names the Host header may carry (`NAME`: any port, `NAME:PORT`), on top of the bound
+   * address, loopback names and, for a wildcard bind, the machine's hostname and addresses. @default []
+   */
+  allowHosts?: readonly string[];
   /** Builds XDA heatmaps for `model`; without it (or a model dir) /api/xda answers 404. */
   xdaFactory?: XdaFactory;
   /** Built dashboard directory. @default the `dist/` of the @dualxda/dashboard workspace package */
   assetsDir?: string;
+  /** Serve a test store of another checkpoint or class list than `store` (else refused). @default false */
+  allowMismatch?: boolean;
+  /** Where warnings go (e.g. an allowed mismatch). @default none */
+  warn?: (line: string) => void;
 }
 
 /** Options after validation. */
@@ -37,11 +47,14 @@ export interface ResolvedServeOptions {
   xdaFactory: XdaFactory | undefined;
   port: number;
   host: string;
+  allowHosts: readonly string[];
   assetsDir: string;
+  allowMismatch: boolean;
+  warn: (line: string) => void;
 }
 
 /** Documented defaults (a test checks they match the JSDoc). */
-export const DEFAULT_SERVE_OPTIONS = { port: 4173, host: '127.0.0.1' } as const;
+export const DEFAULT_SERVE_OPTIONS = { port: 4173, host: '127.0.0.1', allowHosts: [] as readonly string[] } as const;
 
 /**
  * Where the dashboard build lands (`vite build` in apps/dashboard): `$DUALXDA_DASHBOARD_DIST`, else
@@ -66,6 +79,11 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidOptionError('port', `must be an integer in [0, 65535], got ${port}`);
   const host = options.host ?? DEFAULT_SERVE_OPTIONS.host;
   if (host.trim() === '' || /[\s/]/.test(host)) throw new InvalidOptionError('host', `must be a host name or IP address, got '${host}'`);
+  const allowHosts = options.allowHosts ?? DEFAULT_SERVE_OPTIONS.allowHosts;
+  for (const name of allowHosts) {
+    const problem = allowHostProblem(name);
+    if (problem !== undefined) throw new InvalidOptionError('allowHosts', problem);
+  }
   if (options.data === undefined && (options.store === undefined || options.store === '')) throw new InvalidOptionError('store', 'a training store directory is required');
-  return { data: options.data, store: options.store, test: options.test, model: options.model, xdaFactory: options.xdaFactory, port, host, assetsDir: options.assetsDir ?? defaultAssetsDir() };
+  return { data: options.data, store: options.store, test: options.test, model: options.model, xdaFactory: options.xdaFactory, port, host, allowHosts, assetsDir: options.assetsDir ?? defaultAssetsDir(), allowMismatch: options.allowMismatch ?? false, warn: options.warn ?? (() => undefined) };
 }

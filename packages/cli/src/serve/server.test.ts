@@ -218,6 +218,21 @@ describe('dashboard server security', () => {
     expect((await rawRequest(server.port, '/api/summary', { method: 'GET', headers: { 'content-length': '5' }, body: 'hello' })).status).toBe(413);
     expect((await rawRequest(server.port, `/api/tests?q=${'a'.repeat(3000)}`)).status).toBe(414);
     expect((await rawRequest(server.port, '/api/tests?q=' + 'a'.repeat(201))).status).toBe(400);
-    expect((await rawRequest(server.port, '/api/summary', { headers: { host: 'evil.example:80' } })).status).toBe(421);
+    expect((await rawRequest(server.port, '/api/summary', { headers: { host: 'evil.example:80' } })).status).toBe(403);
+  });
+
+  it('keeps the Host allow-list on a wildcard bind and honours --allow-host', async () => {
+    const open = await startDashboardServer({ data, port: 0, host: '0.0.0.0', allowHosts: ['dash.example.com'], assetsDir: join(assets, 'dist') });
+    try {
+      const evil = await rawRequest(open.port, '/api/summary', { headers: { host: `evil.example.com:${open.port}` } });
+      expect(evil.status).toBe(403);
+      expect(JSON.parse(evil.body).error).toMatch(/Host 'evil\.example\.com:\d+' is not allowed \(DNS-rebinding protection\).*--allow-host evil\.example\.com/);
+      expect(evil.body).not.toContain('sports');
+      expect((await rawRequest(open.port, '/api/summary', { headers: { host: `localhost:${open.port}` } })).status).toBe(200);
+      expect((await rawRequest(open.port, '/api/summary', { headers: { host: 'dash.example.com' } })).status).toBe(200);
+      expect(open.allowedHosts).toContain('dash.example.com (any port)');
+    } finally {
+      await open.close();
+    }
   });
 });

@@ -1,10 +1,13 @@
 /**
  * The dashboard's HTTP server (node:http only): JSON API under /api, the built app for every other
- * GET. GET/HEAD only, no request bodies, bounded URLs, Host header checked against DNS rebinding.
+ * GET. GET/HEAD only, no request bodies, bounded URLs, and a Host allow-list on every bind
+ * address, wildcards included (DNS rebinding, host-check.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname, networkInterfaces } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { checkHost, createHostAllowList, formatAllowedHost, type AllowedHost } from './host-check.js';
 import { HttpError } from './http-error.js';
 import { openDashboardData } from './open-data.js';
 import { routeApi } from './router.js';
@@ -20,6 +23,8 @@ export interface DashboardServer {
   url: string;
   port: number;
   host: string;
+  /** What the Host header may name (`name:port`, or `name (any port)` for `--allow-host NAME`). */
+  allowedHosts: string[];
   close(): Promise<void>;
 }
 
@@ -39,11 +44,12 @@ const SECURITY_HEADERS = {
  */
 export async function startDashboardServer(options: ServeOptions): Promise<DashboardServer> {
   const opts = resolveServeOptions(options);
-  const data = opts.data ?? (await openDashboardData({ store: opts.store ?? '', test: opts.test, model: opts.model, xdaFactory: opts.xdaFactory }));
+  const data = opts.data ?? (await openDashboardData({ store: opts.store ?? '', test: opts.test, model: opts.model, xdaFactory: opts.xdaFactory, allowMismatch: opts.allowMismatch, warn: opts.warn }));
   const state = await createServiceState(data);
-  let allowedHosts = new Set<string>();
+  // Filled once the port is known; until then (no request can arrive before listen) nothing passes.
+  const hosts: { allowed: AllowedHost[]; port: number } = { allowed: [], port: 0 };
   const server = createServer((req, res) => {
-    handle(state, opts.assetsDir, allowedHosts, req, res).catch((err: unknown) => sendError(res, err));
+    handle(state, opts.assetsDir, hosts, req, res).catch((err: unknown) => sendError(res, err));
   });
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
@@ -53,13 +59,14 @@ export async function startDashboardServer(options: ServeOptions): Promise<Dashb
     server.listen(opts.port, opts.host, () => resolveListen());
   });
   const port = (server.address() as AddressInfo).port;
-  allowedHosts = new Set([`${opts.host}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
-  if (opts.host === '0.0.0.0' || opts.host === '::') allowedHosts = new Set(['*']);
+  hosts.port = port;
+  hosts.allowed = createHostAllowList({ bindHost: opts.host, port, allowHosts: opts.allowHosts, hostname: hostname(), interfaceAddresses: Object.values(networkInterfaces()).flatMap((a) => a ?? []) });
   const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   return {
     url: `http://${shownHost}:${port}/`,
     port,
     host: opts.host,
+    allowedHosts: hosts.allowed.map(formatAllowedHost),
     close: () =>
       new Promise((resolveClose, reject) => {
         server.closeAllConnections();
@@ -68,13 +75,14 @@ export async function startDashboardServer(options: ServeOptions): Promise<Dashb
   };
 }
 
-async function handle(state: ServiceState, assetsDir: string, allowedHosts: Set<string>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(state: ServiceState, assetsDir: string, hosts: { allowed: readonly AllowedHost[]; port: number }, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const raw = req.url ?? '/';
   if (raw.length > MAX_URL_CHARS) throw new HttpError(414, `request target longer than ${MAX_URL_CHARS} characters`);
   if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, `method ${req.method ?? '?'} not allowed (the dashboard is read-only)`);
   const length = Number(req.headers['content-length'] ?? '0');
   if (req.headers['transfer-encoding'] !== undefined || !(length === 0)) throw new HttpError(413, 'request bodies are not accepted');
-  if (!allowedHosts.has('*') && !allowedHosts.has(req.headers.host ?? '')) throw new HttpError(421, `unexpected Host header '${(req.headers.host ?? '').slice(0, 100)}'`);
+  const host = checkHost(hosts.allowed, req.headers.host, hosts.port);
+  if (!host.ok) throw new HttpError(host.status, host.message);
   if (!raw.startsWith('/')) throw new HttpError(400, 'request target must be an absolute path');
   checkRawPath(raw.split('?')[0]);
   // Concatenate rather than resolve, so '//host/x' stays a path and is not read as an authority.

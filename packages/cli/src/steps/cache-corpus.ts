@@ -1,13 +1,15 @@
 import { countTokenRows, createStoreSink, extractFeatures, openModel, type ExtractResult, type FeatureModel } from '@dualxda/llm-adapter';
+import type { Shard } from '../cli-options.js';
 import type { CacheOptions } from '../commands/cache/spec.js';
 import type { RunContext } from '../context.js';
-import { CliError, InterruptedError } from '../errors.js';
-import { EXIT_CODES } from '../exit-codes.js';
+import { InterruptedError } from '../errors.js';
 import { checkInputFile, checkModelDir } from '../lib/inputs.js';
 import { corpusFiles, readCorpus, scanCorpus } from './corpus.js';
 
 /** Inputs of `cacheCorpus`: the `dualxda cache` options (paths already absolute) plus a label. */
-export interface CacheCorpusOptions extends CacheOptions {
+export interface CacheCorpusOptions extends Omit<CacheOptions, 'shard'> {
+  /** The resolved shard (`--shard auto` already read from the environment). */
+  shard?: Shard;
   /** Progress label, e.g. `cache train`. */
   label: string;
 }
@@ -26,25 +28,25 @@ export interface CacheCorpusResult extends ExtractResult {
  */
 export async function cacheCorpus(o: CacheCorpusOptions, ctx: RunContext, model?: FeatureModel): Promise<CacheCorpusResult> {
   const token = o.head === 'token';
-  if (token && o.shard !== undefined) {
-    // Token rows do not line up with corpus chunks, so shard i cannot know its row range alone.
-    throw new CliError('UsageError', '--shard cannot be combined with --head token (token rows do not align with corpus chunks)', EXIT_CODES.usage, 'run the token-head cache unsharded, or shard the corpus file itself');
-  }
   await checkInputFile(o.data, '--data', 'give a .jsonl corpus file or a directory of them');
   const files = await corpusFiles(o.data);
   const fm = model ?? (await openModel(await checkModelDir(o.model)));
   const { rows, revision } = await scanCorpus(files, o.limit);
-  // A token-head store has one row per token: count them first (a tokenizer pass, no model run).
-  const tokenRows = token ? (await countTokenRows(fm, readCorpus(files, o.limit), o.maxLength === undefined ? {} : { maxLength: o.maxLength })).tokens : undefined;
+  // A token-head store has one row per token: count them first (a tokenizer pass, no model run),
+  // so every shard knows which texts its chunk-aligned row range cuts.
+  const counted = token ? await countTokenRows(fm, readCorpus(files, o.limit), o.maxLength === undefined ? {} : { maxLength: o.maxLength }) : undefined;
+  const tokenRows = counted?.tokens;
   const bar = ctx.progress({ label: o.label, total: o.shard === undefined ? rows : undefined, unit: 'texts' });
-  const sink = createStoreSink(o.out, { datasetRevision: revision, ...(tokenRows === undefined ? {} : { rows: tokenRows }) });
+  const sink = createStoreSink(o.out, { datasetRevision: revision, ...(tokenRows === undefined ? {} : { rows: tokenRows }), ...(token && o.chunkRows !== undefined ? { tokenChunkRows: o.chunkRows } : {}) });
   let result: ExtractResult;
   try {
     result = await extractFeatures(fm, readCorpus(files, o.limit), sink, {
       totalRows: rows,
       head: token ? 'token' : 'sequence',
       ...(o.shard === undefined ? {} : { shard: o.shard }),
+      ...(counted === undefined ? {} : { textRowStarts: counted.rowStarts }),
       ...(o.batchSize === undefined ? {} : { batchSize: o.batchSize }),
+      ...(!token && o.chunkRows !== undefined ? { chunkRows: o.chunkRows } : {}),
       ...(o.maxLength === undefined ? {} : { maxLength: o.maxLength }),
       signal: ctx.signal,
       onProgress: (p) => bar.update(p.textsDone),

@@ -5,6 +5,7 @@ import { extname, join } from 'node:path';
 import { readCorpus as readCorpusBatches, type CorpusRow } from '@dualxda/core';
 import { InputError } from '../errors.js';
 import { isDirectory } from '../lib/inputs.js';
+import { addIdHash, confirmDuplicate, createIdHashes, repeatedHashes } from './corpus-ids.js';
 
 const CORPUS_EXTENSIONS = new Set(['.jsonl', '.ndjson', '.json', '.parquet']);
 
@@ -33,10 +34,29 @@ export async function* readCorpus(files: readonly string[], limit = Number.POSIT
   }
 }
 
-/** Counts rows (needed up front: the store is allocated by row count) and hashes the bytes. */
+/** How error messages name the corpus: the file, or the first file and the count. */
+function corpusName(files: readonly string[]): string {
+  return files.length === 1 ? String(files[0]) : `${files[0]} (and ${files.length - 1} more files)`;
+}
+
+/**
+ * Counts rows (needed up front: the store is allocated by row count) and hashes the bytes. An
+ * empty corpus and ids that occur twice are input errors naming the file and rows: a store row
+ * is looked up by its id (explanations, --out files, the dashboard), so ids must be unique.
+ */
 export async function scanCorpus(files: readonly string[], limit = Number.POSITIVE_INFINITY): Promise<{ rows: number; revision: string }> {
   let rows = 0;
-  for await (const _row of readCorpus(files, limit)) rows++;
+  const ids = createIdHashes();
+  for await (const row of readCorpus(files, limit)) {
+    rows++;
+    addIdHash(ids, row.id);
+  }
+  if (rows === 0) throw new InputError(corpusName(files), 'the corpus has no rows (empty, or only blank lines)', 'give a corpus with at least one {"id", "text", "label"} line');
+  const dup = await confirmDuplicate(files, repeatedHashes(ids), limit);
+  if (dup !== undefined) {
+    const where = dup.first.file === dup.second.file ? `rows ${dup.first.row} and ${dup.second.row}` : `${dup.first.file} row ${dup.first.row} and ${dup.second.file} row ${dup.second.row}`;
+    throw new InputError(dup.first.file === dup.second.file ? dup.first.file : corpusName(files), `id ${JSON.stringify(dup.id)} occurs twice (${where}): ids must be unique`, 'give every text its own id (without an id column, files of a directory repeat the row numbers 0, 1, ...: add an "id" field)');
+  }
   const hash = createHash('sha256');
   for (const f of files) {
     for await (const chunk of createReadStream(f)) hash.update(chunk as Buffer);

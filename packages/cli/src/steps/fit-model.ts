@@ -6,6 +6,7 @@ import { writeCollapseReport } from '../lib/collapse-file.js';
 import { readRunRecord } from '../lib/run-file.js';
 import { computeCollapseReport } from './collapse-report.js';
 import { readStoreRows } from './read-store.js';
+import { toFitError } from './solver-errors.js';
 
 /**
  * The CLI's default C. The solver's own default is LIBLINEAR's C = 1; DualDA's paper and README
@@ -158,14 +159,19 @@ export async function fitStore(storePath: string, options: FitStoreOptions, ctx:
   };
   ctx.log(`fit: Crammer-Singer SVM (${mode}) on ${store.rows} rows x ${store.dim} features, ${K} classes, C=${C}`);
   let result: SolverResult;
-  if (mode === 'block') {
-    result = await solveCrammerSingerBlocks(store, solverOptions);
-  } else {
-    // The in-memory solvers take one n x d matrix; the store streams it in chunk by chunk.
-    const rows = await readStoreRows(store, ctx, 'fit: reading features');
-    const matrix = { data: rows.features, shape: [rows.rows, rows.dim] };
-    // The serial solve runs on a worker thread so Ctrl-C (ctx.signal) stops it at the next pass.
-    result = mode === 'parallel' ? await solveCrammerSingerParallel(matrix, rows.labels, solverOptions) : await solveCrammerSingerInWorker(matrix, rows.labels, solverOptions);
+  try {
+    if (mode === 'block') {
+      result = await solveCrammerSingerBlocks(store, solverOptions);
+    } else {
+      // The in-memory solvers take one n x d matrix; the store streams it in chunk by chunk.
+      const rows = await readStoreRows(store, ctx, 'fit: reading features');
+      const matrix = { data: rows.features, shape: [rows.rows, rows.dim] };
+      // The serial solve runs on a worker thread so Ctrl-C (ctx.signal) stops it at the next pass.
+      result = mode === 'parallel' ? await solveCrammerSingerParallel(matrix, rows.labels, solverOptions) : await solveCrammerSingerInWorker(matrix, rows.labels, solverOptions);
+    }
+  } catch (err) {
+    // C too large for the data, a diverged (NaN) solve, NaN features, one class: never a saved model.
+    throw toFitError(err, storePath, C);
   }
   bar.done(`${result.iterations} passes`);
   if (result.stopReason === 'aborted' || ctx.signal.aborted) throw new InterruptedError('the store is unchanged (no model saved); rerun `dualxda fit` to start again');

@@ -32,6 +32,7 @@ export function selectTestRows(test: TestInputs, rows: readonly number[]): TestI
     dim: d,
     features,
     ids: rows.map((r) => test.ids[r]!),
+    provenance: test.provenance,
     texts: rows.map((r) => test.texts[r] ?? ''),
     labels: Int32Array.from(rows, (r) => test.labels[r]!),
     logits,

@@ -2,6 +2,7 @@ import { openFeatureStore } from '@dualxda/core';
 import { openModel, type FeatureModel } from '@dualxda/llm-adapter';
 import type { RunContext } from '../context.js';
 import { checkModelDir, checkStoreDir } from '../lib/inputs.js';
+import type { Provenance } from './compatibility.js';
 import { readStoreRows } from './read-store.js';
 
 /** Test rows to explain: features plus what the summary shows. */
@@ -16,6 +17,8 @@ export interface TestInputs {
   /** The network's logits (rows x classes) when known: its argmax is the explained class. */
   logits: Float32Array | null;
   classes: number;
+  /** Where the rows came from (store or checkpoint), for the compatibility check. */
+  provenance: Provenance;
 }
 
 /** Test rows from a store written by `dualxda cache` (features, texts, logits). */
@@ -24,7 +27,8 @@ export async function testInputsFromStore(path: string, ctx: RunContext, limit?:
   const rows = await readStoreRows(store, ctx, 'reading test store', limit);
   const texts = store.hasTexts ? await store.readTexts(0, rows.rows) : rows.ids.map(() => '');
   const logits = store.logitsDim > 0 ? await store.readLogits(0, rows.rows) : null;
-  return { rows: rows.rows, dim: rows.dim, features: rows.features, ids: rows.ids, texts, labels: rows.labels, logits, classes: store.logitsDim };
+  const provenance = { source: path, modelHash: store.manifest.modelHash, classNames: store.manifest.classNames };
+  return { rows: rows.rows, dim: rows.dim, features: rows.features, ids: rows.ids, texts, labels: rows.labels, logits, classes: store.logitsDim, provenance };
 }
 
 /** Embeds free texts (or corpus rows) with the checkpoint; logits come from its head. */
@@ -36,7 +40,8 @@ export async function testInputsFromTexts(modelDir: string, texts: readonly stri
     bar.done(`${r.rows} texts`);
     const lab = new Int32Array(texts.length).fill(-1);
     if (labels !== undefined) lab.set(Array.from(labels));
-    return { rows: r.rows, dim: r.dim, features: r.features, ids: [...ids], texts: [...texts], labels: lab, logits: r.logits, classes: r.numOutputs };
+    const provenance = { source: fm.checkpoint.dir, modelHash: fm.checkpoint.modelHash, classNames: fm.checkpoint.classNames };
+    return { rows: r.rows, dim: r.dim, features: r.features, ids: [...ids], texts: [...texts], labels: lab, logits: r.logits, classes: r.numOutputs, provenance };
   } finally {
     if (model === undefined) await fm.release();
   }

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -22,7 +22,9 @@ describe('saveDualDAModel / loadDualDAModel', () => {
     const back = await loadDualDAModel(dir);
     expect(back).toEqual(model);
     expect(back.svAlpha).toBeInstanceOf(Float64Array);
-    expect(await readdir(dir)).toEqual(['dualda']);
+    const names = await readdir(dir);
+    expect(names).toEqual(['dualda', expect.stringMatching(/^dualda\.\d{8}T\d{9}Z-\d+-\w+$/)]);
+    expect(await readlink(join(dir, 'dualda'))).toBe(names[1]);
   });
 
   it('replaces an existing model atomically', async () => {
@@ -30,7 +32,13 @@ describe('saveDualDAModel / loadDualDAModel', () => {
     const second = createSyntheticModel({ n: 30, d: 5, K: 3, seed: 4 }).model;
     await saveDualDAModel(dir, second);
     expect((await loadDualDAModel(dir)).svIds).toEqual(second.svIds);
-    expect(await readdir(dir)).toEqual(['dualda']);
+    // The previous version stays as a rollback target; a third save drops the oldest.
+    const [, v1, v2] = await readdir(dir);
+    await saveDualDAModel(dir, createSyntheticModel({ n: 10, d: 3, K: 2, seed: 9 }).model);
+    const after = await readdir(dir);
+    expect(after).toHaveLength(3);
+    expect(after).not.toContain(v1);
+    expect(after).toContain(v2);
   });
 
   it('fails with errors naming the path or field', async () => {

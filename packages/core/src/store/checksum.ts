@@ -1,3 +1,4 @@
+import { isDualxdaError } from '../errors.js';
 import { ChunkError } from './errors.js';
 import type { StoreIO } from './store-io.js';
 import { jsonBytes, readJson } from './store-io.js';
@@ -46,7 +47,12 @@ export async function digestOf(bytes: Uint8Array): Promise<ChunkDigest> {
 }
 
 export function readSidecar(io: StoreIO, k: number): Promise<ChunkSidecar | undefined> {
-  return readJson<ChunkSidecar>(io, sidecarKey(k)).catch(() => undefined);
+  // A torn or unreadable sidecar means "chunk not complete"; an HTTP failure (5xx, refused) does
+  // not, and must reach the user with its URL and status instead of reading as a missing chunk.
+  return readJson<ChunkSidecar>(io, sidecarKey(k)).catch((err: unknown) => {
+    if (isDualxdaError(err, 'StoreHttpError')) throw err;
+    return undefined;
+  });
 }
 
 export function writeSidecar(io: StoreIO, sidecar: ChunkSidecar): Promise<void> {

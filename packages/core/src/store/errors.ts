@@ -1,3 +1,4 @@
+import type { ShardReport } from './shard-marker.js';
 import { DualxdaError } from '../errors.js';
 
 /**
@@ -46,10 +47,31 @@ export class IncompleteStoreError extends DualxdaError {
     readonly path: string,
     readonly missing: RowRange[],
     readonly problems: string[],
+    /** Per-shard status, when the store's shard count is known (from shard markers or the caller). */
+    readonly shards: ShardReport[] = [],
   ) {
-    const ranges = missing.map((r) => `[${r.start}, ${r.end})`).join(', ');
-    const extra = problems.length > 0 ? `; ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? `; ... ${problems.length - 5} more` : ''}` : '';
-    super('IncompleteStoreError', `${path}: cannot finalize, rows missing or invalid: ${ranges}${extra}`);
+    const bad = shards.filter((s) => s.state !== 'complete');
+    let detail: string;
+    if (bad.length > 0) {
+      const shown = bad.slice(0, 4).map((s) => `shard ${s.index}/${s.count} ${s.state} (rows [${s.rows.start}, ${s.rows.end}))`);
+      detail = `${bad.length} of ${shards.length} shards incomplete: ${shown.join(', ')}${bad.length > 4 ? `, ... ${bad.length - 4} more` : ''}`;
+    } else {
+      const ranges = missing.map((r) => `[${r.start}, ${r.end})`).join(', ');
+      const extra = problems.length > 0 ? `; ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? `; ... ${problems.length - 5} more` : ''}` : '';
+      detail = `rows missing or invalid: ${ranges}${extra}`;
+    }
+    super('IncompleteStoreError', `${path}: cannot finalize, ${detail}`);
+  }
+}
+
+/** Another live writer holds this shard of the store. */
+export class StoreLockedError extends DualxdaError {
+  constructor(
+    readonly path: string,
+    readonly lockFile: string,
+    message: string,
+  ) {
+    super('StoreLockedError', `${path}: ${message}`);
   }
 }
 

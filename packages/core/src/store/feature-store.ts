@@ -159,17 +159,20 @@ export async function openFeatureStore(target: StoreTarget, options: OpenFeature
       if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last) || first < 0 || last > chunks || first > last) {
         throw new InvalidInputError(io.path, 'iterChunks', `chunk range [${first}, ${last}) is outside [0, ${chunks}]`);
       }
-      let next: Promise<RowBlock> | undefined = first < last ? decodeBlock(src, first) : undefined;
-      try {
-        for (let k = first; k < last; k++) {
-          opts.signal?.throwIfAborted();
-          const current = next as Promise<RowBlock>;
-          // Start decoding k+1 before handing k to the caller, so I/O and zstd overlap their work.
-          next = k + 1 < last ? decodeBlock(src, k + 1) : undefined;
-          yield await current;
-        }
-      } finally {
-        next?.catch(() => undefined);
+      // A read-ahead that fails while the caller still works on the previous block must not become
+      // an unhandled rejection (which kills the process): mark it handled now, report it when awaited.
+      const prefetch = (k: number): Promise<RowBlock> => {
+        const p = decodeBlock(src, k);
+        p.catch(() => undefined);
+        return p;
+      };
+      let next: Promise<RowBlock> | undefined = first < last ? prefetch(first) : undefined;
+      for (let k = first; k < last; k++) {
+        opts.signal?.throwIfAborted();
+        const current = next as Promise<RowBlock>;
+        // Start decoding k+1 before handing k to the caller, so I/O and zstd overlap their work.
+        next = k + 1 < last ? prefetch(k + 1) : undefined;
+        yield await current;
       }
     },
     readLabels: async () => {

@@ -8,6 +8,9 @@ import { arrayMetadata, arraySpecs, BUILD_SPEC_KEY, chunkCount, chunkKey, MANIFE
 import type { StoreIO, StoreTarget } from './store-io.js';
 import { jsonBytes, openStoreIO, readJson } from './store-io.js';
 import type { FeatureStoreManifest } from './types.js';
+import { SHARD_DIR } from './shard-marker.js';
+import type { ChunkFailure } from './shard-report.js';
+import { reportShards } from './shard-report.js';
 import { checkChunk } from './verify.js';
 
 /** Options of `finalizeFeatureStore`. */
@@ -16,6 +19,8 @@ export interface FinalizeFeatureStoreOptions {
   verify?: boolean;
   /** Manifest timestamp; fix it to make two builds byte-identical. @default new Date().toISOString() */
   createdAt?: string;
+  /** Shard count to report against when the store is incomplete. @default the count of the newest shard marker */
+  shards?: number;
 }
 
 /** Reads the build spec every writer recorded; names the store when it is missing or newer. */
@@ -58,19 +63,31 @@ async function idsToStrings(io: StoreIO, spec: BuildSpec, ids: ArraySpec, sideca
 export async function finalizeFeatureStore(target: StoreTarget, options: FinalizeFeatureStoreOptions = {}): Promise<FeatureStoreManifest> {
   const io = await openStoreIO(target);
   const spec = await readBuildSpec(io);
+  // A store finalized by a newer dualxda is left alone: rewriting its manifest would downgrade it.
+  const root = await readJson<{ attributes?: { [MANIFEST_ATTR]?: { schemaVersion?: unknown } } }>(io, 'zarr.json').catch(() => undefined);
+  const finalizedBy = root?.attributes?.[MANIFEST_ATTR]?.schemaVersion;
+  if (typeof finalizedBy === 'number' && finalizedBy > SCHEMA_VERSION) {
+    throw new StoreFormatError(io.path, `was finalized by a newer dualxda (schema version ${finalizedBy}; this one writes ${SCHEMA_VERSION}): refusing to rewrite it as an older store (upgrade dualxda)`);
+  }
   const verify = options.verify ?? true;
   const missing: number[] = [];
   const problems: string[] = [];
+  const failures: ChunkFailure[] = [];
   const sidecars: ChunkSidecar[] = [];
   for (let k = 0; k < chunkCount(spec); k++) {
     const status = await checkChunk(io, spec, k, verify);
     if (status.ok) sidecars.push(status.sidecar);
     else {
       missing.push(k);
-      if (!status.problem.endsWith('not written')) problems.push(status.problem);
+      const written = !status.problem.endsWith('not written');
+      if (written) problems.push(status.problem);
+      failures.push({ chunk: k, written, problem: status.problem });
     }
   }
-  if (missing.length > 0) throw new IncompleteStoreError(io.path, chunksToRanges(missing, spec.chunkRows, spec.rows), problems);
+  if (missing.length > 0) {
+    const shards = await reportShards(io, spec, failures, options.shards);
+    throw new IncompleteStoreError(io.path, chunksToRanges(missing, spec.chunkRows, spec.rows), problems, shards);
+  }
   const specs = arraySpecs(spec);
   const idsSpec = specs.find((a) => a.name === 'ids') as ArraySpec;
   const idType = sidecars.every((s) => s.idType === 'int64') ? 'int64' : 'string';
@@ -98,6 +115,8 @@ export async function finalizeFeatureStore(target: StoreTarget, options: Finaliz
     logitsDim: spec.logitsDim,
   };
   await io.put('zarr.json', jsonBytes({ zarr_format: 3, node_type: 'group', attributes: { [MANIFEST_ATTR]: manifest } }));
+  // Shard markers are build scratch: the finalized store is the same bytes however it was sharded.
+  await io.remove?.(SHARD_DIR);
   await io.sweepTemp?.();
   return manifest;
 }

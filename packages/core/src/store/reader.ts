@@ -1,3 +1,4 @@
+import { isDualxdaError } from '../errors.js';
 import type { ChunkSidecar } from './checksum.js';
 import { readSidecar, readVerified } from './checksum.js';
 import type { DecodedArray } from './chunk-codec.js';
@@ -37,6 +38,8 @@ export async function openChunkSource(io: StoreIO, options: OpenFeatureStoreOpti
   try {
     root = await readJson(io, 'zarr.json');
   } catch (cause) {
+    // A 5xx or an unreachable server is not a malformed store: keep its URL and status.
+    if (isDualxdaError(cause, 'StoreHttpError')) throw cause;
     throw new StoreFormatError(io.path, 'zarr.json is not valid JSON', { cause });
   }
   if (root === undefined) throw new StoreFormatError(io.path, 'no zarr.json: not a feature store, or not finalized (run finalizeFeatureStore)');

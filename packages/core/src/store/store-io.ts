@@ -1,9 +1,11 @@
 import type { AbsolutePath, AsyncReadable, AsyncWritable } from '@zarrita/storage';
+import { isHttpUrl, openHttpStore, ReadOnlyStoreError } from './http-store.js';
 
 /**
  * The byte-level view of a store that the feature store needs. A filesystem path gets atomic
- * writes (temp file + rename in the same directory); any zarrita-compatible store object (S3,
- * HTTP, in-memory `Map`) is used through its own `get`/`set`, whose atomicity is the store's.
+ * writes (temp file + rename in the same directory); an http(s) URL is read-only (GETs of a static
+ * file server); any zarrita-compatible store object (S3, in-memory `Map`) is used through its own
+ * `get`/`set`, whose atomicity is the store's.
  */
 export interface StoreIO {
   /** Human-readable location, used in every error message. */
@@ -13,6 +15,12 @@ export interface StoreIO {
   put(key: string, bytes: Uint8Array): Promise<void>;
   /** Removes leftover temp files from killed writers (filesystem stores only). */
   sweepTemp?(): Promise<number>;
+  /** File names directly under `dir` (temp files excluded); [] when it does not exist. Stores that cannot list omit it. */
+  list?(dir: string): Promise<string[]>;
+  /** Deletes `dir` and everything under it (build scratch such as shard markers). */
+  remove?(dir: string): Promise<void>;
+  /** Creates `key` only if it does not exist (O_EXCL, also on NFS v3+); false when it exists. */
+  createExclusive?(key: string, bytes: Uint8Array): Promise<boolean>;
 }
 
 /** Anything zarrita can read (and, for writers, write): `FileSystemStore`, `FetchStore`, a `Map`... */
@@ -33,6 +41,19 @@ function fromStore(store: ZarrStoreLike, path: string): StoreIO {
       path,
       get: async (key) => store.get(toAbsolute(key)) ?? store.get(key.replace(/^\//, '')),
       put: async (key, bytes) => void store.set(toAbsolute(key), bytes.slice()),
+      list: async (dir) => {
+        const prefix = toAbsolute(`${dir.replace(/\/$/, '')}/`);
+        const names: string[] = [];
+        for (const key of store.keys()) {
+          const k = toAbsolute(key);
+          if (k.startsWith(prefix) && !k.slice(prefix.length).includes('/')) names.push(k.slice(prefix.length));
+        }
+        return names.sort();
+      },
+      remove: async (dir) => {
+        const prefix = toAbsolute(`${dir.replace(/\/$/, '')}/`);
+        for (const key of [...store.keys()]) if (toAbsolute(key).startsWith(prefix)) store.delete(key);
+      },
     };
   }
   return {
@@ -42,7 +63,7 @@ function fromStore(store: ZarrStoreLike, path: string): StoreIO {
       return v === undefined ? undefined : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
     },
     put: async (key, bytes) => {
-      if (!('set' in store) || typeof store.set !== 'function') throw new Error(`${path}: store is read-only (no set method)`);
+      if (!('set' in store) || typeof store.set !== 'function') throw new ReadOnlyStoreError(path);
       await store.set(toAbsolute(key), bytes);
     },
   };
@@ -53,6 +74,9 @@ async function fromPath(root: string): Promise<StoreIO> {
   const fs = await import('node:fs/promises');
   const nodePath = await import('node:path');
   const full = (key: string) => nodePath.join(root, key.replace(/^\//, ''));
+  // pid alone repeats across the nodes of a cluster sharing the store (NFS, Lustre); the random tag
+  // keeps two hosts' temp files apart even when both write the same key (the identical build spec).
+  const tag = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   let counter = 0;
   return {
     path: root,
@@ -69,8 +93,10 @@ async function fromPath(root: string): Promise<StoreIO> {
       const target = full(key);
       const dir = nodePath.dirname(target);
       await fs.mkdir(dir, { recursive: true });
-      // pid + counter keep concurrent writers (shards, retries) from sharing a temp name.
-      const tmp = nodePath.join(dir, `${TEMP_MARK}${process.pid}-${counter++}-${nodePath.basename(target)}`);
+      // The temp file sits in the target's own directory: rename is atomic only within one
+      // directory on NFS. pid + random tag + counter keep concurrent writers (shards on any host,
+      // retries) from sharing a temp name.
+      const tmp = nodePath.join(dir, `${TEMP_MARK}${tag}-${counter++}-${nodePath.basename(target)}`);
       const handle = await fs.open(tmp, 'w');
       try {
         await handle.writeFile(bytes);
@@ -90,6 +116,24 @@ async function fromPath(root: string): Promise<StoreIO> {
       }
       return removed;
     },
+    async list(dir) {
+      const entries = await fs.readdir(full(dir), { withFileTypes: true }).catch(() => []);
+      return entries.filter((e) => e.isFile() && !e.name.startsWith(TEMP_MARK)).map((e) => e.name).sort();
+    },
+    async remove(dir) {
+      await fs.rm(full(dir), { recursive: true, force: true });
+    },
+    async createExclusive(key, bytes) {
+      const target = full(key);
+      await fs.mkdir(nodePath.dirname(target), { recursive: true });
+      try {
+        await fs.writeFile(target, bytes, { flag: 'wx' });
+        return true;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        throw err;
+      }
+    },
   };
 }
 
@@ -104,8 +148,11 @@ function isFileSystemStore(store: ZarrStoreLike): store is ZarrStoreLike & { roo
  * @example
  * const io = await openStoreIO('/data/features.zarr');
  * await io.put('zarr.json', bytes); // atomic on the filesystem
+ * const remote = await openStoreIO('http://127.0.0.1:8000/features.zarr');
+ * await remote.get('zarr.json'); // undefined on 404; remote.put throws ReadOnlyStoreError
  */
 export async function openStoreIO(target: StoreTarget): Promise<StoreIO> {
+  if (typeof target === 'string' && isHttpUrl(target)) return fromStore(openHttpStore(target), target.replace(/\/+$/, ''));
   if (typeof target === 'string') return fromPath(target);
   if (isFileSystemStore(target)) return fromPath(target.root);
   const url = (target as unknown as { url?: unknown }).url;
@@ -122,4 +169,16 @@ export async function readJson<T>(io: StoreIO, key: string): Promise<T | undefin
   const bytes = await io.get(key);
   if (bytes === undefined) return undefined;
   return JSON.parse(new TextDecoder().decode(bytes)) as T;
+}
+
+/**
+ * Reads one file of a store (a path or an http(s) URL) as bytes; undefined when it is absent (ENOENT
+ * or HTTP 404). For the side files the CLI keeps next to the data (`dualxda-run.json`,
+ * `dualda/collapse.json`), so they are found the same way over HTTP as on disk.
+ *
+ * @example
+ * const bytes = await readStoreKey('http://127.0.0.1:8000/train.zarr', 'dualxda-run.json');
+ */
+export async function readStoreKey(location: string, key: string): Promise<Uint8Array | undefined> {
+  return (await openStoreIO(location)).get(key);
 }

@@ -71,10 +71,26 @@ function positiveInt(name: string, v: unknown, allowZero = false): number {
   return v;
 }
 
+/**
+ * Class names are looked up by name (gold labels, `--shortcut-class`, the dashboard's filters), so
+ * each must be a non-empty string and unique; errors name the position.
+ */
+export function checkClassNames(names: readonly unknown[]): string[] {
+  const seen = new Map<string, number>();
+  names.forEach((name, k) => {
+    if (typeof name !== 'string' || name.trim() === '') throw new InvalidOptionError('classNames', `name ${k} is ${typeof name === 'string' ? 'empty' : String(name)}; every class needs a non-empty name`);
+    const first = seen.get(name);
+    if (first !== undefined) throw new InvalidOptionError('classNames', `'${name}' is the name of classes ${first} and ${k}; names must be unique`);
+    seen.set(name, k);
+  });
+  return [...names] as string[];
+}
+
 /** Validates writer options; errors name the option. */
 export function resolveFeatureStoreWriterOptions(opts: FeatureStoreWriterOptions): ResolvedFeatureStoreWriterOptions {
   const d = DEFAULT_FEATURE_STORE_WRITER_OPTIONS;
   const rows = positiveInt('rows', opts.rows, true);
+  if (rows === 0) throw new InvalidOptionError('rows', 'must be >= 1: a store needs at least one row (the input has none)');
   const dim = positiveInt('dim', opts.dim);
   const dtype = opts.dtype ?? d.dtype;
   if (dtype !== 'float32' && dtype !== 'float16' && dtype !== 'int8') throw new InvalidOptionError('dtype', `unsupported dtype '${String(dtype)}' (float32, float16 or int8)`);
@@ -88,7 +104,7 @@ export function resolveFeatureStoreWriterOptions(opts: FeatureStoreWriterOptions
   positiveInt('shard.count', shard.count);
   positiveInt('shard.index', shard.index, true);
   if (shard.index >= shard.count) throw new InvalidOptionError('shard.index', `must be < shard.count (${shard.count}), got ${shard.index}`);
-  const classNames = [...(opts.classNames ?? d.classNames)];
+  const classNames = checkClassNames(opts.classNames ?? d.classNames);
   const spec: BuildSpec = {
     schemaVersion: SCHEMA_VERSION,
     rows,

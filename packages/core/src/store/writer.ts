@@ -6,6 +6,9 @@ import { chunksToRanges, InvalidInputError, StoreFormatError } from './errors.js
 import type { BuildSpec } from './layout.js';
 import { arraySpecs, BUILD_SPEC_KEY, chunkCount, chunkKey, shardChunks } from './layout.js';
 import { validateBatch } from './row-batch.js';
+import type { ShardMarker } from './shard-marker.js';
+import { acquireShardLock } from './lock.js';
+import { thisProcess, writeShardMarker } from './shard-marker.js';
 import type { StoreTarget } from './store-io.js';
 import { jsonBytes, openStoreIO, readJson } from './store-io.js';
 import type { RowBatch } from './types.js';
@@ -36,7 +39,7 @@ export interface FeatureStoreWriter {
   readonly cursor: number;
   /** Row ranges of this shard still to be written (complete chunks from earlier runs excluded). */
   missingRanges(): RowRange[];
-  /** Jumps forward to a chunk boundary (e.g. past chunks `missingRanges` says are done). */
+  /** Jumps forward to a chunk boundary, or into a complete chunk (e.g. past chunks `missingRanges` says are done). */
   seek(row: number): void;
   append(batch: RowBatch): Promise<void>;
   write(batches: AsyncIterable<RowBatch> | Iterable<RowBatch>): Promise<void>;
@@ -80,6 +83,10 @@ export async function createFeatureStoreWriter(target: StoreTarget, options: Fea
   const done = new Set<number>();
   for (let k = first; k < last; k++) if ((await checkChunk(io, spec, k, verifyExisting)).ok) done.add(k);
   const skipped = done.size;
+  const unlock = await acquireShardLock(io, shard.index, shard.count);
+  const me = await thisProcess();
+  const marker: ShardMarker = { index: shard.index, count: shard.count, rows: range, ...me, startedAt: new Date().toISOString(), finishedAt: null, chunksWritten: 0, chunksSkipped: skipped, complete: false };
+  await writeShardMarker(io, marker);
   const specs = arraySpecs(spec);
   let buf: ChunkBuffer | undefined;
   let cursor = range.start;
@@ -133,8 +140,10 @@ export async function createFeatureStoreWriter(target: StoreTarget, options: Fea
       return chunksToRanges(missing, c, spec.rows);
     },
     seek(row) {
-      if (!Number.isSafeInteger(row) || row < cursor || row > range.end || (row % c !== 0 && row !== range.end)) {
-        throw new InvalidInputError(source, 'seek', `row ${row} must be a chunk boundary in [${cursor}, ${range.end}]`);
+      // Mid-chunk targets are fine inside a chunk already complete: its rows are never copied.
+      const aligned = row % c === 0 || row === range.end || done.has(Math.floor(row / c));
+      if (!Number.isSafeInteger(row) || row < cursor || row > range.end || !aligned) {
+        throw new InvalidInputError(source, 'seek', `row ${row} must be a chunk boundary (or inside a complete chunk) in [${cursor}, ${range.end}]`);
       }
       if (filled > 0 && row !== cursor) throw new InvalidInputError(source, 'seek', `${filled} buffered rows of the current chunk would be lost`);
       cursor = row;
@@ -165,6 +174,8 @@ export async function createFeatureStoreWriter(target: StoreTarget, options: Fea
     async close() {
       buf = undefined;
       const missing = writer.missingRanges();
+      await writeShardMarker(io, { ...marker, finishedAt: new Date().toISOString(), chunksWritten: written, complete: missing.length === 0 });
+      await unlock();
       return { range, chunksWritten: written, chunksSkipped: skipped, complete: missing.length === 0, missing };
     },
   };

@@ -5,7 +5,8 @@ import type { CorpusRow } from './types.js';
 
 /**
  * Counts texts and token rows (after truncation to `maxLength`) without running the model:
- * the `rows` a token-head store needs up front.
+ * the `rows` a token-head store needs up front, and `rowStarts` (each text's first token row,
+ * plus the total) that lets token-head extraction be sharded and resumed.
  *
  * @example
  * const { tokens } = await countTokenRows(model, readJsonlCorpus('train.jsonl'), { maxLength: 128 });
@@ -15,14 +16,16 @@ export async function countTokenRows(
   model: FeatureModel,
   corpus: AsyncIterable<CorpusRow> | Iterable<CorpusRow>,
   options: Pick<EmbedOptions, 'maxLength'> = {},
-): Promise<{ texts: number; tokens: number }> {
+): Promise<{ texts: number; tokens: number; rowStarts: Float64Array }> {
   const { maxLength } = resolveEmbedOptions(options, model.checkpoint.maxPositions);
   let texts = 0;
   let tokens = 0;
+  const starts: number[] = [0];
   for await (const row of corpus) {
     const enc = encodeTexts(model.checkpoint.tokenizer, [row.text], maxLength, { firstIndex: texts, ids: [String(row.id)] });
     tokens += (enc.ids[0] as number[]).length;
+    starts.push(tokens);
     texts++;
   }
-  return { texts, tokens };
+  return { texts, tokens, rowStarts: Float64Array.from(starts) };
 }

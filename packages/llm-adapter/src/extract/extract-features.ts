@@ -46,7 +46,6 @@ export async function extractFeatures(
   const head = embedOpts.head;
   const linear = head === 'token' ? ckpt.tokenHead : ckpt.sequenceHead;
   const chunkCount = opts.totalRows === null ? null : Math.ceil(opts.totalRows / opts.chunkRows);
-  const range = chunkCount === null ? { start: 0, end: Number.POSITIVE_INFINITY } : shardChunkRange(chunkCount, opts.shard);
   const info: SinkInfo = {
     head,
     dim: ckpt.hiddenSize,
@@ -57,9 +56,11 @@ export async function extractFeatures(
     layer: head === 'token' ? ckpt.architecture.tokenFeatureLayer : ckpt.architecture.sequenceFeatureLayer,
     numOutputs: linear?.weight.shape[0] ?? 0,
     shard: opts.shard,
+    textRowStarts: head === 'token' ? opts.textRowStarts : null,
   };
   const vocab = head === 'token' ? vocabTokens(ckpt.tokenizer.get_vocab()) : [];
   const done = await sink.begin(info);
+  const range = sink.chunkRange?.() ?? (chunkCount === null ? { start: 0, end: Number.POSITIVE_INFINITY } : shardChunkRange(chunkCount, opts.shard));
   const meter = createProgressMeter(chunkCount === null ? null : range.end - range.start, opts.onProgress);
   const result: ExtractResult = { head, dim: info.dim, textsProcessed: 0, rowsWritten: 0, tokens: 0, chunksWritten: 0, chunksSkipped: 0, truncated: [], seconds: 0 };
   let pending: CorpusRow[] = [];

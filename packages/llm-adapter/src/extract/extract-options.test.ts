@@ -4,12 +4,13 @@ import { DEFAULT_EXTRACT_OPTIONS, resolveExtractOptions, shardChunkRange } from 
 
 describe('resolveExtractOptions', () => {
   it('documented defaults equal the defaults object', () => {
-    expect(DEFAULT_EXTRACT_OPTIONS).toEqual({ ...DEFAULT_EMBED_OPTIONS, chunkRows: 1024, totalRows: null, shard: null, onProgress: null, signal: null });
+    expect(DEFAULT_EXTRACT_OPTIONS).toEqual({ ...DEFAULT_EMBED_OPTIONS, chunkRows: 1024, totalRows: null, shard: null, textRowStarts: null, onProgress: null, signal: null });
   });
   it('names the bad option; sharding needs totalRows', () => {
     expect(() => resolveExtractOptions({ chunkRows: 0 })).toThrow(/option chunkRows/);
     expect(() => resolveExtractOptions({ shard: { index: 0, count: 2 } })).toThrow(/option shard: needs totalRows/);
     expect(() => resolveExtractOptions({ shard: { index: 2, count: 2 }, totalRows: 5 })).toThrow(/option shard: index must be in \[0, 1\]/);
+    expect(() => resolveExtractOptions({ totalRows: 2, textRowStarts: [0, 3] })).toThrow(/option textRowStarts: needs totalRows and totalRows \+ 1 entries, got 2/);
   });
 });
 

@@ -11,6 +11,12 @@ export interface ExtractOptions extends EmbedOptions {
   totalRows?: number | null;
   /** Process only shard `index` of `count` contiguous chunk ranges (default null = all). */
   shard?: { index: number; count: number } | null;
+  /**
+   * Token head: the store row of each text's first token, length `totalRows + 1`
+   * (`countTokenRows(...).rowStarts`). Lets a token-head store be sharded and resumed without
+   * re-running finished texts (default null).
+   */
+  textRowStarts?: ArrayLike<number> | null;
   /** Called after each chunk (default: none). */
   onProgress?: ((p: ExtractProgress) => void) | null;
   /** Stops between chunks (default: none). */
@@ -31,6 +37,7 @@ export const DEFAULT_EXTRACT_OPTIONS: Readonly<ResolvedExtractOptions> = {
   chunkRows: 1024,
   totalRows: null,
   shard: null,
+  textRowStarts: null,
   onProgress: null,
   signal: null,
 };
@@ -53,6 +60,9 @@ export function resolveExtractOptions(options: ExtractOptions = {}): ResolvedExt
     if (!Number.isInteger(count) || count < 1) throw new InvalidOptionError('shard', `count must be a positive integer, got ${count}`);
     if (!Number.isInteger(index) || index < 0 || index >= count) throw new InvalidOptionError('shard', `index must be in [0, ${count - 1}], got ${index}`);
     if (r.totalRows === null) throw new InvalidOptionError('shard', 'needs totalRows to split the corpus into contiguous chunk ranges');
+  }
+  if (r.textRowStarts !== null && (r.totalRows === null || r.textRowStarts.length !== r.totalRows + 1)) {
+    throw new InvalidOptionError('textRowStarts', `needs totalRows and totalRows + 1 entries, got ${r.textRowStarts.length} for totalRows ${r.totalRows}`);
   }
   return r;
 }

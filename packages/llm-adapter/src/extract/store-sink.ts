@@ -6,6 +6,7 @@ import {
   type FeatureStoreWriter,
   type StoreTarget,
 } from '@dualxda/core';
+import { checkTokenRows, corpusChunksOfRows, rowsOfTexts, sliceRows, spanIsDone, type RowSpan } from './token-rows.js';
 import type { ExtractedChunk, FeatureSink, SinkInfo } from './types.js';
 
 /** Default store chunk rows of token-head stores (the core writer's default). */
@@ -14,8 +15,8 @@ const DEFAULT_TOKEN_CHUNK_ROWS = 4096;
 /** Options of `createStoreSink`; everything else comes from the model and `extractFeatures`. */
 export interface StoreSinkOptions {
   /**
-   * Store rows. Default: `totalRows` of the extraction for the sequence head. Required for the
-   * token head (one row per token: count them first, e.g. with `countTokenRows`).
+   * Store rows. Default: `totalRows` of the extraction for the sequence head, the last entry of
+   * `textRowStarts` for the token head (one row per token: count them first with `countTokenRows`).
    */
   rows?: number;
   /**
@@ -34,7 +35,9 @@ export interface StoreSinkOptions {
 /**
  * A `FeatureSink` over the core FeatureStore writer (Zarr v3): sequence rows map 1:1 onto store
  * rows, with corpus chunks = store chunks, so resume and `shard` line up with the store's own.
- * Token rows are appended in order; the writer itself skips store chunks already complete.
+ * Token rows: with `textRowStarts` (from `countTokenRows`) a shard runs the corpus chunks that touch
+ * its chunk-aligned row range and keeps only its own rows, and resume skips finished texts;
+ * without it rows are appended in order and the writer skips store chunks already complete.
  *
  * @example
  * const sink = createStoreSink('train-features.zarr');
@@ -43,13 +46,21 @@ export interface StoreSinkOptions {
 export function createStoreSink(target: StoreTarget, options: StoreSinkOptions = {}): FeatureSink & { writer(): FeatureStoreWriter | null } {
   let w: FeatureStoreWriter | null = null;
   let finalize = options.finalize ?? true;
+  let rowStarts: ArrayLike<number> | null = null;
+  let chunks: RowSpan | undefined;
   return {
     writer: () => w,
+    chunkRange: () => chunks,
     async begin(info: SinkInfo) {
       const token = info.head === 'token';
-      const rows = options.rows ?? (token ? null : info.totalRows);
-      if (rows === null) throw new InvalidOptionError('rows', token ? 'token-head stores need the token row count up front' : 'needs totalRows (or StoreSinkOptions.rows)');
-      if (token && info.shard !== null) throw new InvalidOptionError('shard', 'token-head extraction cannot be sharded (token rows do not align with corpus chunks)');
+      const rows = options.rows ?? (token ? (info.textRowStarts?.[info.textRowStarts.length - 1] ?? null) : info.totalRows);
+      if (rows === null) throw new InvalidOptionError('rows', token ? 'token-head stores need the token row count up front (countTokenRows)' : 'needs totalRows (or StoreSinkOptions.rows)');
+      if (token && info.shard !== null && info.textRowStarts === null) {
+        throw new InvalidOptionError('shard', 'a token-head shard needs textRowStarts (countTokenRows(...).rowStarts) to find its texts');
+      }
+      if (token && info.textRowStarts !== null && info.textRowStarts[info.textRowStarts.length - 1] !== rows) {
+        throw new InvalidOptionError('rows', `${rows} store rows, but textRowStarts counts ${info.textRowStarts[info.textRowStarts.length - 1]} tokens`);
+      }
       if (!token && rows !== info.totalRows) throw new InvalidOptionError('rows', `sequence stores have one row per text: ${rows} != totalRows ${info.totalRows}`);
       finalize = options.finalize ?? info.shard === null;
       w = await createFeatureStoreWriter(target, {
@@ -68,17 +79,42 @@ export function createStoreSink(target: StoreTarget, options: StoreSinkOptions =
         logitsDim: info.numOutputs,
         shard: info.shard ?? { index: 0, count: 1 },
       });
-      if (token) return new Set<number>();
-      const done = new Set<number>();
       const c = info.chunkRows;
+      const done = new Set<number>();
+      if (token) {
+        if (info.textRowStarts === null) return done;
+        rowStarts = info.textRowStarts;
+        chunks = corpusChunksOfRows(rowStarts, w.range, c);
+        const missing = w.missingRanges();
+        for (let k = chunks.start; k < chunks.end; k++) {
+          const span = rowsOfTexts(rowStarts, k * c, (k + 1) * c);
+          if (spanIsDone({ start: Math.max(span.start, w.range.start), end: Math.min(span.end, w.range.end) }, missing)) done.add(k);
+        }
+        return done;
+      }
       for (let k = w.range.start / c; k * c < w.range.end; k++) done.add(k);
       for (const r of w.missingRanges()) for (let k = Math.floor(r.start / c); k * c < r.end; k++) done.delete(k);
       return done;
     },
     async writeChunk(chunk: ExtractedChunk) {
       if (w === null) throw new InvalidOptionError('sink', 'writeChunk before begin');
-      if (w.spec.head === 'sequence' && w.cursor < chunk.firstText) w.seek(chunk.firstText);
-      await w.append(chunk.batch);
+      if (w.spec.head === 'sequence') {
+        if (w.cursor < chunk.firstText) w.seek(chunk.firstText);
+        await w.append(chunk.batch);
+        return;
+      }
+      if (rowStarts === null) {
+        await w.append(chunk.batch);
+        return;
+      }
+      // Keep only this shard's rows; rows before them belong to chunks skipped as complete.
+      const span = rowsOfTexts(rowStarts, chunk.firstText, chunk.firstText + chunk.textCount);
+      checkTokenRows(chunk, span);
+      const lo = Math.max(span.start, w.range.start);
+      const hi = Math.min(span.end, w.range.end);
+      if (hi <= lo) return;
+      if (w.cursor < lo) w.seek(lo);
+      await w.append(sliceRows(chunk.batch, lo - span.start, hi - span.start));
     },
     async end() {
       if (w === null) return;

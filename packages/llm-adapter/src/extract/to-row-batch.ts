@@ -22,7 +22,7 @@ export function toRowBatch(
   const logits = emb.logits === null ? {} : { logits: emb.logits };
   if (emb.tokenOffsets === null || emb.tokenIds === null) {
     const batch = { features: emb.features, labels: Int32Array.from(textLabels), ids, texts: rows.map((r) => r.text), ...logits };
-    return { index, firstText, batch, tokens, truncated };
+    return { index, firstText, textCount: rows.length, batch, tokens, truncated };
   }
   const labels = new Int32Array(emb.rows);
   const rowIds: string[] = new Array<string>(emb.rows);
@@ -35,7 +35,7 @@ export function toRowBatch(
     texts[r] = vocab[emb.tokenIds[r] as number] ?? '';
     offsets[2 * r] = firstText + local;
   }
-  return { index, firstText, batch: { features: emb.features, labels, ids: rowIds, tokenOffsets: offsets, texts, ...logits }, tokens, truncated };
+  return { index, firstText, textCount: rows.length, batch: { features: emb.features, labels, ids: rowIds, tokenOffsets: offsets, texts, ...logits }, tokens, truncated };
 }
 
 function labelIndex(label: number | string, classNames: readonly string[], row: number, id: string): number {

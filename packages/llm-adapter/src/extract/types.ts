@@ -24,6 +24,8 @@ export interface SinkInfo {
   numOutputs: number;
   /** The shard being processed, or null for the whole corpus. */
   shard: { index: number; count: number } | null;
+  /** Token head: store row of each text's first token (length texts + 1), when counted up front. */
+  textRowStarts: ArrayLike<number> | null;
 }
 
 /** One corpus chunk's rows, ready to store. */
@@ -32,6 +34,8 @@ export interface ExtractedChunk {
   index: number;
   /** Corpus row index of the chunk's first text. */
   firstText: number;
+  /** Texts in the chunk. */
+  textCount: number;
   /**
    * Rows: texts (sequence head) or tokens (token head, `tokenOffsets` = [corpus text index,
    * position]). `texts` holds the text per sequence row or the token string per token row;
@@ -47,9 +51,12 @@ export interface ExtractedChunk {
 /**
  * Where `extractFeatures` writes. `begin` returns the chunk indices already complete (resume);
  * `writeChunk` must be durable before it resolves (the FeatureStore writer's chunk write).
+ * `chunkRange`, when present, overrides the corpus chunks a shard runs (token-head stores, whose
+ * shards own row ranges that cut through texts).
  */
 export interface FeatureSink {
   begin(info: SinkInfo): Promise<ReadonlySet<number>>;
+  chunkRange?(): { start: number; end: number } | undefined;
   writeChunk(chunk: ExtractedChunk): Promise<void>;
   end(): Promise<void>;
 }

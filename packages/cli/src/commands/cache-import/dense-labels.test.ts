@@ -16,4 +16,13 @@ describe('denseLabels', () => {
     expect(dense.mapping).toEqual([-2, 7, 40]);
     expect(dense.numClasses).toBe(3);
   });
+
+  it('keeps label ids that lie within --class-names, also when a split holds one class', () => {
+    const dense = denseLabels(Int32Array.from([1, 1, 1]), 2);
+    expect([...dense.labels]).toEqual([1, 1, 1]);
+    expect(dense).toMatchObject({ numClasses: 2, present: 1 });
+    expect(dense.mapping).toBeUndefined();
+    // Outside [0, names) the labels are remapped as before (and the name count then must match).
+    expect(denseLabels(Int32Array.from([5, 7]), 2)).toMatchObject({ mapping: [5, 7], numClasses: 2, present: 2 });
+  });
 });

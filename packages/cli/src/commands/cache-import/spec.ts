@@ -1,5 +1,6 @@
 import { parseChoice } from '../../cli-options.js';
 import { defineCommand } from '../../command-spec.js';
+import { parseClassNames } from './check-import.js';
 
 /** Options of `dualxda cache import`. */
 export interface CacheImportOptions {
@@ -24,7 +25,7 @@ export const cacheImportCommand = defineCommand<CacheImportOptions>({
     labels: { flag: 'labels', kind: 'string', valueName: 'Y.npy', description: 'n labels (integers, remapped to 0..K-1 if needed)' },
     out: { flag: 'out', short: 'o', kind: 'string', valueName: 'STORE', description: 'store directory to create' },
     ids: { flag: 'ids', kind: 'string', valueName: 'IDS.npy', description: 'n row ids (default 0..n-1)' },
-    classNames: { flag: 'class-names', kind: 'string', valueName: 'A,B,...', description: 'class names, index = label id', parse: (raw) => raw.split(',').map((s) => s.trim()) },
+    classNames: { flag: 'class-names', kind: 'string', valueName: 'A,B,...', description: 'class names, index = label id (non-empty, unique)', parse: parseClassNames },
     dtype: { flag: 'dtype', kind: 'string', valueName: 'T', description: 'storage precision: float32 (default), float16, int8', parse: parseChoice(['float32', 'float16', 'int8'] as const) },
   },
   required: ['features', 'labels', 'out'],

@@ -1,4 +1,4 @@
-import { parseChoice, parseInteger, parseShard, type Shard } from '../../cli-options.js';
+import { parseChoice, parseInteger, parseShard, type ShardSpec } from '../../cli-options.js';
 import { defineCommand } from '../../command-spec.js';
 
 /** Options of `dualxda cache`. */
@@ -11,10 +11,12 @@ export interface CacheOptions {
   out: string;
   /** Sequence head (one row per text) or token head (one row per token). */
   head?: 'sequence' | 'token';
-  /** This job's shard of a distributed build. */
-  shard?: Shard;
+  /** This job's shard of a distributed build (`auto`: from the scheduler's environment). */
+  shard?: ShardSpec;
   batchSize?: number;
   maxLength?: number;
+  /** Rows per store chunk: texts (sequence head, default 1024) or token rows (token head, default 4096). */
+  chunkRows?: number;
   /** Use only the first N corpus rows (smoke tests). */
   limit?: number;
 }
@@ -22,14 +24,15 @@ export interface CacheOptions {
 export const cacheCommand = defineCommand<CacheOptions>({
   name: 'cache',
   summary: 'Extract penultimate-layer features of a corpus into a resumable feature store',
-  usage: 'cache --model DIR --data FILE|DIR --out STORE [--head sequence|token] [--shard i/N] [--batch-size N] [--max-length N]',
+  usage: 'cache --model DIR --data FILE|DIR --out STORE [--head sequence|token] [--shard i/N|auto] [--batch-size N] [--max-length N] [--chunk-rows N]',
   options: {
     model: { flag: 'model', kind: 'string', valueName: 'DIR', description: 'classifier checkpoint directory (config.json, weights, tokenizer)' },
     data: { flag: 'data', kind: 'string', valueName: 'FILE|DIR', description: 'corpus .jsonl/.parquet file (or directory) with id, text, label' },
     out: { flag: 'out', short: 'o', kind: 'string', valueName: 'STORE', description: 'store directory to create, or to resume after an interruption' },
     head: { flag: 'head', kind: 'string', valueName: 'KIND', description: 'sequence (one row per text, default) or token', parse: parseChoice(['sequence', 'token'] as const) },
-    shard: { flag: 'shard', kind: 'string', valueName: 'i/N', description: 'run only shard i of N (0-based); finish with `cache finalize`', parse: parseShard },
+    shard: { flag: 'shard', kind: 'string', valueName: 'i/N|auto[/N]', description: 'run only shard i of N (0-based); auto reads SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, JOB_COMPLETION_INDEX or PARALLEL_SEQ (auto/N fixes the count); finish with `cache finalize`', parse: parseShard },
     batchSize: { flag: 'batch-size', kind: 'string', valueName: 'N', description: 'texts per forward pass', parse: (r, w) => parseInteger(r, w, 1) },
+    chunkRows: { flag: 'chunk-rows', kind: 'string', valueName: 'N', description: 'rows per store chunk, the unit of resume and sharding (default 1024 texts; token head 4096 token rows)', parse: (r, w) => parseInteger(r, w, 1) },
     maxLength: { flag: 'max-length', kind: 'string', valueName: 'N', description: 'truncate texts to N tokens', parse: (r, w) => parseInteger(r, w, 2) },
     limit: { flag: 'limit', kind: 'string', valueName: 'N', description: 'only the first N corpus rows', parse: (r, w) => parseInteger(r, w, 1) },
   },
@@ -37,6 +40,7 @@ export const cacheCommand = defineCommand<CacheOptions>({
   examples: [
     'dualxda cache --model packages/llm-adapter/assets/spam-bert --data packages/llm-adapter/assets/corpus/train.jsonl --out runs/train',
     'dualxda cache --model ckpt --data corpus/ --out runs/train --shard 0/4   # then 1/4 .. 3/4, then:',
+    'dualxda cache --model ckpt --data corpus/ --out runs/train --shard auto   # in a SLURM array job (sbatch --array=0-3)',
     'dualxda cache finalize runs/train',
   ],
   notes: ['Stores keep each row\'s text and the model\'s logits (test stores need both).', 'Interrupted runs resume where they stopped: rerun the same command.'],

@@ -10,6 +10,7 @@ import { cacheCorpus } from '../../steps/cache-corpus.js';
 import { fitStore, DEFAULT_FIT_C } from '../../steps/fit-model.js';
 import { testInputsFromStore, type TestInputs } from '../../steps/test-inputs.js';
 import { modelDirFor } from '../explain/index.js';
+import { checkCompatible } from '../../steps/compatibility.js';
 import type { EvalOptions } from './spec.js';
 
 /** Where `dualxda eval --model DIR --data DIR` puts its stores unless `--out` says otherwise. */
@@ -75,7 +76,15 @@ export async function resolveEvalInputs(o: EvalOptions, ctx: RunContext): Promis
       const path = o.test !== undefined ? resolvePath(ctx.cwd, o.test) : run?.testStore;
       if (path === undefined) throw new UsageError(`--metric ${metric} needs test rows: pass --test TESTSTORE`, 'cache the test split with `dualxda cache --data test.jsonl --out TESTSTORE`');
       const key = String(limit);
-      if (!tests.has(key)) tests.set(key, testInputsFromStore(path, ctx, limit));
+      if (!tests.has(key)) {
+        tests.set(
+          key,
+          testInputsFromStore(path, ctx, limit).then((t) => {
+            checkCompatible(model, t.dim, t.provenance, o.allowMismatch === true, (l) => ctx.warn(l));
+            return t;
+          }),
+        );
+      }
       return tests.get(key)!;
     },
     modelDir: (why) => modelDirFor(storePath, o.model, ctx, why),

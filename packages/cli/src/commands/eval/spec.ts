@@ -1,7 +1,7 @@
 import { parseChoice, parseInteger, parseNonNegativeInteger, parsePositive } from '../../cli-options.js';
 import { defineCommand } from '../../command-spec.js';
 import { UsageError } from '../../errors.js';
-import { modelFlag } from '../shared-flags.js';
+import { allowMismatchFlag, modelFlag } from '../shared-flags.js';
 
 /** Metrics `dualxda eval` knows. */
 export const EVAL_METRICS = ['sparsity', 'faithfulness', 'accuracy', 'self-influence', 'xda-deletion', 'identical-class', 'identical-subclass', 'mislabeling', 'shortcut'] as const;
@@ -44,6 +44,8 @@ export interface EvalOptions {
   xdaMode?: XdaHeatmapMode;
   xdaBackend?: XdaComputeBackend;
   shortcutClass?: string;
+  /** Accept a test store of another checkpoint or class list (warning). */
+  allowMismatch?: boolean;
 }
 
 function parseKs(raw: string, what: string): number[] {
@@ -61,6 +63,7 @@ export const evalCommand = defineCommand<EvalOptions>({
     metric: { flag: 'metric', short: 'm', kind: 'repeat', valueName: 'NAME', description: `one of ${EVAL_METRICS.join(', ')} (repeatable)`, parse: parseChoice(EVAL_METRICS) },
     model: modelFlag,
     test: { flag: 'test', kind: 'string', valueName: 'STORE', description: 'test store with model logits (default: from STORE/dualxda-run.json)' },
+    allowMismatch: allowMismatchFlag,
     topK: { flag: 'top-k', short: 'k', kind: 'string', valueName: 'N', description: 'self-influence: rows shown (default 10); identical-class/-subclass: top training rows per test row (default 5)', parse: (r, w) => parseInteger(r, w, 1) },
     data: { flag: 'data', kind: 'string', valueName: 'DIR', description: 'corpus folder with train.jsonl and test.jsonl: cached and fitted when STORE is omitted; mislabeling reads "corrupted", shortcut reads "shortcut" from its rows' },
     out: { flag: 'out', short: 'o', kind: 'string', valueName: 'DIR', description: 'where eval writes the stores of --data when STORE is omitted (default .dualxda/eval/<model folder name>; reused when rerun)' },

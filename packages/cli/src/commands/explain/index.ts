@@ -1,12 +1,14 @@
 import { join } from 'node:path';
-import { loadDualDAModel, openFeatureStore, writeExplanationsJsonl, writeExplanationsParquet, type ExplanationRecord } from '@dualxda/core';
+import { isHttpUrl, loadDualDAModel, openFeatureStore, writeExplanationsJsonl, writeExplanationsParquet, type ExplanationRecord } from '@dualxda/core';
 import type { RunContext } from '../../context.js';
-import { UsageError } from '../../errors.js';
-import { checkInputFile, checkStoreDir, isFile, resolvePath } from '../../lib/inputs.js';
+import { InputError, UsageError } from '../../errors.js';
+import { checkInputFile, checkStoreDir, isFile, resolvePath, resolveStoreInput } from '../../lib/inputs.js';
 import { readRunRecord } from '../../lib/run-file.js';
 import { formatScore, snippet } from '../../lib/text.js';
 import { corpusFiles, loadCorpus } from '../../steps/corpus.js';
+import { checkCompatible } from '../../steps/compatibility.js';
 import { explainTests, type ExplainedPrediction } from '../../steps/explain-tests.js';
+import { goldLabels } from '../../steps/gold-labels.js';
 import { testInputsFromStore, testInputsFromTexts, type TestInputs } from '../../steps/test-inputs.js';
 import type { ExplainCliOptions } from './spec.js';
 
@@ -18,6 +20,7 @@ export async function modelDirFor(store: string, flag: string | undefined, ctx: 
   if (flag !== undefined) return resolvePath(ctx.cwd, flag);
   const run = await readRunRecord(store);
   if (run?.modelDir !== undefined) return run.modelDir;
+  if (isHttpUrl(store)) throw new UsageError(`--model is needed to ${why}: ${store} is read over HTTP, and a checkpoint must be a local directory`, 'pass --model DIR (the checkpoint the store was cached with)');
   throw new UsageError(`--model is needed to ${why}, and ${store}/dualxda-run.json names no model`, 'pass --model DIR (the checkpoint the store was cached with)');
 }
 
@@ -55,22 +58,28 @@ async function testInputs(options: ExplainCliOptions, store: string, classNames:
     const modelDir = await modelDirFor(store, options.model, ctx, 'embed --text');
     return testInputsFromTexts(modelDir, options.text, options.text.map((_, i) => `text-${i}`), undefined, ctx);
   }
-  const test = resolvePath(ctx.cwd, options.test!);
+  const test = resolveStoreInput(ctx.cwd, options.test!);
+  // A URL is a test store read over HTTP (corpora are read from disk only).
+  if (isHttpUrl(test)) return testInputsFromStore(test, ctx, options.limit);
   // A directory with zarr.json is a test store; any other directory or file is a JSONL corpus.
   if (await isFile(join(test, 'zarr.json'))) return testInputsFromStore(test, ctx, options.limit);
   await checkInputFile(test, '--test', 'give a test store (from `dualxda cache`) or a .jsonl corpus file');
   const rows = await loadCorpus(await corpusFiles(test), options.limit);
+  if (rows.length === 0) throw new InputError(test, '--test corpus has no rows (empty, or only blank lines)', 'give a .jsonl file with one {"id", "text", "label"} object per line');
+  // Checked before the model loads: an unknown gold label is an error, never a silent -1.
+  const labels = goldLabels(rows, classNames, test);
   const modelDir = await modelDirFor(store, options.model, ctx, 'embed the --test texts');
-  const labels = rows.map((r) => (typeof r.label === 'number' ? r.label : classNames.indexOf(r.label)));
   return testInputsFromTexts(modelDir, rows.map((r) => r.text), rows.map((r) => String(r.id)), labels, ctx);
 }
 
 /** `dualxda explain STORE --text ... | --test ...`. */
 export async function explainCommandRunner(options: ExplainCliOptions, ctx: RunContext): Promise<void> {
-  const store = await checkStoreDir(resolvePath(ctx.cwd, options.store));
+  // STORE may be an http(s) URL: read-only, nothing is written beside it (only --out, locally).
+  const store = await checkStoreDir(resolveStoreInput(ctx.cwd, options.store));
   const model = await loadDualDAModel(store);
   const train = await openFeatureStore(store);
   const test = await testInputs(options, store, model.classNames, ctx);
+  checkCompatible(model, test.dim, test.provenance, options.allowMismatch === true, (l) => ctx.warn(l));
   const topK = options.topK ?? DEFAULT_CLI_TOP_K;
   const predictions = await explainTests(model, test, train, topK);
   if (options.out !== undefined) {

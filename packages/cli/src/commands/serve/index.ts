@@ -1,5 +1,5 @@
 import type { RunContext } from '../../context.js';
-import { checkStoreDir, resolvePath } from '../../lib/inputs.js';
+import { checkStoreDir, resolvePath, resolveStoreInput } from '../../lib/inputs.js';
 import { defaultAssetsDir, startDashboardServer, type XdaProvider } from '../../serve/index.js';
 import { openXdaEngine, toWirePair } from '../../steps/xda-engine.js';
 import { ensureDashboardBuilt } from './ensure-dashboard.js';
@@ -17,18 +17,24 @@ async function xdaFactory(modelDir: string): Promise<XdaProvider> {
 
 /** `dualxda serve STORE`: runs until Ctrl-C. */
 export async function serve(options: ServeCliOptions, ctx: RunContext): Promise<void> {
-  const store = await checkStoreDir(resolvePath(ctx.cwd, options.store));
+  // STORE and --test may be http(s) URLs of a static file server; serve only reads them.
+  const store = await checkStoreDir(resolveStoreInput(ctx.cwd, options.store));
   await ensureDashboardBuilt(defaultAssetsDir(), (line) => ctx.print(line));
   const server = await startDashboardServer({
     store,
-    ...(options.test === undefined ? {} : { test: resolvePath(ctx.cwd, options.test) }),
+    ...(options.test === undefined ? {} : { test: resolveStoreInput(ctx.cwd, options.test) }),
     ...(options.model === undefined ? {} : { model: resolvePath(ctx.cwd, options.model) }),
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.host === undefined ? {} : { host: options.host }),
+    ...(options.allowHosts === undefined ? {} : { allowHosts: options.allowHosts }),
+    allowMismatch: options.allowMismatch === true,
+    warn: (line) => ctx.warn(line),
     xdaFactory,
   });
-  ctx.emitJson({ url: server.url, port: server.port, host: server.host });
+  ctx.emitJson({ url: server.url, port: server.port, host: server.host, allowedHosts: server.allowedHosts });
   ctx.print(`dashboard: ${server.url}  (Ctrl-C to stop)`);
+  // Exposed on purpose: say which names the browser may use (others get 403, DNS-rebinding protection).
+  if (server.allowedHosts.some((h) => !/^(localhost|127\.0\.0\.1|\[::1\]):/.test(h))) ctx.print(`answers to Host: ${server.allowedHosts.join(', ')} (more with --allow-host NAME)`);
   await new Promise<void>((resolveStop) => {
     if (ctx.signal.aborted) resolveStop();
     ctx.signal.addEventListener('abort', () => resolveStop(), { once: true });

@@ -1,12 +1,13 @@
-import { writeFile, rename } from 'node:fs/promises';
 import { loadDualDAModel, openFeatureStore, type ZarrFeatureStore } from '@dualxda/core';
 import type { RunContext } from '../../context.js';
 import { InputError, UsageError } from '../../errors.js';
+import { writeFileAtomic } from '../../lib/atomic-write.js';
 import { renderAnsi, renderHtmlPage, topTokens, type HtmlPair } from '../../lib/heatmap.js';
 import { budgetLines, explainedLabel } from '../../lib/xda-budget.js';
 import { checkStoreDir, resolvePath } from '../../lib/inputs.js';
 import { readRunRecord } from '../../lib/run-file.js';
 import { formatScore, snippet } from '../../lib/text.js';
+import { checkCompatible } from '../../steps/compatibility.js';
 import { explainTests, type ExplainedPrediction, type ExplainedTrainRow } from '../../steps/explain-tests.js';
 import { alphaOf, NOT_SUPPORT_VECTOR_NOTE } from '../../steps/pair-alpha.js';
 import { testInputsFromStore, testInputsFromTexts, type TestInputs } from '../../steps/test-inputs.js';
@@ -35,7 +36,7 @@ export async function findRowById(store: ZarrFeatureStore, id: string, flag: str
 function selectRow(t: TestInputs, row: number): TestInputs {
   const d = t.dim;
   const k = t.classes;
-  return { rows: 1, dim: d, features: t.features.slice(row * d, (row + 1) * d), ids: [t.ids[row]!], texts: [t.texts[row]!], labels: t.labels.slice(row, row + 1), logits: t.logits === null ? null : t.logits.slice(row * k, (row + 1) * k), classes: k };
+  return { rows: 1, dim: d, features: t.features.slice(row * d, (row + 1) * d), ids: [t.ids[row]!], texts: [t.texts[row]!], labels: t.labels.slice(row, row + 1), logits: t.logits === null ? null : t.logits.slice(row * k, (row + 1) * k), classes: k, provenance: t.provenance };
 }
 
 /**
@@ -68,9 +69,7 @@ export async function writeHtml(path: string, title: string, reports: readonly X
     train: r.pair.train,
     budget: budgetLines(r.pair),
   }));
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, renderHtmlPage(title, pairs));
-  await rename(tmp, path);
+  await writeFileAtomic(path, renderHtmlPage(title, pairs));
 }
 
 /** Pairs for one explained prediction: the chosen train row, or the top-k proponents and opponents. */
@@ -96,6 +95,7 @@ export async function xda(options: XdaCliOptions, ctx: RunContext): Promise<void
     const testStore = await openFeatureStore(testPath);
     test = selectRow(all, await findRowById(testStore, options.test!, '--test'));
   }
+  checkCompatible(model, test.dim, test.provenance, options.allowMismatch === true, (l) => ctx.warn(l));
   const topK = options.topK ?? 1;
   const [prediction] = await explainTests(model, test, train, Math.max(topK, 1));
   let chosen: ExplainedTrainRow | undefined;

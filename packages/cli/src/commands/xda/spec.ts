@@ -1,7 +1,7 @@
 import { parseChoice } from '../../cli-options.js';
 import { UsageError } from '../../errors.js';
 import { defineCommand } from '../../command-spec.js';
-import { modelFlag, storeArg, topKFlag } from '../shared-flags.js';
+import { allowMismatchFlag, modelFlag, storeArg, topKFlag } from '../shared-flags.js';
 
 /** Options of `dualxda xda`. */
 export interface XdaCliOptions {
@@ -20,6 +20,8 @@ export interface XdaCliOptions {
   html?: string;
   /** What a token's relevance is (@dualxda/xda `RelevanceMode`; default there: per-position). */
   mode?: 'per-position' | 'word';
+  /** Accept a test store or checkpoint other than the one that built STORE (warning). */
+  allowMismatch?: boolean;
 }
 
 export const xdaCommand = defineCommand<XdaCliOptions>({
@@ -35,6 +37,7 @@ export const xdaCommand = defineCommand<XdaCliOptions>({
     train: { flag: 'train', kind: 'string', valueName: 'ID', description: 'training row id (default: the top proponent)' },
     topK: topKFlag,
     html: { flag: 'html', kind: 'string', valueName: 'FILE', description: 'also write a standalone HTML page with both heatmaps' },
+    allowMismatch: allowMismatchFlag,
     mode: {
       flag: 'mode', kind: 'string', valueName: 'MODE', parse: parseChoice(['per-position', 'word'] as const),
       description: 'per-position (default): a token gets the relevance of its word + position + type embedding; word: word embedding only (LXT), position embeddings count as absorbed',
