@@ -71,7 +71,7 @@ export interface ErrorReport {
 }
 
 /** Library error tags that mean "your input is wrong" rather than "we failed". */
-const INPUT_TAGS = new Set([
+export const INPUT_TAGS = new Set([
   'StoreFormatError',
   'ChunkError',
   'InvalidInputError',
@@ -92,6 +92,7 @@ const INPUT_TAGS = new Set([
 
 /** Fix hints for library errors, by tag; a function picks the hint from the message. */
 const HINTS: Record<string, string | ((message: string) => string)> = {
+  StoreLockedError: 'two jobs must not write the same shard of a store: wait for the other one (a lock left by a killed job on this host is taken over automatically)',
   IncompleteStoreError: 'run the missing `dualxda cache --shard i/N` jobs again, then `dualxda cache finalize STORE`',
   DualDAModelIoError: (m) =>
     /newer than supported/.test(m)
@@ -99,7 +100,18 @@ const HINTS: Record<string, string | ((message: string) => string)> = {
       : /checksum|truncated|chunk file is missing|not valid JSON|shape \[|data_type/.test(m)
         ? 'the saved model is damaged: refit it with `dualxda fit STORE` (the feature store itself is not affected)'
         : 'fit a model first: `dualxda fit STORE --C 1e-3`',
-  StoreFormatError: 'is this a store written by `dualxda cache` / `cache import`? An interrupted cache resumes when you rerun it',
+  StoreFormatError: (m) =>
+    /newer dualxda|schema version \d+; this dualxda reads/.test(m)
+      ? 'this store was written by a newer dualxda: upgrade dualxda'
+      : 'is this a store written by `dualxda cache` / `cache import`? An interrupted cache resumes when you rerun it',
+  InvalidInputError: 'fix the named field of that file (docs/cli.md describes every input format)',
+  UnsupportedArchitectureError: 'docs/llm-adapter.md lists the architectures dualxda runs',
+  VocabMismatchError: 'the tokenizer does not fit the weights: use the checkpoint folder as save_pretrained wrote it',
+  SafetensorsError: 'the weights file is damaged or not safetensors: export the checkpoint again',
+  InvalidShapeError: 'the arrays do not fit together: check the shapes of the input files',
+  DualDAModelError: 'the saved model is inconsistent: refit it with `dualxda fit STORE`',
+  SolverInputError: 'check the store: finite features and at least two classes (`dualxda inspect STORE`)',
+  InvalidOptionError: 'see `dualxda <command> --help` for the accepted values',
   ChunkError: 'the store is damaged: rerun the `dualxda cache` command that wrote it (it rewrites bad chunks)',
   ModelLoadError: 'point --model at a checkpoint folder with config.json, model.safetensors, tokenizer.json and onnx/model.onnx',
   EmptyTextError: 'remove empty texts from the corpus',
@@ -120,7 +132,8 @@ export function reportError(err: unknown, command: string, verbose: boolean): Er
     exitCode = err._tag === 'InvalidOptionError' ? EXIT_CODES.usage : INPUT_TAGS.has(err._tag) ? EXIT_CODES.input : EXIT_CODES.failure;
     lines.push(`${prefix}: ${err.message} (${err._tag})`);
     const hint = HINTS[err._tag];
-    if (hint !== undefined) lines.push(`hint: ${typeof hint === 'function' ? hint(err.message) : hint}`);
+    // Every failure gets a hint line (docs/cli.md); a tag without its own gets the generic one.
+    lines.push(`hint: ${hint === undefined ? 'rerun with --verbose for details, and report it if it persists' : typeof hint === 'function' ? hint(err.message) : hint}`);
   } else if (describeSystemError(err) !== undefined) {
     const sys = describeSystemError(err) as NonNullable<ReturnType<typeof describeSystemError>>;
     exitCode = sys.exitCode;

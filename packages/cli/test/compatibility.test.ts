@@ -48,6 +48,7 @@ describe('model, stores and checkpoints are checked where they meet', () => {
     ['explain, a test store of another checkpoint', ['explain', 'train', '--test', 'test-llama'], /test-llama: checkpoint \w+ differs from the one STORE was cached with \(\w+\): explanations would mix two models\nhint: .*--allow-mismatch/],
     ['explain --text with another --model', ['explain', 'train', '--text', 'free money now', '--model', llama], /tiny-llama: checkpoint \w+ differs/],
     ['xda with a test store of another checkpoint', () => ['xda', 'train', '--test-store', 'test-llama', '--test', testId, '--model', bert], /test-llama: checkpoint \w+ differs/],
+    ['xda whose --model (the heatmaps\' forward) is another checkpoint', () => ['xda', 'train', '--test-store', 'test-bert', '--test', testId, '--model', llama], /tiny-llama: checkpoint \w+ differs/],
     ['eval accuracy on a test store of another dimension (was: 100%)', ['eval', 'train', '--metric', 'accuracy', '--test', 'test-spam'], /test-spam: has 128-dimensional features, but the model was fitted on 32-dimensional ones/],
     ['explain with a test store of another dimension, even with --allow-mismatch', ['explain', 'train', '--test', 'test-spam', '--allow-mismatch'], /has 128-dimensional features/],
   ])('%s: exit 3 with one line and a hint', async (_, argv, message) => {
@@ -73,5 +74,17 @@ describe('serve checks the test store too', () => {
     const data = await openDashboardData({ store: join(dir, 'train'), test: join(dir, 'test-llama'), allowMismatch: true, warn: (l) => warnings.push(l) });
     expect(data.paths?.test).toBe(join(dir, 'test-llama'));
     expect(warnings.join()).toMatch(/--allow-mismatch/);
+  });
+});
+
+describe('serve checks the checkpoint behind its heatmaps', () => {
+  it('refuses a --model other than the one that built STORE when XDA would use it', async () => {
+    const { openDashboardData } = await import('../src/serve/open-data.js');
+    const factory = async () => async () => {
+      throw new Error('not called');
+    };
+    await expect(openDashboardData({ store: join(dir, 'train'), test: join(dir, 'test-bert'), model: llama, xdaFactory: factory })).rejects.toThrow(/tiny-llama: checkpoint \w+ differs/);
+    const ok = await openDashboardData({ store: join(dir, 'train'), test: join(dir, 'test-bert'), model: bert, xdaFactory: factory });
+    expect(ok.xda).toBeDefined();
   });
 });

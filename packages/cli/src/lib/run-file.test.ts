@@ -49,3 +49,12 @@ describe('run record', () => {
     await expect(readRunRecord(dir)).rejects.toMatchObject({ exitCode: EXIT_CODES.input, message: expect.stringContaining(`${RUN_FILE}: is not valid JSON`) });
   });
 });
+
+describe('run file validation', () => {
+  it('names a field of the wrong type instead of ignoring it', async () => {
+    await writeFile(join(dir, RUN_FILE), JSON.stringify({ testStore: 42, createdBy: 'x' }));
+    await expect(readRunRecord(dir)).rejects.toThrow(/dualxda-run\.json: field 'testStore' must be a string, got 42/);
+    await writeFile(join(dir, RUN_FILE), '[1]');
+    await expect(readRunRecord(dir)).rejects.toThrow(/is not a JSON object/);
+  });
+});

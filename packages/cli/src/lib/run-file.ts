@@ -45,6 +45,12 @@ export async function readRunRecord(store: string): Promise<RunRecord | undefine
   } catch (cause) {
     throw new InputError(file, 'is not valid JSON', `delete it or rerun \`dualxda demo\` / \`dualxda cache\``, { cause });
   }
+  // Self-validating: a field of the wrong type is named, never silently dropped.
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError(file, 'is not a JSON object', 'delete it or rerun `dualxda cache`');
+  for (const field of ['testStore', 'modelDir', 'createdBy'] as const) {
+    const v = raw[field];
+    if (v !== undefined && v !== null && typeof v !== 'string') throw new InputError(file, `field '${field}' must be a string, got ${JSON.stringify(v)}`, 'delete it or rerun `dualxda cache`');
+  }
   // A URL inside the file is ignored: only URLs derived from the one the user named are fetched.
   const abs = (p: unknown): string | undefined => (typeof p === 'string' && p !== '' && !isHttpUrl(p) ? (isAbsolute(p) ? p : remote ? storeKeyUrl(store, p) : resolve(store, p)) : undefined);
   const out: RunRecord = { createdBy: typeof raw.createdBy === 'string' ? raw.createdBy : 'unknown' };

@@ -2,10 +2,10 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DualDAModelIoError } from '@dualxda/core';
+import { DualDAModelIoError, DualxdaError } from '@dualxda/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseInteger } from '../cli-options.js';
-import { reportError } from '../errors.js';
+import { INPUT_TAGS, reportError } from '../errors.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { writeFileAtomic } from './atomic-write.js';
 
@@ -72,5 +72,15 @@ describe('hints fit the error', () => {
       hint = (err as { hint?: string }).hint ?? '';
     }
     expect(hint).toBe('e.g. --port 8');
+  });
+});
+
+describe('the error contract for every library error tag', () => {
+  it.each([...INPUT_TAGS, 'InvalidOptionError', 'SomeFutureError'])('%s: one line naming the command, one hint line, no stack', (tag) => {
+    const r = reportError(new DualxdaError(tag, '/data/x: something is wrong'), 'fit', false);
+    expect(r.lines).toHaveLength(2);
+    expect(r.lines[0]).toBe(`dualxda fit: /data/x: something is wrong (${tag})`);
+    expect(r.lines[1]).toMatch(/^hint: \S/);
+    expect(r.exitCode).toBe(tag === 'InvalidOptionError' ? EXIT_CODES.usage : INPUT_TAGS.has(tag) ? EXIT_CODES.input : EXIT_CODES.failure);
   });
 });

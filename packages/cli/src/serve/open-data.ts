@@ -5,11 +5,13 @@
  * store may be an http(s) URL of a static file server: it is only read, and nothing (no cache, no
  * run file) is written beside it.
  */
-import { checkCompatible } from '../steps/compatibility.js';
 import { DualxdaError, isHttpUrl, loadDualDAModel, openFeatureStore, readStoreKey, storeKeyUrl, type FeatureStoreReader } from '@dualxda/core';
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { readCollapseReport } from '../lib/collapse-file.js';
+import { sha256File } from '../lib/file-hash.js';
+import { isFile } from '../lib/inputs.js';
+import { checkCompatible } from '../steps/compatibility.js';
 import type { DashboardData, SurrogateModel, TestSource, TrainSource, XdaProvider } from './types.js';
 
 /** Name of the run file next to a training store. */
@@ -126,7 +128,16 @@ export async function openDashboardData(opts: { store: string; test?: string; mo
   else if (isHttpUrl(paths.model)) reason = `the checkpoint ${paths.model} is a URL (beside a store read over HTTP); XDA needs a local directory: pass --model DIR`;
   else if (!(await isDir(paths.model))) reason = `model directory ${paths.model} does not exist`;
   else if (opts.xdaFactory === undefined) reason = 'this build has no XDA engine wired into the server';
-  else xda = await opts.xdaFactory(paths.model);
+  else {
+    // The heatmaps re-run this checkpoint: it must be the one that built STORE (its modelHash is
+    // the sha256 of model.safetensors, as llm-adapter computes it).
+    const weights = join(paths.model, 'model.safetensors');
+    if (await isFile(weights)) {
+      const d = loaded.weights.length / Math.max(1, loaded.classNames.length);
+      checkCompatible(loaded, d, { source: paths.model, modelHash: await sha256File(weights), classNames: [] }, opts.allowMismatch === true, opts.warn ?? (() => undefined));
+    }
+    xda = await opts.xdaFactory(paths.model);
+  }
   return {
     train: trainSourceFromStore(trainStore),
     test: testSourceFromStore(testStore),

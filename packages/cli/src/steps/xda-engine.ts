@@ -28,6 +28,8 @@ export interface XdaEngine {
   /** One relevance pass per side for all `trainTexts` against `testText`; `mode` default: @dualxda/xda's. */
   explain(testText: string, trainTexts: readonly string[], alphas: readonly number[], options?: { mode?: RelevanceMode }): XdaPairResult[];
   release(): void;
+  /** The checkpoint whose forward the heatmaps run (checked against the model in STORE). */
+  checkpoint: { dir: string; modelHash: string; classNames: readonly string[]; dim: number };
 }
 
 /**
@@ -101,5 +103,6 @@ export async function openXdaEngine(modelDir: string, maxTokens = XDA_MAX_TOKENS
       return pairs.map((p, i) => toPairResult(p, alphas[i] ?? 0));
     },
     release: () => model.dispose(),
+    checkpoint: { dir: ckpt.dir, modelHash: ckpt.modelHash, classNames: ckpt.classNames, dim: ckpt.hiddenSize },
   };
 }

@@ -67,7 +67,7 @@ export async function readVerified(io: StoreIO, array: string, k: number, key: s
   if (bytes.byteLength !== digest.bytes) throw new ChunkError(io.path, array, k, key, 'truncated', `${bytes.byteLength} bytes, expected ${digest.bytes}`);
   if (verify) {
     const got = await sha256Hex(bytes);
-    if (got !== digest.sha256) throw new ChunkError(io.path, array, k, key, 'checksum', `sha256 ${got.slice(0, 12)}..., expected ${digest.sha256.slice(0, 12)}...`);
+    if (got !== digest.sha256) throw new ChunkError(io.path, array, k, key, 'checksum', `sha256 ${got.slice(0, 16)}..., its sidecar checksums/${k}.json says ${digest.sha256.slice(0, 16)}...`);
   }
   return bytes;
 }

@@ -20,6 +20,13 @@ export class StoreFormatError extends DualxdaError {
 /** Why a chunk could not be trusted. */
 export type ChunkProblem = 'missing' | 'truncated' | 'checksum' | 'decode';
 
+const PROBLEM_TEXT: Record<ChunkProblem, string> = {
+  missing: 'is missing',
+  truncated: 'is truncated',
+  checksum: 'fails its checksum (corrupted)',
+  decode: 'cannot be decoded',
+};
+
 /** A chunk file is missing, truncated, fails its checksum or does not decode. */
 export class ChunkError extends DualxdaError {
   constructor(
@@ -31,7 +38,7 @@ export class ChunkError extends DualxdaError {
     detail = '',
     options?: { cause?: unknown },
   ) {
-    super('ChunkError', `${path}: chunk ${chunk} of array '${array}' (${key}) is ${problem}${detail ? `: ${detail}` : ''}`, options);
+    super('ChunkError', `${path}: chunk ${chunk} of array '${array}' (${key}) ${PROBLEM_TEXT[problem]}${detail ? `: ${detail}` : ''}`, options);
   }
 }
 

@@ -70,7 +70,7 @@ describe('stores read over HTTP from a static file server', () => {
     const store = await openFeatureStore(`${server.url}/corrupt.zarr`);
     const err = await caught(store.readRows(128, 192));
     expect(err._tag).toBe('ChunkError');
-    expect(err.message).toMatch(/corrupt\.zarr: chunk 2 of array 'features' \(features\/c\/2\/0\) is checksum/);
+    expect(err.message).toMatch(/corrupt\.zarr: chunk 2 of array 'features' \(features\/c\/2\/0\) fails its checksum \(corrupted\)/);
   });
 
   it('treats 404 as missing and names the URL and status of any other failure', async () => {

@@ -63,6 +63,8 @@ async function testInputs(options: ExplainCliOptions, store: string, classNames:
   if (isHttpUrl(test)) return testInputsFromStore(test, ctx, options.limit);
   // A directory with zarr.json is a test store; any other directory or file is a JSONL corpus.
   if (await isFile(join(test, 'zarr.json'))) return testInputsFromStore(test, ctx, options.limit);
+  // A store that lost (or never got) its manifest is still a store, not a corpus folder.
+  if (await isFile(join(test, 'dualxda-build.json'))) return testInputsFromStore(await checkStoreDir(test, 'test store'), ctx, options.limit);
   await checkInputFile(test, '--test', 'give a test store (from `dualxda cache`) or a .jsonl corpus file');
   const rows = await loadCorpus(await corpusFiles(test), options.limit);
   if (rows.length === 0) throw new InputError(test, '--test corpus has no rows (empty, or only blank lines)', 'give a .jsonl file with one {"id", "text", "label"} object per line');

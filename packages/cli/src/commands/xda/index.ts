@@ -96,24 +96,27 @@ export async function xda(options: XdaCliOptions, ctx: RunContext): Promise<void
     test = selectRow(all, await findRowById(testStore, options.test!, '--test'));
   }
   checkCompatible(model, test.dim, test.provenance, options.allowMismatch === true, (l) => ctx.warn(l));
-  const topK = options.topK ?? 1;
-  const [prediction] = await explainTests(model, test, train, Math.max(topK, 1));
-  let chosen: ExplainedTrainRow | undefined;
-  if (options.train !== undefined) {
-    const index = await findRowById(train, options.train, '--train');
-    const labels = await train.readLabels();
-    const [text] = train.hasTexts ? await train.gatherTexts([index]) : [''];
-    // α = 0 (not a support vector): attribution 0; the heatmaps are kernel-only and say so
-    // (`heatmapAlpha`, the same rule as /api/xda).
-    if (alphaOf(model, index, prediction!.predicted) === 0) ctx.warn(`training row ${options.train} is ${NOT_SUPPORT_VECTOR_NOTE} (class ${prediction!.predictedName})`);
-    chosen = { index, id: options.train, score: Number.NaN, label: labels[index]!, labelName: model.classNames[labels[index]!] ?? String(labels[index]), text: text ?? '' };
-  }
-  const picks = choosePairs(prediction!, topK, chosen);
-  if (picks.length === 0) throw new InputError(storePath, `test ${prediction!.id} has no non-zero attributions`, 'pick a training row with --train ID, or refit with a larger --C');
-  const missing = picks.filter((p) => p.row.text === '');
-  if (missing.length > 0) throw new InputError(storePath, 'the training store has no texts, XDA needs them', 'rebuild the store with `dualxda cache` (imported .npy stores carry no texts)');
   const engine = await openXdaEngine(modelDir);
   try {
+    // The heatmaps re-run this checkpoint on both texts: it must be the one that built STORE.
+    const c = engine.checkpoint;
+    checkCompatible(model, c.dim, { source: c.dir, modelHash: c.modelHash, classNames: c.classNames }, options.allowMismatch === true, (l) => ctx.warn(l));
+    const topK = options.topK ?? 1;
+    const [prediction] = await explainTests(model, test, train, Math.max(topK, 1));
+    let chosen: ExplainedTrainRow | undefined;
+    if (options.train !== undefined) {
+      const index = await findRowById(train, options.train, '--train');
+      const labels = await train.readLabels();
+      const [text] = train.hasTexts ? await train.gatherTexts([index]) : [''];
+      // α = 0 (not a support vector): attribution 0; the heatmaps are kernel-only and say so
+      // (`heatmapAlpha`, the same rule as /api/xda).
+      if (alphaOf(model, index, prediction!.predicted) === 0) ctx.warn(`training row ${options.train} is ${NOT_SUPPORT_VECTOR_NOTE} (class ${prediction!.predictedName})`);
+      chosen = { index, id: options.train, score: Number.NaN, label: labels[index]!, labelName: model.classNames[labels[index]!] ?? String(labels[index]), text: text ?? '' };
+    }
+    const picks = choosePairs(prediction!, topK, chosen);
+    if (picks.length === 0) throw new InputError(storePath, `test ${prediction!.id} has no non-zero attributions`, 'pick a training row with --train ID, or refit with a larger --C');
+    const missing = picks.filter((p) => p.row.text === '');
+    if (missing.length > 0) throw new InputError(storePath, 'the training store has no texts, XDA needs them', 'rebuild the store with `dualxda cache` (imported .npy stores carry no texts)');
     const bar = ctx.progress({ label: 'xda', total: picks.length, unit: 'pairs' });
     const alphas = picks.map((p) => alphaOf(model, p.row.index, prediction!.predicted));
     const pairs = engine.explain(prediction!.text, picks.map((p) => p.row.text), alphas, { mode: options.mode });
