@@ -35,7 +35,8 @@ async function until(cond: () => boolean, what: string, ms = 60_000): Promise<vo
   }
 }
 
-const sidecars = (store: string): number => (existsSync(join(store, 'checksums')) ? readdirSync(join(store, 'checksums')).length : 0);
+/** Complete chunks: sidecars `k.json` (not the temp files they are written through). */
+const sidecars = (store: string): number => (existsSync(join(store, 'checksums')) ? readdirSync(join(store, 'checksums')).filter((f) => /^\d+\.json$/.test(f)).length : 0);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'dualxda-kill-'));

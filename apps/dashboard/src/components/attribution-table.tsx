@@ -1,37 +1,58 @@
 import type { ReactNode } from 'react';
 import type { Attributed } from '../lib/api-types.js';
-import { className, formatScore } from '../services/format.js';
+import { className, columnFormatter } from '../services/format.js';
 import { formatRoute } from '../services/route.js';
 
 /**
  * Proponents or opponents of one test example for class `target`, linking to the training page and
- * to the XDA pair explained for that same class.
+ * to the XDA pair explained for that same class. Fixed column widths and wrapping text keep any
+ * snippet (long `=====` runs, raw mail headers) inside its column. `format` is shared by both
+ * tables of a page so equal numbers read equal.
  */
-export function AttributionTable(props: { heading: string; rows: Attributed[]; classNames: string[]; testRow: number; target: number; xda: boolean; testId: string }): ReactNode {
+export function AttributionTable(props: { heading: string; rows: Attributed[]; classNames: string[]; testRow: number; target: number; xda: boolean; testId: string; format?: (x: number) => string }): ReactNode {
+  const format = props.format ?? columnFormatter(props.rows.map((r) => r.score));
   return (
-    <section data-testid={props.testId}>
+    <section data-testid={props.testId} className="attr-section">
       <h3>{props.heading}</h3>
       {props.rows.length === 0 ? (
         <p className="muted">none (no training row has this sign of attribution)</p>
       ) : (
         <table className="attr">
+          <colgroup>
+            <col className="c-score" />
+            <col className="c-label" />
+            <col className="c-text" />
+            {props.xda ? <col className="c-link" /> : null}
+          </colgroup>
           <thead>
             <tr>
-              <th>score</th>
-              <th>label</th>
-              <th>training text</th>
-              <th />
+              <th scope="col">score</th>
+              <th scope="col">label</th>
+              <th scope="col">training text</th>
+              {props.xda ? (
+                <th scope="col">
+                  <span className="sr-only">heatmap</span>
+                </th>
+              ) : null}
             </tr>
           </thead>
           <tbody>
             {props.rows.map((r) => (
               <tr key={r.row}>
-                <td className={r.score >= 0 ? 'pos' : 'neg'}>{formatScore(r.score)}</td>
+                <td className={`num ${r.score >= 0 ? 'pos' : 'neg'}`}>{format(r.score)}</td>
                 <td>{className(props.classNames, r.label)}</td>
-                <td>
-                  <a href={formatRoute({ view: 'train', row: r.row })}>{r.snippet === '' ? `row ${r.row}` : r.snippet}</a>
+                <td className="wrap">
+                  <a className="snippet-link" href={formatRoute({ view: 'train', row: r.row })}>
+                    {r.snippet === '' ? `row ${r.row}` : r.snippet}
+                  </a>
                 </td>
-                <td>{props.xda ? <a className="xda-link" href={formatRoute({ view: 'xda', test: props.testRow, train: r.row, target: props.target })}>heatmap</a> : null}</td>
+                {props.xda ? (
+                  <td>
+                    <a className="xda-link" href={formatRoute({ view: 'xda', test: props.testRow, train: r.row, target: props.target })} aria-label={`heatmap of training row ${r.row}`}>
+                      heatmap
+                    </a>
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>

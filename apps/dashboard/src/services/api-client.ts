@@ -2,7 +2,7 @@
 import type { GlobalView, Summary, TestDetail, TestListPage, TrainDetail, XdaResponse } from '../lib/api-types.js';
 
 /** The subset of `fetch` the client uses. */
-export type FetchLike = (url: string, init?: { signal?: AbortSignal }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+export type FetchLike = (url: string, init?: { signal?: AbortSignal }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown>; text?(): Promise<string> }>;
 
 /** Error with the server's message (`{ error }` body) and status. */
 export class ApiError extends Error {
@@ -21,6 +21,8 @@ export interface TestFilters {
   pred: number | null;
   label: number | null;
   misclassified: boolean;
+  /** Sort key (`margin`, `-loss` = descending, …); absent = row order. */
+  sort?: string;
 }
 
 /** Query string of a test-list page request (empty filters are left out). */
@@ -30,6 +32,72 @@ export function testListQuery(f: TestFilters, offset: number, limit: number): st
   if (f.pred !== null) p.set('pred', String(f.pred));
   if (f.label !== null) p.set('label', String(f.label));
   if (f.misclassified) p.set('misclassified', '1');
+  if (f.sort !== undefined && f.sort !== '') {
+    p.set('sort', f.sort.replace(/^-/, ''));
+    p.set('order', f.sort.startsWith('-') ? 'desc' : 'asc');
+  }
+  p.set('offset', String(offset));
+  p.set('limit', String(limit));
+  return p.toString();
+}
+
+/** Longest piece of a non-JSON answer quoted in an error. */
+const QUOTE_CHARS = 160;
+
+/**
+ * The JSON body of a response. A body that is not JSON (a proxy's HTML error page, a truncated
+ * answer) becomes an `ApiError` that quotes it as plain text instead of "Unexpected token '<'".
+ */
+async function readBody(res: Awaited<ReturnType<FetchLike>>, path: string): Promise<unknown> {
+  if (res.text === undefined) return res.json();
+  const raw = await res.text();
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    const plain = raw.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+    const quote = plain.length > QUOTE_CHARS ? `${plain.slice(0, QUOTE_CHARS - 1)}…` : plain;
+    throw new ApiError(res.status, `HTTP ${res.status} from ${path.split('?')[0] ?? path}: the server did not answer with JSON${quote === '' ? '' : ` (${quote})`}`);
+  }
+}
+
+/** Filters of the training browser. */
+export interface TrainFilters {
+  q: string;
+  label: number | null;
+  /** Support vectors only. */
+  sv: boolean;
+  /** `-self-influence` (largest first) or absent (row order). */
+  sort?: string;
+}
+
+/** One row of `/api/train` (the server's TrainListItem). */
+export interface TrainListItem {
+  row: number;
+  label: number;
+  snippet: string;
+  isSupportVector: boolean;
+  alphaLabel: number;
+  alphaMaxAbs: number;
+  selfInfluence: number;
+}
+
+/** A page of `/api/train`. */
+export interface TrainListPage {
+  total: number;
+  offset: number;
+  items: TrainListItem[];
+}
+
+/** Query string of a training-list page request. */
+export function trainListQuery(f: TrainFilters, offset: number, limit: number): string {
+  const p = new URLSearchParams();
+  if (f.q.trim() !== '') p.set('q', f.q.trim());
+  if (f.label !== null) p.set('label', String(f.label));
+  if (f.sv) p.set('sv', '1');
+  if (f.sort !== undefined && f.sort !== '') {
+    p.set('sort', f.sort.replace(/^-/, ''));
+    p.set('order', f.sort.startsWith('-') ? 'desc' : 'asc');
+  }
   p.set('offset', String(offset));
   p.set('limit', String(limit));
   return p.toString();
@@ -41,6 +109,8 @@ export interface ApiClient {
   tests(f: TestFilters, offset: number, limit: number, signal?: AbortSignal): Promise<TestListPage>;
   test(row: number, k: number, target?: number): Promise<TestDetail>;
   train(row: number, k: number): Promise<TrainDetail>;
+  /** A page of the training browser. */
+  trainList(f: TrainFilters, offset: number, limit: number): Promise<TrainListPage>;
   /** Heatmaps and budget of a pair for class `target` (default: the model's prediction). */
   xda(test: number, train: number, target?: number): Promise<XdaResponse>;
   global(limit: number): Promise<GlobalView>;
@@ -56,7 +126,7 @@ export interface ApiClient {
 export function createApiClient(base: string, fetchImpl: FetchLike): ApiClient {
   const get = async <T>(path: string, signal?: AbortSignal): Promise<T> => {
     const res = await fetchImpl(`${base}${path}`, signal === undefined ? undefined : { signal });
-    const body = (await res.json()) as unknown;
+    const body = await readBody(res, path);
     if (!res.ok) {
       const msg = typeof body === 'object' && body !== null && 'error' in body ? String((body as { error: unknown }).error) : `HTTP ${res.status}`;
       throw new ApiError(res.status, msg);
@@ -68,7 +138,9 @@ export function createApiClient(base: string, fetchImpl: FetchLike): ApiClient {
     tests: (f, offset, limit, signal) => get<TestListPage>(`/api/tests?${testListQuery(f, offset, limit)}`, signal),
     test: (row, k, target) => get<TestDetail>(`/api/tests/${row}?k=${k}${target === undefined ? '' : `&class=${target}`}`),
     train: (row, k) => get<TrainDetail>(`/api/train/${row}?k=${k}`),
-    xda: (test, train, target) => get<XdaResponse>(`/api/xda?test=${test}&train=${train}${target === undefined ? '' : `&class=${target}`}`),
+    trainList: (f, offset, limit) => get<TrainListPage>(`/api/train?${trainListQuery(f, offset, limit)}`),
+    // wait=2000: the server answers 202 with the job's progress after 2 s, and the page polls (xda-poll.ts).
+    xda: (test, train, target) => get<XdaResponse>(`/api/xda?test=${test}&train=${train}${target === undefined ? '' : `&class=${target}`}&wait=2000`),
     global: (limit) => get<GlobalView>(`/api/global?limit=${limit}`),
   };
 }

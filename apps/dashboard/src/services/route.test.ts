@@ -2,11 +2,32 @@ import { describe, expect, it } from 'vitest';
 import { formatRoute, parseRoute, type Route } from './route.js';
 
 describe('hash routes', () => {
-  it.each<Route>([{ view: 'tests' }, { view: 'test', row: 12 }, { view: 'test', row: 3, target: 2 }, { view: 'train', row: 0 }, { view: 'xda', test: 4, train: 99 }, { view: 'xda', test: 1, train: 7, target: 0 }, { view: 'global' }])('round-trips %j', (r) => {
+  it.each<Route>([
+    { view: 'tests' },
+    { view: 'tests', q: 'free =====  & ?#', pred: 1, label: 0, mis: true, sort: '-margin', at: 999_999 },
+    { view: 'tests', sort: 'confidence' },
+    { view: 'test', row: 12 },
+    { view: 'test', row: 3, target: 2 },
+    { view: 'train', row: 0 },
+    { view: 'train-list' },
+    { view: 'train-list', q: 'win', label: 1, sv: true, sort: '-self-influence', at: 42 },
+    { view: 'xda', test: 4, train: 99 },
+    { view: 'xda', test: 1, train: 7, target: 0 },
+    { view: 'global' },
+  ])('round-trips %j', (r) => {
     expect(parseRoute(formatRoute(r))).toEqual(r);
   });
 
-  it.each(['', '#', '#/test/abc', '#/test/-1', '#/test/1/2', '#/xda/1', '#/train/1e3', '#/nope', '#/test/12345678901'])('sends malformed %s to the test list', (h) => {
+  it.each(['', '#', '#/'])('sends %s to the unfiltered test list', (h) => {
     expect(parseRoute(h)).toEqual({ view: 'tests' });
+  });
+
+  it.each(['#/test/abc', '#/test/-1', '#/test/1/2', '#/xda/1', '#/train/1e3', '#/nope', '#/test/12345678901'])('sends malformed %s to not-found', (h) => {
+    expect(parseRoute(h)).toEqual({ view: 'not-found', path: h });
+  });
+
+  it('drops invalid list parameters instead of failing', () => {
+    expect(parseRoute('#/?pred=x&label=-1&mis=yes&sort=random&at=0&q=')).toEqual({ view: 'tests' });
+    expect(formatRoute({ view: 'tests', at: 0, q: '' })).toBe('#/');
   });
 });

@@ -55,4 +55,20 @@ describe('test list store', () => {
     await flush();
     expect(store.getSnapshot().error).toBe('boom');
   });
+
+  it('sends nothing when the filters did not change, and retries after an error', async () => {
+    const calls: { filters: TestFilters; offset: number }[] = [];
+    let fail = true;
+    const api = fakeApi(50, calls);
+    const store = createTestListStore({ tests: (f, o, l) => (fail ? Promise.reject(new Error('down')) : api.tests(f, o, l)) });
+    store.setFilters({ ...NO_FILTERS, q: 'a' });
+    store.setFilters({ ...NO_FILTERS, q: 'a ' });
+    await flush();
+    expect(store.getSnapshot().error).toBe('down');
+    fail = false;
+    store.retry();
+    await flush();
+    expect(calls).toHaveLength(1);
+    expect(store.getSnapshot()).toMatchObject({ total: 50, error: null });
+  });
 });

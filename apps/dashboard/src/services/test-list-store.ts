@@ -1,5 +1,5 @@
 /**
- * State of the virtualised test list: filters, total and pages fetched on demand. Views subscribe
+ * State of a virtualised list (test list, training browser): filters, total and pages fetched on demand. Views subscribe
  * through `useSyncExternalStore`; the store never touches the DOM (unit-tested with a fake API).
  */
 import type { TestListItem } from '../lib/api-types.js';
@@ -8,34 +8,57 @@ import type { ApiClient, TestFilters } from './api-client.js';
 /** Rows per fetched page. */
 export const PAGE_SIZE = 100;
 
-/** Snapshot the view renders. */
-export interface TestListSnapshot {
-  filters: TestFilters;
+/** Snapshot a list view renders. */
+export interface ListSnapshot<F> {
+  filters: F;
   total: number | null;
   error: string | null;
   version: number;
 }
 
-/** The list store. */
-export interface TestListStore {
+/** A paged list store over filters `F` and items `T`. */
+export interface PagedListStore<F, T> {
   subscribe(listener: () => void): () => void;
-  getSnapshot(): TestListSnapshot;
-  setFilters(f: TestFilters): void;
+  getSnapshot(): ListSnapshot<F>;
+  setFilters(f: F): void;
   /** Makes sure rows [start, end) are loaded or loading. */
   ensureRange(start: number, end: number): void;
-  item(index: number): TestListItem | undefined;
+  item(index: number): T | undefined;
+  /** Drops every page and asks again (after an error). */
+  retry(): void;
 }
+
+/** Snapshot of the test list. */
+export type TestListSnapshot = ListSnapshot<TestFilters>;
+/** The test list store. */
+export type TestListStore = PagedListStore<TestFilters, TestListItem>;
 
 /** The empty filter set. */
 export const NO_FILTERS: TestFilters = { q: '', pred: null, label: null, misclassified: false };
 
-/** Creates a store over `api`. */
+/** Whether two filter sets ask the server the same question. */
+export function sameFilters(a: TestFilters, b: TestFilters): boolean {
+  return a.q.trim() === b.q.trim() && a.pred === b.pred && a.label === b.label && a.misclassified === b.misclassified && (a.sort ?? '') === (b.sort ?? '');
+}
+
+/** Creates the test list store over `api`. */
 export function createTestListStore(api: Pick<ApiClient, 'tests'>, initial: TestFilters = NO_FILTERS): TestListStore {
+  return createPagedListStore((f: TestFilters, offset, limit) => api.tests(f, offset, limit), initial, sameFilters);
+}
+
+/** A page of any list. */
+export interface ListPage<T> {
+  total: number;
+  items: T[];
+}
+
+/** Creates a store that fetches pages of `PAGE_SIZE` rows through `fetchPage` as the view needs them. */
+export function createPagedListStore<F, T>(fetchPage: (f: F, offset: number, limit: number) => Promise<ListPage<T>>, initial: F, same: (a: F, b: F) => boolean): PagedListStore<F, T> {
   const listeners = new Set<() => void>();
-  let snap: TestListSnapshot = { filters: initial, total: null, error: null, version: 0 };
-  let pages = new Map<number, TestListItem[] | 'loading'>();
+  let snap: ListSnapshot<F> = { filters: initial, total: null, error: null, version: 0 };
+  let pages = new Map<number, T[] | 'loading'>();
   let generation = 0;
-  const emit = (patch: Partial<TestListSnapshot>): void => {
+  const emit = (patch: Partial<ListSnapshot<F>>): void => {
     snap = { ...snap, ...patch, version: snap.version + 1 };
     for (const l of listeners) l();
   };
@@ -43,7 +66,7 @@ export function createTestListStore(api: Pick<ApiClient, 'tests'>, initial: Test
     if (pages.has(page)) return;
     pages.set(page, 'loading');
     const gen = generation;
-    api.tests(snap.filters, page * PAGE_SIZE, PAGE_SIZE).then(
+    fetchPage(snap.filters, page * PAGE_SIZE, PAGE_SIZE).then(
       (res) => {
         if (gen !== generation) return; // filters changed meanwhile: drop the stale page
         pages.set(page, res.items);
@@ -56,13 +79,21 @@ export function createTestListStore(api: Pick<ApiClient, 'tests'>, initial: Test
       },
     );
   };
-  const store: TestListStore = {
+  const store: PagedListStore<F, T> = {
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     getSnapshot: () => snap,
+    retry() {
+      generation++;
+      pages = new Map();
+      emit({ total: null, error: null });
+      load(0);
+    },
     setFilters(f) {
+      // Same filters (a scroll-anchor-only URL change, a re-render): keep the pages, send nothing.
+      if (generation > 0 && same(f, snap.filters)) return;
       generation++;
       pages = new Map();
       emit({ filters: f, total: null, error: null });

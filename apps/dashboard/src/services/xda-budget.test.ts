@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { absorbedParts, explainedCaption, formatShare, sharedScale } from './xda-budget.js';
+import { absorbedParts, explainedCaption, formatShare, sharedScale, sideScale } from './xda-budget.js';
 
 const side = { tokenSum: 0.3, share: 0.3, residual: 1e-7, absorbed: { positionEmbeddings: 0, softmax: 0.5, normalisation: -0.05, biases: 0.25, stabiliser: 0 } };
 
@@ -26,5 +26,10 @@ describe('xda budget display', () => {
     // [CLS]/[SEP] do not set the scale unless nothing else is non-zero.
     expect(sharedScale({ test: { tokens: ['[CLS]', 'a', '[SEP]'], scores: [5, 0.1, -3] }, train: { tokens: ['[CLS]', 'b'], scores: [-9, -0.2] } })).toBe(0.2);
     expect(sharedScale({ test: { tokens: ['[CLS]', 'a'], scores: [0.5, 0] }, train: { tokens: ['[CLS]'], scores: [-0.7] } })).toBe(0.7);
+  });
+
+  it('gives each side its own scale on demand', () => {
+    expect(sideScale({ tokens: ['[CLS]', 'a', 'b'], scores: [5, 0.1, -0.3] })).toBe(0.3);
+    expect(sideScale({ tokens: ['[CLS]', 'a'], scores: [-5, 0] })).toBe(5);
   });
 });

@@ -5,6 +5,7 @@
 import type { XdaAbsorbed, XdaResponse, XdaSideBudget } from '../lib/api-types.js';
 import { formatScore } from './format.js';
 import { maxAbs } from './heatmap-colors.js';
+import { isSpecialToken } from './wordpiece-merge.js';
 
 /** Plain names of the absorbed places, in display order (as the CLI prints them). */
 export const ABSORBED_LABELS: Readonly<Record<keyof XdaAbsorbed, string>> = Object.freeze({
@@ -39,11 +40,14 @@ export function explainedCaption(r: Pick<XdaResponse, 'decomposes' | 'explained'
   return `The heatmaps split the attribution α·⟨f(test), f(train)⟩ = ${formatScore(r.alpha)} × ${formatScore(r.kernel)} = ${formatScore(r.attribution)}.`;
 }
 
-/** Template tokens ([CLS], [SEP], <s>, ...) that collect relevance shared by every input. */
-const SPECIAL_TOKEN = /^(\[(CLS|SEP|PAD|UNK|MASK)\]|<\/?s>|<pad>|<unk>)$/;
-
 function contentMaxAbs(map: { tokens: readonly string[]; scores: readonly number[] }): number {
-  return maxAbs(map.scores.filter((_, i) => !SPECIAL_TOKEN.test(map.tokens[i] ?? '')));
+  return maxAbs(map.scores.filter((_, i) => !isSpecialToken(map.tokens[i] ?? '')));
+}
+
+/** One side's own colour scale: its content tokens' largest |relevance| (all tokens' when that is 0). */
+export function sideScale(map: { tokens: readonly string[]; scores: readonly number[] }): number {
+  const content = contentMaxAbs(map);
+  return content > 0 ? content : maxAbs(map.scores);
 }
 
 /**
@@ -51,7 +55,7 @@ function contentMaxAbs(map: { tokens: readonly string[]; scores: readonly number
  * the largest |relevance| of the content tokens: [CLS] and [SEP] collect what every input shares
  * and would wash out the words, so their colour saturates instead (their value shows on hover).
  */
-export function sharedScale(r: Pick<XdaResponse, 'test' | 'train'>): number {
+export function sharedScale(r: { test: { tokens: readonly string[]; scores: readonly number[] }; train: { tokens: readonly string[]; scores: readonly number[] } }): number {
   const content = Math.max(contentMaxAbs(r.test), contentMaxAbs(r.train));
   return content > 0 ? content : Math.max(maxAbs(r.test.scores), maxAbs(r.train.scores));
 }

@@ -1,13 +1,16 @@
 import type { ReactNode } from 'react';
 import { CollapsePanel } from '../components/collapse-panel.js';
+import { ConfusionMatrix } from '../components/confusion-matrix.js';
+import { EmbeddingScatter } from '../components/embedding-scatter.js';
 import { Status } from '../components/status.js';
 import type { Summary } from '../lib/api-types.js';
 import { useAsync } from '../lib/use-async.js';
+import { usePageHeading } from '../lib/use-page-heading.js';
 import { className, formatPercent, formatScore } from '../services/format.js';
 import { formatRoute } from '../services/route.js';
 import type { ViewContext } from './view-context.js';
 
-export const title = 'Global';
+export const title = 'Overview';
 
 /** Any run with a surrogate model. */
 export function canRender(summary: Summary): boolean {
@@ -17,10 +20,13 @@ export function canRender(summary: Summary): boolean {
 /** Collapse alarm, support vectors per class, faithfulness, C and mislabel candidates by self-influence. */
 export function GlobalView({ api, summary }: ViewContext): ReactNode {
   const { data, error, loading } = useAsync(() => api.global(100), [api]);
+  const heading = usePageHeading(title);
   const maxSv = Math.max(1, ...summary.model.svPerClass);
   return (
     <section data-testid="global-view">
-      <h2>{title}</h2>
+      <h2 ref={heading} tabIndex={-1}>
+        {title}
+      </h2>
       <CollapsePanel report={summary.collapse} classNames={summary.classNames} />
       <dl className="facts">
         <dt>C</dt>
@@ -46,6 +52,14 @@ export function GlobalView({ api, summary }: ViewContext): ReactNode {
         <dt>same prediction</dt>
         <dd>{formatPercent(summary.testAgreement.argmaxAgreement)}</dd>
       </dl>
+      <h3>Confusion matrix of the model on {summary.test.rows.toLocaleString()} test examples</h3>
+      <Status loading={loading} error={error}>
+        {data?.confusion === undefined ? <p className="muted">Not sent by this server.</p> : <ConfusionMatrix matrix={data.confusion} classNames={summary.classNames} />}
+      </Status>
+      <h3>Feature space: support vectors on two principal components</h3>
+      <Status loading={loading} error={error}>
+        {data?.projection === undefined || data.projection.points.length === 0 ? <p className="muted">Not sent by this server, or no support vectors.</p> : <EmbeddingScatter projection={data.projection} classNames={summary.classNames} />}
+      </Status>
       <h3>Support vectors per class</h3>
       <table className="svs" data-testid="sv-per-class">
         <tbody>

@@ -1,9 +1,14 @@
-import { useEffect, useMemo, useSyncExternalStore, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useSyncExternalStore, type ReactNode } from 'react';
+import { navigate } from '../app/hash-route.js';
+import { ErrorNote } from '../components/status.js';
 import { VirtualList } from '../components/virtual-list.js';
 import type { Summary } from '../lib/api-types.js';
+import { usePageHeading } from '../lib/use-page-heading.js';
+import type { TestFilters } from '../services/api-client.js';
 import { className } from '../services/format.js';
-import { formatRoute } from '../services/route.js';
-import { createTestListStore, NO_FILTERS } from '../services/test-list-store.js';
+import { formatRoute, type TestListRouteState } from '../services/route.js';
+import { createTestListStore } from '../services/test-list-store.js';
+import { useListUrl } from './use-list-url.js';
 import type { ViewContext } from './view-context.js';
 
 export const title = 'Test examples';
@@ -15,50 +20,132 @@ export function canRender(summary: Summary): boolean {
 
 const ROW_HEIGHT = 44;
 
-/** Searchable, filterable, virtualised list of test examples. */
-export function TestListView({ api, summary }: ViewContext): ReactNode {
+/** Sort choices: URL value (`-` = descending) and label. */
+const SORT_OPTIONS: readonly (readonly [string, string])[] = [
+  ['', 'row'],
+  ['margin', 'margin, smallest first'],
+  ['-margin', 'margin, largest first'],
+  ['-loss', 'loss, largest first'],
+  ['loss', 'loss, smallest first'],
+  ['confidence', 'confidence, lowest first'],
+  ['-confidence', 'confidence, highest first'],
+];
+
+/** The filters a URL state asks for. */
+function filtersOf(r: TestListRouteState): TestFilters {
+  return { q: r.q ?? '', pred: r.pred ?? null, label: r.label ?? null, misclassified: r.mis === true, ...(r.sort === undefined ? {} : { sort: r.sort }) };
+}
+
+/** "no rows match “x”, predicted spam" in words. */
+function describeFilters(f: TestFilters, names: readonly string[]): string {
+  const parts = [f.q.trim() === '' ? '' : `“${f.q.trim()}”`, f.pred === null ? '' : `predicted ${className(names, f.pred)}`, f.label === null ? '' : `labelled ${className(names, f.label)}`, f.misclassified ? 'misclassified' : ''];
+  return parts.filter((p) => p !== '').join(', ') || 'the filters';
+}
+
+/**
+ * Searchable, filterable, virtualised list of test examples. Filters, search and the first visible
+ * row live in the URL (`#/?q=…&pred=…&at=…`), so reload and Back restore them; the search box
+ * writes to the URL only after a pause, so the server sees one request per pause.
+ */
+export function TestListView({ api, summary, route }: ViewContext & { route: TestListRouteState }): ReactNode {
   const store = useMemo(() => createTestListStore(api), [api]);
   const snap = useSyncExternalStore(store.subscribe, store.getSnapshot);
-  useEffect(() => store.setFilters(NO_FILTERS), [store]);
-  const f = snap.filters;
-  const classOptions = [<option key="any" value="">any</option>, ...summary.classNames.map((n, m) => <option key={m} value={m}>{n}</option>)];
-  const pick = (v: string): number | null => (v === '' ? null : Number(v));
+  const f = filtersOf(route);
+  const key = JSON.stringify(f);
+  useEffect(() => store.setFilters(filtersOf(route)), [store, key]);
+  const latest = useRef(route);
+  latest.current = route;
+  const { draft, setDraft, epoch, onFirstRow } = useListUrl(route.q ?? '', route.at ?? 0, (patch) => navigate({ ...latest.current, view: 'tests', ...patch }, { replace: true }));
+  const set = (patch: TestListRouteState): void => navigate({ ...route, view: 'tests', ...patch, at: 0 });
+  const heading = usePageHeading(title);
+  const names = summary.classNames;
+  const classOptions = [<option key="any" value="">any</option>, ...names.map((n, m) => <option key={m} value={m}>{n}</option>)];
+  const pick = (v: string): number | undefined => (v === '' ? undefined : Number(v));
+  const total = snap.total;
   return (
-    <section>
-      <h2>{title}</h2>
+    <section className="test-list-view">
+      <h2 ref={heading} tabIndex={-1}>
+        {title}
+      </h2>
       <div className="filters">
-        <input type="search" placeholder="search text…" value={f.q} data-testid="search" onChange={(e) => store.setFilters({ ...f, q: e.currentTarget.value })} />
-        <label>
-          predicted <select value={f.pred ?? ''} data-testid="filter-pred" onChange={(e) => store.setFilters({ ...f, pred: pick(e.currentTarget.value) })}>{classOptions}</select>
+        <label className="search">
+          <span className="sr-only">Search test texts</span>
+          <input type="search" placeholder="search text…" aria-label="Search test texts" value={draft} data-testid="search" onChange={(e) => setDraft(e.currentTarget.value)} />
         </label>
         <label>
-          true <select value={f.label ?? ''} data-testid="filter-label" onChange={(e) => store.setFilters({ ...f, label: pick(e.currentTarget.value) })}>{classOptions}</select>
+          predicted <select value={f.pred ?? ''} data-testid="filter-pred" onChange={(e) => set({ pred: pick(e.currentTarget.value) })}>{classOptions}</select>
         </label>
         <label>
-          <input type="checkbox" checked={f.misclassified} data-testid="filter-misclassified" onChange={(e) => store.setFilters({ ...f, misclassified: e.currentTarget.checked })} /> misclassified only
+          true <select value={f.label ?? ''} data-testid="filter-label" onChange={(e) => set({ label: pick(e.currentTarget.value) })}>{classOptions}</select>
         </label>
-        <span className="muted" data-testid="test-total">{snap.total === null ? '…' : `${snap.total.toLocaleString()} examples`}</span>
+        <label>
+          <input type="checkbox" checked={f.misclassified} data-testid="filter-misclassified" onChange={(e) => set({ mis: e.currentTarget.checked ? true : undefined })} /> misclassified only
+        </label>
+        <label>
+          sort{' '}
+          <select value={route.sort ?? ''} data-testid="sort" onChange={(e) => set({ sort: e.currentTarget.value === '' ? undefined : e.currentTarget.value })}>
+            {SORT_OPTIONS.map(([v, text]) => (
+              <option key={v} value={v}>
+                {text}
+              </option>
+            ))}
+          </select>
+        </label>
+        <form
+          className="jump"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const v = Number(new FormData(e.currentTarget).get('position'));
+            if (!Number.isInteger(v) || v < 1) return;
+            navigate({ ...route, view: 'tests', at: Math.min(v, Math.max(1, total ?? 1)) - 1 }, { replace: true });
+          }}
+        >
+          <label>
+            go to # <input type="number" name="position" min={1} max={total ?? undefined} className="jump-input" data-testid="jump" aria-label="Go to list position" />
+          </label>
+        </form>
+        <span className="muted" role="status" aria-live="polite" data-testid="test-total">
+          {total === null ? (snap.error === null ? 'Loading…' : '') : `${total.toLocaleString('en-US')} examples`}
+        </span>
       </div>
-      {snap.error !== null ? <p className="error" role="alert">{snap.error}</p> : null}
-      <VirtualList
-        total={snap.total ?? 0}
-        rowHeight={ROW_HEIGHT}
-        height={560}
-        onRange={store.ensureRange}
-        renderRow={(i) => {
-          const item = store.item(i);
-          if (item === undefined) return <span className="muted">…</span>;
-          const wrong = item.label !== item.prediction;
-          return (
-            <a className={`test-row${wrong ? ' wrong' : ''}`} href={formatRoute({ view: 'test', row: item.row })} data-testid="test-row">
-              <span className="rowid">#{item.row}</span>
-              <span className="pill">{className(summary.classNames, item.prediction)}</span>
-              {wrong ? <span className="pill bad" title="true label">{className(summary.classNames, item.label)}</span> : null}
-              <span className="snippet">{item.snippet}</span>
-            </a>
-          );
-        }}
-      />
+      {snap.error !== null ? <ErrorNote message={snap.error} onRetry={store.retry} /> : null}
+      {total === 0 ? (
+        <p className="empty" data-testid="empty">
+          No rows match {describeFilters(f, names)}.
+        </p>
+      ) : (
+        <VirtualList
+          total={total ?? 0}
+          rowHeight={ROW_HEIGHT}
+          height={560}
+          anchor={route.at ?? 0}
+          anchorKey={`${key}|${epoch}`}
+          label={title}
+          onRange={store.ensureRange}
+          onFirstRow={onFirstRow}
+          renderRow={(i) => {
+            const item = store.item(i);
+            if (item === undefined) return <span className="muted test-row">…</span>;
+            const wrong = item.label !== item.prediction;
+            return (
+              <a className={`test-row${wrong ? ' wrong' : ''}`} href={formatRoute({ view: 'test', row: item.row })} data-testid="test-row" data-position={i}>
+                <span className="rowid">#{item.row}</span>
+                <span className="pill" title="predicted">
+                  <span className="sr-only">predicted </span>
+                  {className(names, item.prediction)}
+                </span>
+                {wrong ? (
+                  <span className="pill bad" title="true label">
+                    <span className="sr-only">true label </span>
+                    {className(names, item.label)}
+                  </span>
+                ) : null}
+                <span className="snippet">{item.snippet}</span>
+              </a>
+            );
+          }}
+        />
+      )}
     </section>
   );
 }

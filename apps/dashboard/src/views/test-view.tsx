@@ -5,7 +5,8 @@ import { SparsityBar } from '../components/sparsity-bar.js';
 import { Status } from '../components/status.js';
 import type { Summary } from '../lib/api-types.js';
 import { useAsync } from '../lib/use-async.js';
-import { className } from '../services/format.js';
+import { usePageHeading } from '../lib/use-page-heading.js';
+import { className, columnFormatter } from '../services/format.js';
 import { formatRoute } from '../services/route.js';
 import type { ViewContext } from './view-context.js';
 
@@ -20,13 +21,31 @@ const K = 10;
 
 /** Prediction, logits, top-k proponents/opponents and the sparsity bar of one test example. */
 export function TestView({ api, summary, row, target }: ViewContext & { row: number; target: number | undefined }): ReactNode {
-  const { data, error, loading } = useAsync(() => api.test(row, K, target), [api, row, target]);
+  const { data, error, loading, reload } = useAsync(() => api.test(row, K, target), [api, row, target]);
+  const heading = usePageHeading(`${title} #${row}`, data !== undefined);
   const names = summary.classNames;
+  const last = summary.test.rows - 1;
+  const format = data === undefined ? undefined : columnFormatter([...data.proponents, ...data.opponents].map((r) => r.score));
   return (
-    <Status loading={loading} error={error}>
+    <>
+      <nav className="pager" aria-label="test examples">
+        {row > 0 ? (
+          <a href={formatRoute({ view: 'test', row: row - 1, ...(target === undefined ? {} : { target }) })} data-testid="prev-test" rel="prev">
+            ← test #{row - 1}
+          </a>
+        ) : (
+          <span />
+        )}
+        {row < last ? (
+          <a href={formatRoute({ view: 'test', row: row + 1, ...(target === undefined ? {} : { target }) })} data-testid="next-test" rel="next">
+            test #{row + 1} →
+          </a>
+        ) : null}
+      </nav>
+      <Status loading={loading} error={error} onRetry={reload}>
       {data === undefined ? null : (
         <section data-testid="test-view">
-          <h2>
+          <h2 ref={heading} tabIndex={-1}>
             {title} #{data.row} <small className="muted">id {data.id}</small>
           </h2>
           <p className="text" data-testid="test-text">{data.text}</p>
@@ -42,11 +61,12 @@ export function TestView({ api, summary, row, target }: ViewContext & { row: num
           <LogitsChart classNames={names} model={data.modelLogits} surrogate={data.surrogateLogits} highlight={data.target} />
           <SparsityBar mass={data.sparsity.topKMass} k={data.sparsity.k} nonzero={data.sparsity.nonzero} supportVectors={data.sparsity.supportVectors} trainRows={data.sparsity.trainRows} />
           <div className="two-col">
-            <AttributionTable heading={`Proponents (top ${K})`} rows={data.proponents} classNames={names} testRow={row} target={data.target} xda={summary.xda.available} testId="proponents" />
-            <AttributionTable heading={`Opponents (top ${K})`} rows={data.opponents} classNames={names} testRow={row} target={data.target} xda={summary.xda.available} testId="opponents" />
+            <AttributionTable heading={`Proponents (top ${K})`} rows={data.proponents} classNames={names} testRow={row} target={data.target} xda={summary.xda.available} testId="proponents" format={format} />
+            <AttributionTable heading={`Opponents (top ${K})`} rows={data.opponents} classNames={names} testRow={row} target={data.target} xda={summary.xda.available} testId="opponents" format={format} />
           </div>
         </section>
       )}
-    </Status>
+      </Status>
+    </>
   );
 }

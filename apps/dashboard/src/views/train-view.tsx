@@ -2,7 +2,8 @@ import type { ReactNode } from 'react';
 import { Status } from '../components/status.js';
 import type { Influenced, Summary } from '../lib/api-types.js';
 import { useAsync } from '../lib/use-async.js';
-import { className, formatScore } from '../services/format.js';
+import { usePageHeading } from '../lib/use-page-heading.js';
+import { className, columnFormatter, formatSigned } from '../services/format.js';
 import { formatRoute } from '../services/route.js';
 import type { ViewContext } from './view-context.js';
 
@@ -13,7 +14,7 @@ export function canRender(summary: Summary): boolean {
   return summary.train.rows > 0;
 }
 
-function InfluenceTable(props: { heading: string; rows: Influenced[]; names: string[]; testId: string }): ReactNode {
+function InfluenceTable(props: { heading: string; rows: Influenced[]; names: string[]; testId: string; format: (x: number) => string }): ReactNode {
   return (
     <section data-testid={props.testId}>
       <h3>{props.heading}</h3>
@@ -21,13 +22,25 @@ function InfluenceTable(props: { heading: string; rows: Influenced[]; names: str
         <p className="muted">none</p>
       ) : (
         <table className="attr">
+          <colgroup>
+            <col className="c-score" />
+            <col className="c-label" />
+            <col className="c-text" />
+          </colgroup>
+          <thead>
+            <tr>
+              <th scope="col">score</th>
+              <th scope="col">predicted</th>
+              <th scope="col">test text</th>
+            </tr>
+          </thead>
           <tbody>
             {props.rows.map((r) => (
               <tr key={r.row}>
-                <td className={r.score >= 0 ? 'pos' : 'neg'}>{formatScore(r.score)}</td>
+                <td className={`num ${r.score >= 0 ? 'pos' : 'neg'}`}>{props.format(r.score)}</td>
                 <td>{className(props.names, r.prediction)}</td>
-                <td>
-                  <a href={formatRoute({ view: 'test', row: r.row })}>{r.snippet === '' ? `test ${r.row}` : r.snippet}</a>
+                <td className="wrap">
+                  <a className="snippet-link" href={formatRoute({ view: 'test', row: r.row })}>{r.snippet === '' ? `test ${r.row}` : r.snippet}</a>
                 </td>
               </tr>
             ))}
@@ -40,36 +53,55 @@ function InfluenceTable(props: { heading: string; rows: Influenced[]; names: str
 
 /** One training example: alpha row, self-influence and the test examples it moves most. */
 export function TrainView({ api, summary, row }: ViewContext & { row: number }): ReactNode {
-  const { data, error, loading } = useAsync(() => api.train(row, 10), [api, row]);
+  const { data, error, loading, reload } = useAsync(() => api.train(row, 10), [api, row]);
+  const heading = usePageHeading(`${title} #${row}`, data !== undefined);
   const names = summary.classNames;
+  const format = data === undefined ? formatSigned : columnFormatter([...data.supports, ...data.opposes].map((r) => r.score));
+  const alphaFormat = data === undefined ? formatSigned : columnFormatter(data.alpha);
   return (
-    <Status loading={loading} error={error}>
+    <>
+      <nav className="pager" aria-label="training examples">
+        {row > 0 ? (
+          <a href={formatRoute({ view: 'train', row: row - 1 })} data-testid="prev-train" rel="prev">
+            ← training #{row - 1}
+          </a>
+        ) : (
+          <span />
+        )}
+        {row < summary.train.rows - 1 ? (
+          <a href={formatRoute({ view: 'train', row: row + 1 })} data-testid="next-train" rel="next">
+            training #{row + 1} →
+          </a>
+        ) : null}
+      </nav>
+      <Status loading={loading} error={error} onRetry={reload}>
       {data === undefined ? null : (
         <section data-testid="train-view">
-          <h2>
+          <h2 ref={heading} tabIndex={-1}>
             {title} #{data.row} <small className="muted">id {data.id}</small>
           </h2>
           <p className="text">{data.text}</p>
           <p>
-            label <strong>{className(names, data.label)}</strong>; {data.isSupportVector ? 'support vector' : 'not a support vector (attributes exactly 0 to every test example)'}; self-influence {formatScore(data.selfInfluence)}
+            label <strong>{className(names, data.label)}</strong>; {data.isSupportVector ? 'support vector' : 'not a support vector (attributes exactly 0 to every test example)'}; self-influence {formatSigned(data.selfInfluence)}
           </p>
           <table className="logits">
             <tbody>
               {data.alpha.map((a, m) => (
                 <tr key={m}>
                   <td>α[{names[m] ?? m}]</td>
-                  <td>{formatScore(a)}</td>
+                  <td className="num">{alphaFormat(a)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
           {data.scanned < data.testRows ? <p className="muted">scanned the first {data.scanned.toLocaleString()} of {data.testRows.toLocaleString()} test examples</p> : null}
           <div className="two-col">
-            <InfluenceTable heading="Test examples it supports most" rows={data.supports} names={names} testId="supports" />
-            <InfluenceTable heading="Test examples it opposes most" rows={data.opposes} names={names} testId="opposes" />
+            <InfluenceTable heading="Test examples it supports most" rows={data.supports} names={names} testId="supports" format={format} />
+            <InfluenceTable heading="Test examples it opposes most" rows={data.opposes} names={names} testId="opposes" format={format} />
           </div>
         </section>
       )}
-    </Status>
+      </Status>
+    </>
   );
 }

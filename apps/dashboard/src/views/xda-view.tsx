@@ -1,12 +1,16 @@
-import type { ReactNode } from 'react';
-import { Heatmap } from '../components/heatmap.js';
+import { useMemo, useState, type ReactNode } from 'react';
+import { ColorBar, Heatmap } from '../components/heatmap.js';
 import { Status } from '../components/status.js';
 import type { Summary, XdaResponse, XdaSideBudget } from '../lib/api-types.js';
 import { useAsync } from '../lib/use-async.js';
+import { useXdaPair } from '../lib/use-xda-pair.js';
+import { usePageHeading } from '../lib/use-page-heading.js';
 import { className, formatScore } from '../services/format.js';
-import { divergingColor } from '../services/heatmap-colors.js';
+import { truncationNote } from '../services/heatmap-summary.js';
 import { formatRoute } from '../services/route.js';
-import { absorbedParts, explainedCaption, formatShare, sharedScale } from '../services/xda-budget.js';
+import { mergeWordpieces, tokenUnits } from '../services/wordpiece-merge.js';
+import { progressText } from '../services/xda-poll.js';
+import { absorbedParts, explainedCaption, formatShare, sharedScale, sideScale } from '../services/xda-budget.js';
 import type { ViewContext } from './view-context.js';
 
 export const title = 'XDA heatmaps';
@@ -24,17 +28,6 @@ function SideBudget({ side, budget, what, explained }: { side: string; budget: X
       {side} tokens sum to <strong>{formatScore(budget.tokenSum)}</strong> ({formatShare(budget.share)} of the {what}); absorbed:{' '}
       {parts.length === 0 ? 'nothing' : parts.map((p) => `${p.label} ${formatScore(p.value)}`).join(', ')}; residual {budget.residual.toExponential(1)}
     </li>
-  );
-}
-
-/** A small legend of the shared colour scale. */
-function Legend({ scale }: { scale: number }): ReactNode {
-  const stops = [-1, -0.5, 0, 0.5, 1].map((t) => divergingColor(t * scale, scale)).join(', ');
-  return (
-    <p className="muted" data-testid="xda-legend">
-      <span style={{ display: 'inline-block', width: '8rem', height: '0.7rem', verticalAlign: 'middle', border: '1px solid #ccc', background: `linear-gradient(to right, ${stops})` }} />{' '}
-      {formatScore(-scale)} (against) … 0 … {formatScore(scale)} (for); one scale for both texts, set by their words ([CLS] and [SEP] may go past it)
-    </p>
   );
 }
 
@@ -62,13 +55,44 @@ function Budget({ data }: { data: XdaResponse }): ReactNode {
   );
 }
 
+/** How the heatmaps show a pair: words or wordpieces, one colour scale or one per side. */
+function Controls(props: { words: boolean; shared: boolean; setWords: (v: boolean) => void; setShared: (v: boolean) => void }): ReactNode {
+  return (
+    <fieldset className="xda-controls">
+      <legend>Display</legend>
+      <label>
+        <input type="checkbox" data-testid="xda-words" checked={props.words} onChange={(e) => props.setWords(e.target.checked)} /> merge wordpieces into words
+      </label>
+      <label>
+        <input type="checkbox" data-testid="xda-shared-scale" checked={props.shared} onChange={(e) => props.setShared(e.target.checked)} /> one colour scale for both texts
+      </label>
+    </fieldset>
+  );
+}
+
+const SHARED_CAPTION = 'one scale for both texts, so equal colours mean equal relevance; set by their words ([CLS] and [SEP] may go past it)';
+
 /** Token heatmaps of a (test, train) pair for class `target`, both sides, with their budget. */
 export function XdaView({ api, summary, test, train, target }: ViewContext & { test: number; train: number; target: number | undefined }): ReactNode {
-  const { data, error, loading } = useAsync(() => api.xda(test, train, target), [api, test, train, target]);
-  const scale = data === undefined ? 0 : sharedScale(data);
+  const heading = usePageHeading(`Heatmaps: test #${test} ↔ training #${train}`);
+  const { data, error, loading, progress, reload } = useXdaPair(api, test, train, target);
+  // The texts, to tell whether the model saw all of them (only for the truncation markers).
+  const texts = useAsync(() => Promise.all([api.test(test, 1, target), api.train(train, 1)]).then(([t, r]) => ({ test: t.text, train: r.text })), [api, test, train, target]);
+  const [words, setWords] = useState(true);
+  const [shared, setShared] = useState(true);
+  const units = useMemo(() => {
+    if (data === undefined) return undefined;
+    const view = words ? mergeWordpieces : tokenUnits;
+    return { test: view(data.test.tokens, data.test.scores), train: view(data.train.tokens, data.train.scores) };
+  }, [data, words]);
+  const asMap = (u: readonly { text: string; score: number }[]) => ({ tokens: u.map((x) => x.text), scores: u.map((x) => x.score) });
+  const scales = units === undefined ? undefined : shared ? { test: sharedScale({ test: asMap(units.test), train: asMap(units.train) }) } : { test: sideScale(asMap(units.test)), train: sideScale(asMap(units.train)) };
+  const unit = words ? 'word' : 'token';
   return (
     <section data-testid="xda-view">
-      <h2>{title}</h2>
+      <h2 ref={heading} tabIndex={-1}>
+        {title}
+      </h2>
       <p>
         <a href={formatRoute({ view: 'test', row: test, ...(data === undefined ? {} : { target: data.target }) })}>test #{test}</a> ↔ <a href={formatRoute({ view: 'train', row: train })}>training #{train}</a>
         {data === undefined ? null : (
@@ -78,14 +102,31 @@ export function XdaView({ api, summary, test, train, target }: ViewContext & { t
           </span>
         )}
       </p>
-      <Status loading={loading} error={error}>
-        {data === undefined ? null : (
+      {loading && progress !== undefined ? (
+        <p className="muted loading" role="status" aria-live="polite" data-testid="xda-progress">
+          {progressText(progress)}
+        </p>
+      ) : null}
+      <Status loading={loading && progress === undefined} error={error} onRetry={reload}>
+        {data === undefined || units === undefined || scales === undefined ? null : (
           <>
             <Budget data={data} />
-            <Legend scale={scale} />
+            <Controls words={words} shared={shared} setWords={setWords} setShared={setShared} />
+            {shared ? <ColorBar scale={scales.test} caption={SHARED_CAPTION} testId="xda-legend" /> : null}
             <div className="two-col">
-              <Heatmap heading={data.decomposes === 'kernel' ? 'Test example (kernel-only)' : 'Test example'} map={data.test} testId="heatmap-test" scale={scale} />
-              <Heatmap heading={data.decomposes === 'kernel' ? 'Training example (kernel-only)' : 'Training example'} map={data.train} testId="heatmap-train" scale={scale} />
+              {(['test', 'train'] as const).map((side) => (
+                <div key={side}>
+                  {shared ? null : <ColorBar scale={scales[side] ?? scales.test} caption={`this text's own scale: colours do not compare with the other text's`} testId={`xda-legend-${side}`} />}
+                  <Heatmap
+                    heading={`${side === 'test' ? 'Test' : 'Training'} example${data.decomposes === 'kernel' ? ' (kernel-only)' : ''}`}
+                    units={units[side]}
+                    testId={`heatmap-${side}`}
+                    scale={scales[side] ?? scales.test}
+                    unit={unit}
+                    note={truncationNote(data[side].tokens, texts.data?.[side])}
+                  />
+                </div>
+              ))}
             </div>
           </>
         )}

@@ -2,6 +2,7 @@
 import type { GlobalView, Summary } from '@dualxda/core';
 import type { ServiceState } from './service-state.js';
 import { topK } from './select.js';
+import { cachedProjection } from './sv-projection.js';
 
 /** Builds the summary from the cached state (no store reads). */
 export function summary(state: ServiceState): Summary {
@@ -32,5 +33,25 @@ export function globalView(state: ServiceState, limit: number): GlobalView {
     svPerClass: sv.perClass,
     C: state.data.model.C,
     candidates: Array.from(idx.subarray(0, n), (j) => ({ row: sv.indices[j], label: sv.labels[j], selfInfluence: sv.selfInfluence[j], snippet: sv.snippets[j] })),
+    confusion: confusionMatrix(state),
+    projection: cachedProjection(sv),
   };
+}
+
+const confusions = new WeakMap<ServiceState, number[][]>();
+
+/** `confusion[label][prediction]` over the test rows, computed once per state (one pass over 1M rows is a few ms). */
+export function confusionMatrix(state: Pick<ServiceState, 'classes' | 'testLabels' | 'testPredictions'>): number[][] {
+  const cached = confusions.get(state as ServiceState);
+  if (cached !== undefined) return cached;
+  const K = state.classes;
+  const counts = new Float64Array(K * K);
+  for (let t = 0; t < state.testLabels.length; t++) {
+    const y = state.testLabels[t] as number;
+    const p = state.testPredictions[t] as number;
+    if (y >= 0 && y < K && p >= 0 && p < K) counts[y * K + p]++;
+  }
+  const matrix = Array.from({ length: K }, (_, y) => Array.from(counts.subarray(y * K, (y + 1) * K)));
+  confusions.set(state as ServiceState, matrix);
+  return matrix;
 }

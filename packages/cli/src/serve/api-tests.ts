@@ -1,58 +1,123 @@
-/** `/api/tests` (filtered, paged list) and `/api/tests/:row` (prediction and top-k attribution). */
+/** `/api/tests` (searched, filtered, sorted, paged list) and `/api/tests/:row` (prediction and top-k attribution). */
 import { HttpError } from './http-error.js';
-import { testTexts, type ServiceState } from './service-state.js';
-import { explain, type Attributed, type TestDetail, type TestListPage } from '@dualxda/core';
+import { clip, SNIPPET_CHARS, testSnippets, testTexts, type ServiceState } from './service-state.js';
+import { explain, type Attributed, type TestDetail, type TestListItem, type TestListPage } from '@dualxda/core';
+import { cachedMatches, cachedOrder, ensureIndex, indexStatus, matchRows, rangeTexts, type IndexStatus } from './list-state.js';
+import { testMetrics, type TestMetrics, type TestSortKey } from './test-sort.js';
 import { svPosition } from './surrogate-cache.js';
 
-/** Longest text snippet a list row carries. */
-export const SNIPPET_CHARS = 240;
 /** Longest full text a detail response carries (bounded result size). */
 export const TEXT_CHARS = 20_000;
 
-/** Filters of the test list; every field optional. */
+export { clip, SNIPPET_CHARS };
+
+/** Filters and sort of the test list; every filter optional. */
 export interface TestListQuery {
   q?: string;
   pred?: number;
   label?: number;
   misclassified?: boolean;
+  /** @default 'row' */
+  sort?: TestSortKey;
+  /** @default 'asc' */
+  order?: 'asc' | 'desc';
   offset: number;
   limit: number;
 }
 
-/** Filters, then pages; `total` counts every match. */
-export async function listTests(state: ServiceState, query: TestListQuery): Promise<TestListPage> {
+/** A list row with its sort keys (test-sort.ts defines them). */
+export interface SortedTestListItem extends TestListItem {
+  margin: number;
+  loss: number;
+  confidence: number;
+}
+
+/** `/api/tests` answer. */
+export interface SortedTestListPage extends TestListPage {
+  items: SortedTestListItem[];
+  /** Progress of the search index (built in the background on the first list request). */
+  searchIndex: IndexStatus;
+}
+
+/** Range reader for the index: the held texts when there are, else the store. */
+function heldOrRange(state: ServiceState): (start: number, end: number) => Promise<string[]> {
+  const held = state.testTexts;
+  return held === undefined ? rangeTexts(state.data.test) : async (s, e) => (await held).slice(s, e);
+}
+
+function metrics(state: ServiceState): TestMetrics {
+  state.testMetrics ??= testMetrics(state.testLogits, state.testLabels, state.classes);
+  return state.testMetrics;
+}
+
+/** Filters, sorts, then pages; `total` counts every match. A page is O(limit) once its list is cached. */
+export async function listTests(state: ServiceState, query: TestListQuery): Promise<SortedTestListPage> {
   const { testLabels: labels, testPredictions: preds } = state;
   const n = labels.length;
+  const store = state.data.test.store;
+  // The first list request starts the index (snippets for sorted pages, search) in the background.
+  const building = ensureIndex(state.lists.testIndex, store, heldOrRange(state));
+  building.catch(() => undefined);
   const needle = query.q?.trim().toLowerCase() ?? '';
-  const texts = needle === '' ? undefined : await searchTexts(state);
-  const matches: number[] = [];
-  for (let t = 0; t < n; t++) {
-    if (query.pred !== undefined && preds[t] !== query.pred) continue;
-    if (query.label !== undefined && labels[t] !== query.label) continue;
-    if (query.misclassified === true && preds[t] === labels[t]) continue;
-    if (texts !== undefined && !texts[t].includes(needle)) continue;
-    matches.push(t);
+  const sort = query.sort ?? 'row';
+  const desc = query.order === 'desc';
+  const m = metrics(state);
+  const order = sort === 'row' ? undefined : cachedOrder(state.lists, `test:${sort}`, () => m[sort]);
+  const at = (p: number): number => {
+    const i = desc ? n - 1 - p : p;
+    return order === undefined ? i : order[i];
+  };
+  let total = n;
+  let rowAt = at;
+  if (needle !== '' || query.pred !== undefined || query.label !== undefined || query.misclassified === true) {
+    const key = JSON.stringify(['test', needle, query.pred, query.label, query.misclassified === true, sort, desc]);
+    const rows = await cachedMatches(state.lists, key, async () => {
+      const found = needle === '' ? undefined : matchRows(await building, needle, await loweredTexts(state));
+      const keep = (t: number): boolean =>
+        (query.pred === undefined || preds[t] === query.pred) && (query.label === undefined || labels[t] === query.label) && (query.misclassified !== true || preds[t] !== labels[t]);
+      // Row order with a search: walk the (ascending) matches only, not every row.
+      if (found !== undefined && order === undefined) return (desc ? found.slice().reverse() : found).filter(keep);
+      const hit = found === undefined ? undefined : new Uint8Array(n);
+      if (hit !== undefined && found !== undefined) for (const r of found) hit[r] = 1;
+      const out = new Int32Array(found?.length ?? n);
+      let m = 0;
+      for (let p = 0; p < n; p++) {
+        const t = at(p);
+        if (keep(t) && (hit === undefined || hit[t] === 1)) out[m++] = t;
+      }
+      return out.slice(0, m);
+    });
+    total = rows.length;
+    rowAt = (i) => rows[i];
   }
-  const page = matches.slice(query.offset, query.offset + query.limit);
-  const pageTexts = await testTexts(state, page);
+  const page: number[] = [];
+  for (let i = query.offset; i < Math.min(total, query.offset + query.limit); i++) page.push(rowAt(i));
+  const snippets = await testSnippets(state, page);
   return {
-    total: matches.length,
+    total,
     offset: query.offset,
-    items: page.map((row, i) => ({ row, label: labels[row], prediction: preds[row], snippet: clip(pageTexts[i], SNIPPET_CHARS) })),
+    searchIndex: indexStatus(state.lists.testIndex, n),
+    items: page.map((row, i) => ({ row, label: labels[row], prediction: preds[row], snippet: snippets[i], margin: m.margin[row], loss: m.loss[row], confidence: m.confidence[row] })),
   };
 }
 
-function searchTexts(state: ServiceState): Promise<string[]> {
+/** Lower-cased `id\0text` per test row for substring checks, only when the texts are held (small test sets). */
+async function loweredTexts(state: ServiceState): Promise<string[] | undefined> {
+  if (state.testTexts === undefined) return undefined;
   state.searchTexts ??= (async () => {
-    const rows = Array.from({ length: state.testLabels.length }, (_, t) => t);
-    return (await testTexts(state, rows)).map((s) => s.toLowerCase());
+    const store = state.data.test.store;
+    const [texts, ids] = await Promise.all([state.testTexts as Promise<string[]>, store.readIds(0, store.rows)]);
+    return texts.map((s, t) => `${ids[t] ?? ''}\0${s}`.toLowerCase());
   })();
   return state.searchTexts;
 }
 
-/** Cuts `s` to `max` characters with an ellipsis. */
-export function clip(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+/** Features and id of one test row: from the held copy when loaded, else one chunk read. */
+async function testRow(state: ServiceState, row: number): Promise<{ features: Float32Array; ids: string[] }> {
+  const held = state.testFeatures;
+  if (held === undefined) return state.data.test.store.readRows(row, row + 1);
+  const d = state.sv.dim;
+  return { features: held.subarray(row * d, (row + 1) * d), ids: await state.data.test.store.readIds(row, row + 1) };
 }
 
 /** Explains test row `row` for `target` (default: the model's prediction) with `k` per side. */
@@ -62,7 +127,7 @@ export async function testDetail(state: ServiceState, row: number, k: number, ta
   if (row >= testRows) throw new HttpError(404, `test row ${row} does not exist (the test store has ${testRows} rows)`);
   if (target !== undefined && target >= K) throw new HttpError(400, `class ${target} does not exist (K = ${K})`);
   const c = target ?? state.testPredictions[row];
-  const block = await state.data.test.store.readRows(row, row + 1);
+  const block = await testRow(state, row);
   // Core's explain: WebAssembly SIMD kernel over the support vectors; 'dense' also returns every score for the sparsity figures.
   const res = explain(sv.model, { data: block.features, shape: [1, sv.dim] }, { topK: k, targets: Int32Array.of(c), mode: 'dense' });
   const scores = res.dense ?? new Float64Array(0);

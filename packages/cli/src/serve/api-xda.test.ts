@@ -6,7 +6,7 @@ import { NOT_SUPPORT_VECTOR_NOTE, heatmapAlpha } from '../steps/pair-alpha.js';
 import { toPairResult, toWirePair } from '../steps/xda-engine.js';
 import { startDashboardServer, type DashboardServer } from './server.js';
 import { createSyntheticDashboardData } from './synthetic-data.js';
-import { getJson } from './test-http.js';
+import { getJson, rawRequest } from './test-http.js';
 import type { XdaProvider } from './types.js';
 
 const K = 3;
@@ -82,5 +82,25 @@ describe('/api/xda', () => {
     expect(body.mode).toBe('word');
     expect((await getJson(server.port, `/api/xda?test=2&train=${svRow}&class=${K}`)).status).toBe(400);
     expect((await getJson(server.port, `/api/xda?test=2&train=${svRow}&mode=tokens`)).status).toBe(400);
+  });
+});
+
+describe('/api/xda queue over HTTP', () => {
+  it('answers 202 with Retry-After while a pair computes, and 503 with Retry-After when the queue is full', async () => {
+    const never: XdaProvider = () => new Promise(() => undefined);
+    const base = createSyntheticDashboardData({ trainRows: 40, testRows: 10, dim: 8, classNames: ['a', 'b'], seed: 5 });
+    const slow = await startDashboardServer({ data: { ...base, xda: never, xdaJobs: { maxJobs: 1 } }, port: 0, assetsDir: '/nonexistent' });
+    try {
+      const first = await rawRequest(slow.port, '/api/xda?test=1&train=2&wait=0');
+      expect(first.status).toBe(202);
+      expect(first.headers['retry-after']).toBe('1');
+      expect(JSON.parse(first.body)).toMatchObject({ status: 'running', position: 0, testRow: 1, trainRow: 2 });
+      const full = await rawRequest(slow.port, '/api/xda?test=1&train=3&wait=0');
+      expect(full.status).toBe(503);
+      expect(full.headers['retry-after']).toBe('5');
+      expect(JSON.parse(full.body)).toMatchObject({ status: 503, error: expect.stringMatching(/queue is full/) });
+    } finally {
+      await slow.close();
+    }
   });
 });

@@ -1,25 +1,50 @@
-/** `/api/xda?test=&train=[&class=][&mode=]`: token heatmaps of a pair with their budget, on demand, kept in a small LRU. */
+/**
+ * `/api/xda?test=&train=[&class=][&mode=][&wait=]`: token heatmaps of a pair with their budget,
+ * computed by the XDA provider (a worker pool under `dualxda serve`) through the job queue
+ * (xda-jobs.ts): never on the request path, deduplicated, bounded, dropped when nobody waits.
+ * The request waits up to `wait` ms (default `DEFAULT_XDA_WAIT_MS`); a pair not done by then is
+ * answered 202 with its progress, and the page asks again (same URL) to get it.
+ */
 import type { TokenHeatmap, XdaPair, XdaResponse } from '@dualxda/core';
 import { NOT_SUPPORT_VECTOR_NOTE } from '../steps/pair-alpha.js';
+import { ApiReply } from './api-reply.js';
 import { HttpError } from './http-error.js';
 import { testTexts, type ServiceState } from './service-state.js';
 import { svPosition } from './surrogate-cache.js';
+import { createXdaJobs, type XdaJobProgress, type XdaJobs } from './xda-jobs.js';
 
-/** Pairs kept in memory (each a few KB). */
-const CACHE_SIZE = 64;
 /** Tokens returned per side, so a pathological document cannot blow up the response. */
 export const MAX_TOKENS = 4096;
+/** Longest `?wait=` (below the server's 30 s request timeout). */
+export const MAX_XDA_WAIT_MS = 25_000;
+/** `wait` when absent: hold the request (the event loop stays free) so plain clients get the pair. */
+export const DEFAULT_XDA_WAIT_MS = MAX_XDA_WAIT_MS;
 
-const caches = new WeakMap<ServiceState, Map<string, Promise<XdaPair>>>();
+/** The 202 body of a pair still queued or computing. */
+export interface XdaPending extends XdaJobProgress {
+  testRow: number;
+  trainRow: number;
+  target: number;
+  /** Ask again after this long (also the Retry-After header, in whole seconds). */
+  pollAfterMs: number;
+}
+
+const queues = new WeakMap<ServiceState, XdaJobs>();
+
+function jobsOf(state: ServiceState): XdaJobs {
+  let jobs = queues.get(state);
+  if (jobs === undefined) queues.set(state, (jobs = createXdaJobs(state.data.xda?.concurrency ?? 1, state.data.xdaJobs)));
+  return jobs;
+}
 
 /**
  * Heatmaps of (test row, train row) for class `target` (default: the model's prediction for the
  * test row), i.e. of the attribution alpha[train, target] · <f_test, f_train>. A training row that
  * is not a support vector for that class has attribution 0: the answer says so (`supportVector:
  * false`, attribution 0, a note), and its heatmaps are kernel-only (`decomposes: 'kernel'`), as in
- * `dualxda xda`.
+ * `dualxda xda`. Not done within `waitMs`: an `ApiReply` 202 with `XdaPending`.
  */
-export async function xdaPair(state: ServiceState, testRow: number, trainRow: number, cls?: number, mode?: 'per-position' | 'word'): Promise<XdaResponse> {
+export async function xdaPair(state: ServiceState, testRow: number, trainRow: number, cls?: number, mode?: 'per-position' | 'word', waitMs = DEFAULT_XDA_WAIT_MS, signal?: AbortSignal): Promise<XdaResponse | ApiReply> {
   const provider = state.data.xda;
   if (provider === undefined) throw new HttpError(404, `XDA heatmaps are unavailable: ${state.data.xdaUnavailableReason ?? 'no model checkpoint configured'} (start the server with --model DIR)`);
   if (testRow >= state.testLabels.length) throw new HttpError(404, `test row ${testRow} does not exist (the test store has ${state.testLabels.length} rows)`);
@@ -27,22 +52,18 @@ export async function xdaPair(state: ServiceState, testRow: number, trainRow: nu
   const target = cls ?? (state.testPredictions[testRow] as number);
   const j = svPosition(state.sv.indices, trainRow);
   const alpha = j < 0 ? 0 : (state.sv.alpha[j * state.classes + target] as number);
-  let cache = caches.get(state);
-  if (cache === undefined) caches.set(state, (cache = new Map()));
   const key = `${testRow}:${trainRow}:${target}:${mode ?? ''}`;
-  let pending = cache.get(key);
-  if (pending === undefined) {
-    pending = (async () => {
-      const [[testText], [trainText]] = await Promise.all([testTexts(state, [testRow]), state.data.train.readTexts([trainRow])]);
-      return provider({ testText: testText ?? '', trainText: trainText ?? '', target, alpha, ...(mode === undefined ? {} : { mode }) });
-    })();
-    cache.set(key, pending);
-    const oldest = cache.keys().next();
-    if (cache.size > CACHE_SIZE && oldest.done !== true) cache.delete(oldest.value);
-    // A failed computation must not stay cached.
-    pending.catch(() => cache.delete(key));
+  const compute = async (jobSignal: AbortSignal): Promise<XdaPair> => {
+    const [[testText], [trainText]] = await Promise.all([testTexts(state, [testRow]), state.data.train.readTexts([trainRow])]);
+    return provider({ testText: testText ?? '', trainText: trainText ?? '', target, alpha, ...(mode === undefined ? {} : { mode }) }, jobSignal);
+  };
+  const answer = await jobsOf(state).request(key, compute, waitMs, signal);
+  if ('progress' in answer) {
+    const pollAfterMs = 1000;
+    const body: XdaPending = { ...answer.progress, testRow, trainRow, target, pollAfterMs };
+    return new ApiReply(202, body, { 'retry-after': String(Math.ceil(pollAfterMs / 1000)) });
   }
-  const pair = await pending;
+  const pair = answer.pair;
   const cut = (h: TokenHeatmap): TokenHeatmap => ({ tokens: h.tokens.slice(0, MAX_TOKENS), scores: h.scores.slice(0, MAX_TOKENS) });
   const supportVector = alpha !== 0;
   // Whatever the provider did, a non-support vector's attribution is 0 and the answer says why.

@@ -5,6 +5,8 @@ export class HttpError extends DualxdaError {
   constructor(
     readonly status: number,
     message: string,
+    /** Extra response headers (e.g. `retry-after` on a 503). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super('HttpError', message);
   }

@@ -13,6 +13,7 @@ import { sha256File } from '../lib/file-hash.js';
 import { isFile } from '../lib/inputs.js';
 import { checkCompatible } from '../steps/compatibility.js';
 import type { DashboardData, SurrogateModel, TestSource, TrainSource, XdaProvider } from './types.js';
+import { createXdaDiskCache, XDA_CACHE_DIR, xdaModelVersion } from './xda-disk-cache.js';
 
 /** Name of the run file next to a training store. */
 export const RUN_FILE = 'dualxda-run.json';
@@ -143,6 +144,8 @@ export async function openDashboardData(opts: { store: string; test?: string; mo
     test: testSourceFromStore(testStore),
     model,
     ...(xda !== undefined ? { xda } : { xdaUnavailableReason: reason }),
+    // Computed pairs persist beside a local store (a store read over HTTP keeps them in memory).
+    ...(xda !== undefined && !isHttpUrl(paths.store) ? { xdaJobs: { disk: createXdaDiskCache({ dir: join(paths.store, XDA_CACHE_DIR), version: await xdaModelVersion(paths.store, paths.model), ...(opts.warn === undefined ? {} : { warn: opts.warn }) }) } } : {}),
     paths: { train: paths.store, test: paths.test, ...(paths.model !== undefined ? { model: paths.model } : {}) },
   };
 }

@@ -1,8 +1,9 @@
 /** Maps a GET request URL to an API handler; validates every id and query value before any read. */
 import { listTests, testDetail } from './api-tests.js';
 import { globalView, summary } from './api-summary.js';
-import { trainDetail } from './api-train.js';
-import { xdaPair } from './api-xda.js';
+import { listTrain, trainDetail } from './api-train.js';
+import { parseFlag, parseSort, TEST_SORT_KEYS, TRAIN_SORT_KEYS } from './list-query.js';
+import { DEFAULT_XDA_WAIT_MS, MAX_XDA_WAIT_MS, xdaPair } from './api-xda.js';
 import { HttpError, parseBounded, parseIndex } from './http-error.js';
 import type { ServiceState } from './service-state.js';
 
@@ -21,7 +22,7 @@ function xdaMode(raw: string | null): 'per-position' | 'word' | undefined {
 }
 
 /** Answers one `/api/...` request with a JSON-serialisable value, or throws `HttpError`. */
-export async function routeApi(state: ServiceState, url: URL): Promise<unknown> {
+export async function routeApi(state: ServiceState, url: URL, signal?: AbortSignal): Promise<unknown> {
   const parts = url.pathname.split('/').filter((p) => p !== '');
   const q = url.searchParams;
   const [, resource, id, ...rest] = parts;
@@ -46,15 +47,24 @@ export async function routeApi(state: ServiceState, url: URL): Promise<unknown> 
         pred: cls('pred'),
         label: cls('label'),
         misclassified: mis === '1',
+        ...parseSort(q, TEST_SORT_KEYS, 'tests'),
         offset: parseIndex(q.get('offset'), 'offset', 0),
         limit: Math.max(1, parseBounded(q.get('limit'), 'limit', MAX_LIMIT, 100)),
       });
     }
     case 'train':
       if (id !== undefined) return trainDetail(state, parseIndex(id, 'training row'), k());
-      break;
+      if ((q.get('q') ?? '').length > MAX_QUERY_CHARS) throw new HttpError(400, `parameter 'q' must be at most ${MAX_QUERY_CHARS} characters`);
+      return listTrain(state, {
+        q: q.get('q') ?? '',
+        label: cls('label'),
+        sv: parseFlag(q, 'sv'),
+        ...parseSort(q, TRAIN_SORT_KEYS, 'train'),
+        offset: parseIndex(q.get('offset'), 'offset', 0),
+        limit: Math.max(1, parseBounded(q.get('limit'), 'limit', MAX_LIMIT, 100)),
+      });
     case 'xda':
-      if (id === undefined) return xdaPair(state, parseIndex(q.get('test'), 'test'), parseIndex(q.get('train'), 'train'), cls('class'), xdaMode(q.get('mode')));
+      if (id === undefined) return xdaPair(state, parseIndex(q.get('test'), 'test'), parseIndex(q.get('train'), 'train'), cls('class'), xdaMode(q.get('mode')), parseBounded(q.get('wait'), 'wait', MAX_XDA_WAIT_MS, DEFAULT_XDA_WAIT_MS), signal);
       break;
     default:
       break;

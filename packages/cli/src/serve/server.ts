@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { checkHost, createHostAllowList, formatAllowedHost, type AllowedHost } from './host-check.js';
+import { ApiReply } from './api-reply.js';
 import { HttpError } from './http-error.js';
 import { openDashboardData } from './open-data.js';
 import { routeApi } from './router.js';
@@ -89,10 +90,17 @@ async function handle(state: ServiceState, assetsDir: string, hosts: { allowed: 
   const url = new URL(`http://localhost${raw}`);
   if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
     const t0 = performance.now();
-    const body = JSON.stringify(await routeApi(state, url));
+    // Aborted when the client goes away before the answer: /api/xda then stops waiting for its pair.
+    const gone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    const result = await routeApi(state, url, gone.signal);
+    const reply = result instanceof ApiReply ? result : undefined;
+    const body = JSON.stringify(reply === undefined ? result : reply.body);
     // Server-Timing lets the browser devtools and tools/bench/serve.ts separate handler time from transport.
     res.setHeader('server-timing', `app;dur=${(performance.now() - t0).toFixed(2)}`);
-    send(res, 200, 'application/json; charset=utf-8', Buffer.from(body), req.method === 'HEAD', 'no-store');
+    send(res, reply?.status ?? 200, 'application/json; charset=utf-8', Buffer.from(body), req.method === 'HEAD', 'no-store', reply?.headers);
     return;
   }
   const file = await resolveStatic(assetsDir, url.pathname);
@@ -113,8 +121,8 @@ function checkRawPath(rawPath: string): void {
   }
 }
 
-function send(res: ServerResponse, status: number, type: string, body: Buffer, headOnly: boolean, cache: string): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type, 'content-length': body.length, 'cache-control': cache });
+function send(res: ServerResponse, status: number, type: string, body: Buffer, headOnly: boolean, cache: string, extra: Readonly<Record<string, string>> = {}): void {
+  res.writeHead(status, { ...extra, ...SECURITY_HEADERS, 'content-type': type, 'content-length': body.length, 'cache-control': cache });
   res.end(headOnly ? undefined : body);
 }
 
@@ -126,5 +134,5 @@ function sendError(res: ServerResponse, err: unknown): void {
     res.destroy();
     return;
   }
-  send(res, status, 'application/json; charset=utf-8', Buffer.from(JSON.stringify({ error: message, status })), false, 'no-store');
+  send(res, status, 'application/json; charset=utf-8', Buffer.from(JSON.stringify({ error: message, status })), false, 'no-store', err instanceof HttpError ? err.headers : {});
 }

@@ -4,6 +4,7 @@
  * so the server never touches the disk layout directly (and tests use in-memory stores).
  */
 import type { CollapseReport, FeatureStoreReader, XdaPair } from '@dualxda/core';
+import type { XdaJobOptions } from './xda-jobs.js';
 
 /** Training side: features by row, all labels (n int32) and the raw texts by row. */
 export interface TrainSource {
@@ -53,7 +54,19 @@ export interface SurrogateModel {
  * kernel-only heatmaps (`decomposes: 'kernel'`, steps/pair-alpha.ts `heatmapAlpha`). `mode`
  * absent = the XDA default (per-position).
  */
-export type XdaProvider = (pair: { testText: string; trainText: string; target: number; alpha: number; mode?: 'per-position' | 'word' }) => Promise<XdaPair>;
+export type XdaProvider = ((pair: XdaPairRequest, signal?: AbortSignal) => Promise<XdaPair>) & {
+  /** Pairs it computes at once (a worker pool's size); the job queue (xda-jobs.ts) runs no more. @default 1 */
+  concurrency?: number;
+};
+
+/** One pair for an `XdaProvider`. */
+export interface XdaPairRequest {
+  testText: string;
+  trainText: string;
+  target: number;
+  alpha: number;
+  mode?: 'per-position' | 'word';
+}
 
 /** Everything the server serves. Paths are shown on the summary page only. */
 export interface DashboardData {
@@ -63,5 +76,7 @@ export interface DashboardData {
   xda?: XdaProvider;
   /** Why XDA is unavailable (shown in the 404 body), when `xda` is absent. */
   xdaUnavailableReason?: string;
+  /** Queue, wait and disk-cache settings of `/api/xda` (xda-jobs.ts); defaults: `DEFAULT_XDA_JOB_OPTIONS`, no disk cache. */
+  xdaJobs?: XdaJobOptions;
   paths?: { train?: string; test?: string; model?: string };
 }

@@ -189,4 +189,14 @@ export interface GlobalView {
   svPerClass: number[];
   C: number;
   candidates: MislabelCandidate[];
+  /**
+   * Confusion matrix of the model on the test set: `confusion[label][prediction]` counts test rows
+   * (rows whose label is outside the classes are left out). Optional: older servers omit it.
+   */
+  confusion?: number[][];
+  /**
+   * A 2-D map of the feature space: (a strided sample of at most 1000) support vectors projected
+   * on their first two principal components, with each axis' share of the variance. Optional.
+   */
+  projection?: { points: { row: number; label: number; x: number; y: number }[]; explained: [number, number]; total: number };
 }

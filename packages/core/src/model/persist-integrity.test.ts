@@ -80,10 +80,12 @@ describe('a saved model is verified on load', () => {
     const seen = new Set<string>();
     for (const delay of [0, 40, 150]) {
       const child = spawn(process.execPath, ['--conditions=@dualxda/source', '--import', 'tsx', '--input-type=module', '-e', saver], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
-      await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes('READY') && resolve()));
+      // Listen for the exit from the start: a save that finishes before the kill must not hang the test.
+      const exited = new Promise((r) => child.on('exit', r));
+      await Promise.race([new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes('READY') && resolve())), exited]);
       await new Promise((r) => setTimeout(r, delay));
       child.kill('SIGKILL');
-      await new Promise((r) => child.on('exit', r));
+      await exited;
       const back = await loadDualDAModel(dir);
       expect([old.svIds.length, createSyntheticModel({ n: 20000, d: 64, K: 4, seed: 12 }).model.svIds.length]).toContain(back.svIds.length);
       seen.add(back.svIds.length === old.svIds.length ? 'old' : 'new');
