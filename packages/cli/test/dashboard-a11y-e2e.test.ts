@@ -12,50 +12,20 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { XdaFactory } from '../src/serve/open-data.js';
+import { attnLrp, buildDashboard, CHROMIUM_FLAGS, overlapXda, ROOT, TINY_BERT } from './dashboard-harness.js';
 import { startDashboardServer, type DashboardServer } from '../src/serve/server.js';
 import { createSyntheticRun, syntheticStoreContent } from '../src/serve/synthetic-data.js';
-import type { XdaProvider } from '../src/serve/types.js';
 import { writeRun } from '../src/serve/write-stores.js';
-import { heatmapAlpha, NOT_SUPPORT_VECTOR_NOTE } from '../src/steps/pair-alpha.js';
-import { openXdaEngine, toWirePair } from '../src/steps/xda-engine.js';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
 const OUT = join(ROOT, 'test-output', 'dashboard-a11y');
-const TINY_BERT = join(ROOT, 'packages/llm-adapter/assets/tiny-bert');
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const VIEWPORTS = [
   { name: 'desktop', width: 1400, height: 900 },
   { name: 'phone', width: 390, height: 844 },
 ] as const;
-
-/** Whitespace tokens, +α for a token the other text shares and -α/4 otherwise (UI plumbing only). */
-const overlapXda: XdaProvider = async ({ testText, trainText, alpha }) => {
-  const { alpha: a, decomposes } = heatmapAlpha(alpha);
-  const side = (x: string, y: string): { tokens: string[]; scores: number[] } => {
-    const other = new Set(y.split(/\s+/));
-    const tokens = x.split(/\s+/).filter((t) => t !== '');
-    return { tokens, scores: tokens.map((t) => a * (other.has(t) ? 1 : -0.25)) };
-  };
-  const [test, train] = [side(testText, trainText), side(trainText, testText)];
-  const sum = (h: { scores: number[] }) => h.scores.reduce((s, v) => s + v, 0);
-  const budget = (h: { scores: number[] }) => ({ tokenSum: sum(h), share: 1, absorbed: { positionEmbeddings: 0, softmax: 0, normalisation: 0, biases: 0, stabiliser: 0 }, residual: 0 });
-  const kernel = sum(test) / a;
-  return {
-    method: 'e2e-overlap-stub', mode: 'per-position', test, train, kernel, attribution: alpha * kernel, decomposes, explained: a * kernel,
-    budget: { test: budget(test), train: budget(train) }, notes: decomposes === 'kernel' ? [NOT_SUPPORT_VECTOR_NOTE] : [],
-  };
-};
-
-const attnLrp: XdaFactory = async (dir) => {
-  const engine = await openXdaEngine(dir, 32);
-  return async ({ testText, trainText, alpha, mode }) => toWirePair(engine.explain(testText, [trainText], [alpha], { mode })[0]!);
-};
 
 let server: DashboardServer;
 let context: BrowserContext;
@@ -65,7 +35,7 @@ const base = (): string => server.url.replace(/\/$/, '');
 
 beforeAll(async () => {
   const dist = join(scratch, 'dist');
-  await build({ configFile: join(ROOT, 'apps/dashboard/vite.config.ts'), logLevel: 'error', build: { outDir: dist, emptyOutDir: true } });
+  await buildDashboard(dist);
   const run = createSyntheticRun({ trainRows: 300, testRows: 120, dim: 16, classNames: ['sports', 'business', 'tech', 'world'], seed: 11 });
   const real = existsSync(join(TINY_BERT, 'config.json'));
   const modelDir = real ? TINY_BERT : join(scratch, 'checkpoint');

@@ -11,49 +11,15 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attnLrp, buildDashboard, CHROMIUM_FLAGS, overlapXda, ROOT, TINY_BERT } from './dashboard-harness.js';
 import { startDashboardServer, type DashboardServer } from '../src/serve/server.js';
-import type { XdaFactory } from '../src/serve/open-data.js';
 import { createSyntheticRun, syntheticStoreContent } from '../src/serve/synthetic-data.js';
-import type { XdaProvider } from '../src/serve/types.js';
 import { writeRun } from '../src/serve/write-stores.js';
-import { heatmapAlpha, NOT_SUPPORT_VECTOR_NOTE } from '../src/steps/pair-alpha.js';
-import { openXdaEngine, toWirePair } from '../src/steps/xda-engine.js';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
 const OUT = join(ROOT, 'test-output', 'dashboard');
-const TINY_BERT = join(ROOT, 'packages/llm-adapter/assets/tiny-bert');
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
-/**
- * Relevance = +1 for a token the other text shares, -0.25 otherwise, scaled by α (a stub; see the
- * file comment); kernel = shared tokens, and the tokens' sum is all of the attribution.
- */
-const overlapXda: XdaProvider = async ({ testText, trainText, alpha }) => {
-  const { alpha: a, decomposes } = heatmapAlpha(alpha);
-  const side = (x: string, y: string): { tokens: string[]; scores: number[] } => {
-    const other = new Set(y.split(/\s+/));
-    const tokens = x.split(/\s+/).filter((t) => t !== '');
-    return { tokens, scores: tokens.map((t) => a * (other.has(t) ? 1 : -0.25)) };
-  };
-  const [test, train] = [side(testText, trainText), side(trainText, testText)];
-  const sum = (h: { scores: number[] }) => h.scores.reduce((s, v) => s + v, 0);
-  const budget = (h: { scores: number[] }) => ({ tokenSum: sum(h), share: 1, absorbed: { positionEmbeddings: 0, softmax: 0, normalisation: 0, biases: 0, stabiliser: 0 }, residual: 0 });
-  const kernel = sum(test) / a;
-  return {
-    method: 'e2e-overlap-stub', mode: 'per-position', test, train, kernel, attribution: alpha * kernel, decomposes, explained: a * kernel,
-    budget: { test: budget(test), train: budget(train) }, notes: decomposes === 'kernel' ? [NOT_SUPPORT_VECTOR_NOTE] : [],
-  };
-};
-
-/** Real XDA on a checkpoint, as `dualxda serve` wires it (cut to 32 tokens to stay fast). */
-const attnLrp: XdaFactory = async (dir) => {
-  const engine = await openXdaEngine(dir, 32);
-  return async ({ testText, trainText, alpha, mode }) => toWirePair(engine.explain(testText, [trainText], [alpha], { mode })[0]!);
-};
 
 let server: DashboardServer;
 let context: BrowserContext;
@@ -62,7 +28,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'dualxda-e2e-'));
 beforeAll(async () => {
   const dist = join(scratch, 'dist');
   // Build the current sources (not a possibly stale apps/dashboard/dist) into a scratch folder.
-  await build({ configFile: join(ROOT, 'apps/dashboard/vite.config.ts'), logLevel: 'error', build: { outDir: dist, emptyOutDir: true } });
+  await buildDashboard(dist);
   const run = createSyntheticRun({ trainRows: 300, testRows: 120, dim: 16, classNames: ['sports', 'business', 'tech', 'world'], seed: 11 });
   const real = existsSync(join(TINY_BERT, 'config.json'));
   const modelDir = real ? TINY_BERT : join(scratch, 'checkpoint');

@@ -8,18 +8,16 @@
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDashboard, CHROMIUM_FLAGS, ROOT } from './dashboard-harness.js';
 import { createMemoryTestSource, createMemoryTrainSource } from '../src/serve/memory-store.js';
 import { startDashboardServer, type DashboardServer } from '../src/serve/server.js';
 import { createSyntheticRun, type SyntheticRun } from '../src/serve/synthetic-data.js';
 import type { DashboardData, XdaProvider } from '../src/serve/types.js';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
 const SHOTS = join(ROOT, 'test-output', 'screenshots');
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const VIEWPORTS = [
   { name: 'desktop', width: 1400, height: 900 },
   { name: 'phone', width: 390, height: 844 },
@@ -68,7 +66,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'dualxda-layout-e2e-'));
 
 beforeAll(async () => {
   const dist = join(scratch, 'dist');
-  await build({ configFile: join(ROOT, 'apps/dashboard/vite.config.ts'), logLevel: 'error', build: { outDir: dist, emptyOutDir: true } });
+  await buildDashboard(dist);
   const run = createSyntheticRun({ trainRows: 300, testRows: 60, dim: 8, classNames: ['sports', 'business', 'tech', 'world'], seed: 5 });
   run.train.texts = run.train.texts.map((t, r) => `${LONG_RUNS[r % 2]} ${t}`);
   run.test.texts = run.test.texts.map((t, r) => (r % 3 === 0 ? `${LONG_RUNS[0]} ${t}` : t));

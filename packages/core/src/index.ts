@@ -43,7 +43,7 @@ export type { ParquetFeatureOptions } from './io/parquet-import.js';
 export { readCorpus } from './data/corpus.js';
 export type { CorpusReaderOptions, CorpusRow } from './data/corpus.js';
 // The `dualxda serve` JSON API contract, shared by the CLI server and the dashboard.
-export type { Attributed, GlobalView, Influenced, MislabelCandidate, Summary, TestAgreement, TestDetail, TestListItem, TestListPage, TokenHeatmap, TrainDetail, XdaAbsorbed, XdaPair, XdaResponse, XdaSideBudget } from './api/dashboard-api.js';
+export type { Attributed, GlobalView, IndexStatus, Influenced, MislabelCandidate, Summary, TestAgreement, TestDetail, TestListItem, TestListPage, TokenHeatmap, TrainDetail, TrainListItem, TrainListPage, XdaAbsorbed, XdaPair, XdaResponse, XdaSideBudget } from './api/dashboard-api.js';
 // DualDA model, attribution, evaluation and export (issue 6; docs/attribution.md).
 export { gemmNtF32, gemmNtF64 } from './linalg/gemm-nt.js';
 export { DualDAModelError, validateDualDAModel } from './model/types.js';

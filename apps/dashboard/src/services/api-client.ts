@@ -1,5 +1,5 @@
 /** Typed access to the server's JSON API; `fetch` is injectable so services test without a server. */
-import type { GlobalView, Summary, TestDetail, TestListPage, TrainDetail, XdaResponse } from '../lib/api-types.js';
+import type { GlobalView, Summary, TestDetail, TestListPage, TrainDetail, TrainListItem, TrainListPage, XdaResponse } from '../lib/api-types.js';
 
 /** The subset of `fetch` the client uses. */
 export type FetchLike = (url: string, init?: { signal?: AbortSignal }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown>; text?(): Promise<string> }>;
@@ -70,23 +70,7 @@ export interface TrainFilters {
   sort?: string;
 }
 
-/** One row of `/api/train` (the server's TrainListItem). */
-export interface TrainListItem {
-  row: number;
-  label: number;
-  snippet: string;
-  isSupportVector: boolean;
-  alphaLabel: number;
-  alphaMaxAbs: number;
-  selfInfluence: number;
-}
-
-/** A page of `/api/train`. */
-export interface TrainListPage {
-  total: number;
-  offset: number;
-  items: TrainListItem[];
-}
+export type { TrainListItem, TrainListPage };
 
 /** Query string of a training-list page request. */
 export function trainListQuery(f: TrainFilters, offset: number, limit: number): string {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SortedTestListPage } from './api-tests.js';
-import type { TrainListPage } from './api-train.js';
+import type { TrainListPage } from '@dualxda/core';
 import { HttpError } from './http-error.js';
 import { routeApi } from './router.js';
 import type { TestDetail, TrainDetail } from '@dualxda/core';

@@ -2,11 +2,12 @@
  * `/api/train/:row` (one training example, its alpha row, self-influence and the tests it moves
  * most) and `/api/train` (the training-set browser: search, filters, sort by self-influence).
  */
+import type { TrainListPage } from '@dualxda/core';
 import type { Influenced, TrainDetail } from '@dualxda/core';
 import { clip, SNIPPET_CHARS, TEXT_CHARS } from './api-tests.js';
 import { HttpError } from './http-error.js';
 import { influencedTests, influenceScanRows } from './influence.js';
-import { cachedMatches, cachedOrder, ensureIndex, indexStatus, matchRows, rangeTexts, type IndexStatus } from './list-state.js';
+import { cachedMatches, cachedOrder, ensureIndex, indexStatus, matchRows, rangeTexts } from './list-state.js';
 import { indexSnippet } from './search-index.js';
 import { testSnippets, type ServiceState } from './service-state.js';
 import { svPosition } from './surrogate-cache.js';
@@ -56,27 +57,6 @@ export interface TrainListQuery {
   limit: number;
 }
 
-/** One row of the training list. */
-export interface TrainListItem {
-  row: number;
-  label: number;
-  snippet: string;
-  isSupportVector: boolean;
-  /** alpha[i, y_i] (0 for non-support vectors). */
-  alphaLabel: number;
-  /** max_m |alpha[i, m]|. */
-  alphaMaxAbs: number;
-  /** ||x_i||^2 alpha[i, y_i] (dualda.md 1.7). */
-  selfInfluence: number;
-}
-
-export interface TrainListPage {
-  total: number;
-  offset: number;
-  /** Progress of the search index (built in the background on the first list request). */
-  searchIndex: IndexStatus;
-  items: TrainListItem[];
-}
 
 /** Searches, filters, sorts and pages the training set; a page costs O(limit) once its list is cached. */
 export async function listTrain(state: ServiceState, query: TrainListQuery): Promise<TrainListPage> {

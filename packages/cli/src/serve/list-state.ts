@@ -3,6 +3,7 @@
  * store (built in the background on the first list request), sort orders per key, and a small
  * cache of filtered row lists so paging through one result is O(limit).
  */
+import type { IndexStatus } from '@dualxda/core';
 import type { FeatureStoreReader } from '@dualxda/core';
 import { buildSearchIndex, searchRows, type SearchIndex } from './search-index.js';
 import { sortedOrder } from './test-sort.js';
@@ -19,12 +20,7 @@ export interface IndexSlot {
   indexedRows?: number;
 }
 
-/** What a list answer says about its store's search index (a search waits until it is ready). */
-export interface IndexStatus {
-  ready: boolean;
-  indexedRows: number;
-  rows: number;
-}
+export type { IndexStatus };
 
 export function indexStatus(slot: IndexSlot, rows: number): IndexStatus {
   return { ready: slot.ready !== undefined, indexedRows: slot.ready !== undefined ? rows : (slot.indexedRows ?? 0), rows };

@@ -200,3 +200,33 @@ export interface GlobalView {
    */
   projection?: { points: { row: number; label: number; x: number; y: number }[]; explained: [number, number]; total: number };
 }
+
+/** What a list answer says about its store's search index (a search waits until it is ready). */
+export interface IndexStatus {
+  ready: boolean;
+  indexedRows: number;
+  rows: number;
+}
+
+/** One row of `/api/train` (the training-set browser). */
+export interface TrainListItem {
+  row: number;
+  label: number;
+  snippet: string;
+  isSupportVector: boolean;
+  /** alpha[i, y_i] (0 for non-support vectors). */
+  alphaLabel: number;
+  /** max_m |alpha[i, m]|. */
+  alphaMaxAbs: number;
+  /** ||x_i||^2 alpha[i, y_i] (dualda.md 1.7). */
+  selfInfluence: number;
+}
+
+/** A page of `/api/train`. */
+export interface TrainListPage {
+  total: number;
+  offset: number;
+  /** Progress of the search index (built in the background on the first list request). */
+  searchIndex: IndexStatus;
+  items: TrainListItem[];
+}
