@@ -11,7 +11,6 @@
  * Prints one JSON object: idle and loaded p50/p95 per endpoint, the loaded/idle p95 ratio, how many
  * samples were taken while pairs were computing, and when each pair finished.
  */
-import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { mulberry32 } from '@dualxda/core';
 import { printBenchJson, summarize } from '../src/bench-harness.js';
+import { startServe } from './serve-process.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,27 +35,7 @@ const idleRequests = Number(values['idle-requests']);
 const ENDPOINTS = ['api/summary', 'api/tests?offset=0&limit=100'] as const;
 
 function startServer(): Promise<{ url: string; stop: () => void }> {
-  const env = { ...process.env, ...(values.workers === undefined ? {} : { DUALXDA_XDA_WORKERS: values.workers }) };
-  // Own process group, so stopping reaches the server and nothing else.
-  const child = spawn(process.execPath, [resolve(import.meta.dirname, '../../packages/cli/bin/dualxda.js'), 'serve', store, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
-  const stop = (): void => {
-    if (child.pid === undefined || child.exitCode !== null) return;
-    process.kill(-child.pid, 'SIGINT');
-    setTimeout(() => {
-      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    }, 3000).unref();
-  };
-  let out = '';
-  let err = '';
-  return new Promise((resolveStart, reject) => {
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /(http:\/\/\S+)/.exec(out);
-      if (m?.[1] !== undefined) resolveStart({ url: m[1].replace(/\/?$/, '/'), stop });
-    });
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('exit', (code) => reject(new Error(`dualxda serve exited with ${code}: ${err.slice(-2000)}`)));
-  });
+  return startServe(store, { ...process.env, ...(values.workers === undefined ? {} : { DUALXDA_XDA_WORKERS: values.workers }) });
 }
 
 async function timed(url: string): Promise<number> {

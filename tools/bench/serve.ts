@@ -13,7 +13,6 @@
  * the lazy caches (search indexes, sort orders, training-page features), p50/p95 per endpoint
  * (round trip; serverP95 = handler time from Server-Timing), and the server's RSS.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -22,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { createDualDAModel, createFeatureStoreWriter, finalizeFeatureStore, mulberry32, openFeatureStore, saveDualDAModel, type RowBatch } from '@dualxda/core';
 import { printBenchJson, summarize } from '../src/bench-harness.js';
+import { startServe } from './serve-process.js';
 
 const { values } = parseArgs({
   options: {
@@ -113,32 +113,6 @@ async function build(): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
-/** Starts `dualxda serve` and resolves with its URL once it prints it. */
-function startServer(trainPath: string): Promise<{ url: string; pid: number; stop: () => void; seconds: number }> {
-  const t0 = performance.now();
-  // Own process group: the launcher runs the server in a child, and stopping must reach both.
-  const child = spawn(process.execPath, [resolve(import.meta.dirname, '../../packages/cli/bin/dualxda.js'), 'serve', trainPath, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  const stopGroup = (): void => {
-    const pid = child.pid;
-    if (pid === undefined || child.exitCode !== null) return;
-    process.kill(-pid, 'SIGINT');
-    setTimeout(() => {
-      if (child.exitCode === null && child.signalCode === null) process.kill(-pid, 'SIGKILL');
-    }, 3000).unref();
-  };
-  let out = '';
-  let err = '';
-  return new Promise((resolveStart, reject) => {
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /(http:\/\/\S+)/.exec(out);
-      if (m?.[1] !== undefined) resolveStart({ url: m[1].replace(/\/?$/, '/'), pid: child.pid ?? -1, stop: stopGroup, seconds: (performance.now() - t0) / 1000 });
-    });
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('exit', (code) => reject(new Error(`dualxda serve exited with ${code}: ${err.slice(-2000)}`)));
-  });
-}
-
 interface Timings {
   /** Round trip through HTTP on localhost (client clock). */
   total: ReturnType<typeof summarize>;
@@ -188,7 +162,7 @@ async function getJson<T>(url: string, path: string): Promise<T> {
 
 const reuse = values.reuse && existsSync(join(dir, 'train', 'dualda'));
 const buildSeconds = reuse ? 0 : await build();
-const server = await startServer(join(dir, 'train'));
+const server = await startServe(join(dir, 'train'));
 try {
   const rand = rowRand(123, 9);
   const pick = (m: number): number => Math.floor(rand() * m);

@@ -25,20 +25,27 @@ export interface TestFilters {
   sort?: string;
 }
 
-/** Query string of a test-list page request (empty filters are left out). */
-export function testListQuery(f: TestFilters, offset: number, limit: number): string {
+/**
+ * Query string of a list page: the search, `extra` filters (undefined ones left out), the sort
+ * (`-key` = descending) as `sort=key&order=`, then the page.
+ */
+function listQuery(q: string, extra: Record<string, string | undefined>, sort: string | undefined, offset: number, limit: number): string {
   const p = new URLSearchParams();
-  if (f.q.trim() !== '') p.set('q', f.q.trim());
-  if (f.pred !== null) p.set('pred', String(f.pred));
-  if (f.label !== null) p.set('label', String(f.label));
-  if (f.misclassified) p.set('misclassified', '1');
-  if (f.sort !== undefined && f.sort !== '') {
-    p.set('sort', f.sort.replace(/^-/, ''));
-    p.set('order', f.sort.startsWith('-') ? 'desc' : 'asc');
+  if (q.trim() !== '') p.set('q', q.trim());
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined) p.set(k, v);
+  if (sort !== undefined && sort !== '') {
+    p.set('sort', sort.replace(/^-/, ''));
+    p.set('order', sort.startsWith('-') ? 'desc' : 'asc');
   }
   p.set('offset', String(offset));
   p.set('limit', String(limit));
   return p.toString();
+}
+
+/** Query string of a test-list page request (empty filters are left out). */
+export function testListQuery(f: TestFilters, offset: number, limit: number): string {
+  const extra = { pred: f.pred === null ? undefined : String(f.pred), label: f.label === null ? undefined : String(f.label), misclassified: f.misclassified ? '1' : undefined };
+  return listQuery(f.q, extra, f.sort, offset, limit);
 }
 
 /** Longest piece of a non-JSON answer quoted in an error. */
@@ -74,17 +81,7 @@ export type { TrainListItem, TrainListPage };
 
 /** Query string of a training-list page request. */
 export function trainListQuery(f: TrainFilters, offset: number, limit: number): string {
-  const p = new URLSearchParams();
-  if (f.q.trim() !== '') p.set('q', f.q.trim());
-  if (f.label !== null) p.set('label', String(f.label));
-  if (f.sv) p.set('sv', '1');
-  if (f.sort !== undefined && f.sort !== '') {
-    p.set('sort', f.sort.replace(/^-/, ''));
-    p.set('order', f.sort.startsWith('-') ? 'desc' : 'asc');
-  }
-  p.set('offset', String(offset));
-  p.set('limit', String(limit));
-  return p.toString();
+  return listQuery(f.q, { label: f.label === null ? undefined : String(f.label), sv: f.sv ? '1' : undefined }, f.sort, offset, limit);
 }
 
 /** API client bound to one base URL. */
