@@ -17,6 +17,9 @@ import { startDashboardServer, type DashboardServer } from '../src/serve/server.
 import { createSyntheticRun, type SyntheticRun } from '../src/serve/synthetic-data.js';
 import type { DashboardData, XdaProvider } from '../src/serve/types.js';
 
+/** The list's search pause (SEARCH_DEBOUNCE_MS of apps/dashboard/src/views/use-list-url.ts). */
+const SEARCH_DEBOUNCE_MS = 250;
+
 const SHOTS = join(ROOT, 'test-output', 'screenshots');
 const VIEWPORTS = [
   { name: 'desktop', width: 1400, height: 900 },
@@ -142,10 +145,22 @@ describe.each(VIEWPORTS)('dashboard layout at $name ($width×$height)', (vp) => 
     });
     await page.goto(`${base(small)}/#/`);
     await page.getByTestId('test-row').first().waitFor();
+    // Keystroke times as the page saw them: on a loaded machine a gap can exceed the pause, and then
+    // that prefix is rightly searched. The contract: no request for a prefix whose next key came
+    // within the pause, and exactly one for the final text.
+    await page.evaluate(() => {
+      const w = window as unknown as { keyTimes: number[] };
+      w.keyTimes = [];
+      document.addEventListener('keydown', () => w.keyTimes.push(performance.now()), true);
+    });
     await page.getByTestId('search').pressSequentially('the', { delay: 40 });
     await page.waitForFunction(() => location.hash.includes('q=the'));
     await page.waitForFunction(() => !document.querySelector('[data-testid=test-total]')?.textContent?.includes('60 '));
-    expect(searches).toEqual(['the']);
+    const keyTimes = await page.evaluate(() => (window as unknown as { keyTimes: number[] }).keyTimes);
+    expect(keyTimes).toHaveLength(3);
+    for (const [i, prefix] of ['t', 'th'].entries()) if (keyTimes[i + 1]! - keyTimes[i]! < SEARCH_DEBOUNCE_MS) expect(searches).not.toContain(prefix);
+    expect(searches.filter((q) => q === 'the')).toEqual(['the']);
+    expect(searches.at(-1)).toBe('the');
     await page.getByTestId('filter-pred').selectOption({ index: 1 });
     await page.waitForFunction(() => location.hash.includes('pred=0'));
     await page.getByTestId('sort').selectOption('-loss');
