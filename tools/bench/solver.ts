@@ -12,11 +12,11 @@
  * says how loaded it was.
  */
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { solveCrammerSinger, solveCrammerSingerParallel } from '@dualxda/solver';
+import { primal, readLiblinearModel, writeLibsvm } from './liblinear-io.js';
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -41,51 +41,6 @@ function makeData(n: number, d: number, K: number, seed: number): { x: Float32Ar
     for (let j = 0; j < d; j++) x[i * d + j] = Math.round(((centers[k * d + j] as number) + gauss()) * 1e3) / 1e3;
   }
   return { x, y };
-}
-
-async function writeLibsvm(path: string, x: Float32Array, y: Int32Array, n: number, d: number): Promise<void> {
-  const out = createWriteStream(path);
-  for (let i = 0; i < n; i++) {
-    let line = `${y[i]}`;
-    for (let j = 0; j < d; j++) {
-      const v = x[i * d + j] as number;
-      if (v !== 0) line += ` ${j + 1}:${v.toPrecision(9)}`;
-    }
-    if (!out.write(line + '\n')) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-}
-
-function primal(w: Float64Array, K: number, x: Float32Array, y: Int32Array, n: number, d: number, C: number): number {
-  const D = d + 1;
-  let half = 0;
-  for (let t = 0; t < w.length; t++) half += (w[t] as number) ** 2;
-  let hinge = 0;
-  for (let i = 0; i < n; i++) {
-    let maxG = -Infinity, gy = 0;
-    for (let m = 0; m < K; m++) {
-      let s = w[m * D + d] as number;
-      for (let j = 0; j < d; j++) s += (w[m * D + j] as number) * (x[i * d + j] as number);
-      if (m === y[i]) gy = s;
-      maxG = Math.max(maxG, s + (m === y[i] ? 0 : 1));
-    }
-    hinge += maxG - gy;
-  }
-  return 0.5 * half + C * hinge;
-}
-
-function readModel(path: string, d: number): { w: Float64Array; K: number } {
-  const text = readFileSync(path, 'utf8').split('\n');
-  const labels = (text.find((l) => l.startsWith('label ')) as string).split(/\s+/).slice(1).map(Number);
-  const start = text.indexOf('w') + 1;
-  const K = labels.length;
-  const w = new Float64Array(K * (d + 1));
-  for (let j = 0; j <= d; j++) {
-    const vals = (text[start + j] as string).trim().split(/\s+/).map(Number);
-    for (let c = 0; c < K; c++) w[(labels[c] as number) * (d + 1) + j] = vals[c] as number;
-  }
-  return { w, K };
 }
 
 /** CPU seconds of this process (all its threads, workers included). */
@@ -138,7 +93,7 @@ async function main(): Promise<void> {
         const parse = arg('parse', '1') === '1' ? runLiblinear(file, model, C, '1e9') : null;
         const llRun = runLiblinear(file, model, C, '1e-4');
         const llSeconds = llRun.seconds;
-        const ll = readModel(model, d);
+        const ll = readLiblinearModel(model, d);
         const llPrimal = primal(ll.w, ll.K, x, y, n, d, C);
         const { value: serial, cpu: serialCpu } = await withCpu(() => solveCrammerSinger({ data: x, shape: [n, d] }, y, { C }));
         const parallel = [];

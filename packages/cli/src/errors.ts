@@ -88,6 +88,8 @@ export const INPUT_TAGS = new Set([
   'StoreHttpError',
   'ReadOnlyStoreError',
   'StoreLockedError',
+  'FeatureHeadMismatchError',
+  'HfConfigError',
 ]);
 
 /** Fix hints for library errors, by tag; a function picks the hint from the message. */
@@ -113,7 +115,12 @@ const HINTS: Record<string, string | ((message: string) => string)> = {
   SolverInputError: 'check the store: finite features and at least two classes (`dualxda inspect STORE`)',
   InvalidOptionError: 'see `dualxda <command> --help` for the accepted values',
   ChunkError: 'the store is damaged: rerun the `dualxda cache` command that wrote it (it rewrites bad chunks)',
-  ModelLoadError: 'point --model at a checkpoint folder with config.json, model.safetensors, tokenizer.json and onnx/model.onnx',
+  ModelLoadError: (m) =>
+    /pytorch_model\.bin/.test(m)
+      ? 'convert the weights to safetensors once: python3 tools/convert/bin-to-safetensors.py DIR (the message above has the exact command)'
+      : 'point --model at a checkpoint folder as save_pretrained writes it (config.json, model.safetensors or sharded model-*.safetensors + index, tokenizer.json); onnx/model.onnx is optional (docs/llm-adapter.md)',
+  FeatureHeadMismatchError: "re-export onnx/model.onnx so that its 'features' output is exactly what the head multiplies, from the same weights (docs/llm-adapter.md, \"Head consistency check\")",
+  HfConfigError: 'this config.json uses a setting dualxda does not run (named above); docs/llm-adapter.md lists the supported RoPE types and architectures',
   EmptyTextError: 'remove empty texts from the corpus',
   StoreHttpError: 'check that the server is up and publishes the store directory as static files (e.g. `python3 -m http.server` run in its parent)',
   ReadOnlyStoreError: 'stores read over HTTP are read-only: copy the store locally or put it on a shared file system (docs/distributed.md)',

@@ -9,19 +9,17 @@
  * Same setup as dashboard-e2e.test.ts: a synthetic run written to disk, real XDA on tiny-bert when
  * the checkpoint is present (wordpieces, 32-token cut), otherwise a whitespace-token stub.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attnLrp, buildDashboard, CHROMIUM_FLAGS, overlapXda, ROOT, TINY_BERT } from './dashboard-harness.js';
+import { attnLrp, axeViolations, buildDashboard, CHROMIUM_FLAGS, overlapXda, ROOT, TINY_BERT, type Violation } from './dashboard-harness.js';
 import { startDashboardServer, type DashboardServer } from '../src/serve/server.js';
 import { createSyntheticRun, syntheticStoreContent } from '../src/serve/synthetic-data.js';
 import { writeRun } from '../src/serve/write-stores.js';
 
 const OUT = join(ROOT, 'test-output', 'dashboard-a11y');
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const VIEWPORTS = [
   { name: 'desktop', width: 1400, height: 900 },
   { name: 'phone', width: 390, height: 844 },
@@ -56,29 +54,13 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: string[];
-}
-
-/** axe-core's violations of the current page (injected from node_modules: nothing is fetched). */
-async function axeViolations(page: Page): Promise<Violation[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact?: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)) }));
-  });
-}
-
 /** Every view, its hash and what shows that it has loaded. */
 const VIEWS = (): { name: string; hash: string; ready: string; title: RegExp }[] => [
   { name: 'list', hash: '#/', ready: '[data-testid=test-row]', title: /dualxda/ },
   { name: 'test', hash: '#/test/0', ready: '[data-testid=proponents] tbody tr', title: /#0/ },
   { name: 'train', hash: `#/train/${supportVector}`, ready: '[data-testid=train-view]', title: new RegExp(`#${supportVector}`) },
   { name: 'heatmap', hash: `#/xda/0/${supportVector}`, ready: '[data-testid=heatmap-test] .tok', title: /Heatmaps: test #0/ },
+  { name: 'text box', hash: '#/text', ready: '[data-testid=text-input]', title: /Explain a text/ },
   { name: 'overview', hash: '#/global', ready: '[data-testid=confusion-matrix]', title: /Overview/ },
   { name: 'not-found', hash: '#/no/such/page', ready: '[data-testid=not-found]', title: /dualxda/ },
 ];

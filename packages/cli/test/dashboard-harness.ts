@@ -4,7 +4,10 @@
  * build of the current dashboard sources, and the two XDA providers (real AttnLRP on tiny-bert, or
  * a token-overlap stub that covers the UI and API plumbing when the checkpoint is absent).
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import type { XdaFactory } from '../src/serve/open-data.js';
 import type { XdaProvider } from '../src/serve/types.js';
@@ -47,3 +50,23 @@ export const attnLrp: XdaFactory = async (dir) => {
   const engine = await openXdaEngine(dir, 32);
   return async ({ testText, trainText, alpha, mode }) => toWirePair(engine.explain(testText, [trainText], [alpha], { mode })[0]!);
 };
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** One axe-core violation, reduced to what a failure message needs. */
+export interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+/** axe-core's violations of the current page (injected from node_modules: nothing is fetched; the context needs bypassCSP). */
+export async function axeViolations(page: Page): Promise<Violation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact?: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)) }));
+  });
+}

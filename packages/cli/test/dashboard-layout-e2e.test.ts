@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDashboard, CHROMIUM_FLAGS, ROOT } from './dashboard-harness.js';
+import { axeViolations, buildDashboard, CHROMIUM_FLAGS, ROOT } from './dashboard-harness.js';
 import { createMemoryTestSource, createMemoryTrainSource } from '../src/serve/memory-store.js';
 import { startDashboardServer, type DashboardServer } from '../src/serve/server.js';
 import { createSyntheticRun, type SyntheticRun } from '../src/serve/synthetic-data.js';
-import type { DashboardData, XdaProvider } from '../src/serve/types.js';
+import type { DashboardData, TextEmbedder, XdaProvider } from '../src/serve/types.js';
 
 /** The list's search pause (SEARCH_DEBOUNCE_MS of apps/dashboard/src/views/use-list-url.ts). */
 const SEARCH_DEBOUNCE_MS = 250;
@@ -28,16 +28,34 @@ const VIEWPORTS = [
 const BIG_ROWS = 1_000_000;
 const LONG_RUNS = ['='.repeat(300), `Subject:${'=?iso-2022-jp?B?GyRCJEgkSiQ/GyhC?='.repeat(8)}`];
 
+/** Tokens the stub heatmaps keep per text: fewer than most texts have, so the truncation marker shows. */
+const STUB_TOKENS = 8;
+
 /** A stub heatmap provider (the layout, not XDA's numbers, is under test here). */
 const stubXda: XdaProvider = async ({ testText, trainText, alpha }) => {
-  const side = (s: string) => ({ tokens: s.split(/\s+/).slice(0, 20), scores: s.split(/\s+/).slice(0, 20).map((_, i) => alpha * (i % 2 === 0 ? 1 : -0.5)) });
+  const side = (s: string) => ({ tokens: s.split(/\s+/).slice(0, STUB_TOKENS), scores: s.split(/\s+/).slice(0, STUB_TOKENS).map((_, i) => alpha * (i % 2 === 0 ? 1 : -0.5)) });
   const budget = { tokenSum: 0, share: 1, absorbed: { positionEmbeddings: 0, softmax: 0, normalisation: 0, biases: 0, stabiliser: 0 }, residual: 0 };
   return { method: 'layout-stub', mode: 'per-position', test: side(testText), train: side(trainText), kernel: 1, attribution: alpha, decomposes: 'attribution', explained: alpha, budget: { test: budget, train: budget }, notes: [] };
 };
 
+/**
+ * A stub embedder: a typed test text gets that row's features, any other text a fixed mix of two
+ * rows (the page's plumbing is under test; serve-text.test.ts checks the real checkpoint).
+ */
+function stubEmbed(run: SyntheticRun): TextEmbedder {
+  const { dim, test } = run;
+  const row = (r: number) => test.features.subarray(r * dim, (r + 1) * dim);
+  return async (text) => {
+    const r = test.texts.indexOf(text);
+    const features = r >= 0 ? row(r).slice() : row(0).map((v, i) => 0.5 * (v + row(1)[i]!));
+    return { features, logits: null, truncated: text.length > 200 };
+  };
+}
+
 function dataOf(run: SyntheticRun, test: SyntheticRun['test'], xda?: XdaProvider): DashboardData {
   const { dim, classNames, train, solution } = run;
   return {
+    ...(xda === undefined ? {} : { embedText: stubEmbed(run) }),
     train: createMemoryTrainSource({ features: train.features, dim, labels: train.labels, classNames, texts: train.texts }, 'memory:train'),
     test: createMemoryTestSource({ features: test.features, dim, labels: test.labels, classNames, texts: test.texts, logits: test.logits }, 'memory:test'),
     model: { C: solution.C, classNames, svIndices: solution.svIndices, svAlpha: solution.svAlpha, bias: solution.bias, diagnostics: solution.diagnostics },
@@ -87,7 +105,8 @@ afterAll(async () => {
 });
 
 async function openPage(viewport: { width: number; height: number }): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport });
+  // bypassCSP: axe is injected as an inline script, which the server's Content-Security-Policy forbids.
+  const page = await browser.newPage({ viewport, bypassCSP: true });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   return { page, errors };
@@ -235,6 +254,111 @@ describe.each(VIEWPORTS)('dashboard layout at $name ($width×$height)', (vp) => 
     await page.goBack();
     await page.locator('[data-testid=test-row][data-position="762606"]').waitFor();
     expect(Number(await list.getAttribute('data-first-row'))).toBe(762_606);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('explains a typed text with live heatmaps; text, class, pair and display live in the URL', async () => {
+    const { page, errors } = await openPage(vp);
+    const typed = 'week today new league team says goal a match #1';
+    await page.goto(`${base(small)}/#/`);
+    await page.getByTestId('nav-text').click();
+    await page.getByTestId('text-input').fill(typed);
+    await page.getByTestId('text-submit').click();
+    await page.waitForFunction(() => location.hash.startsWith('#/text?t='));
+    await page.getByTestId('text-result').waitFor();
+    // The typed text is test row 1's: the same top proponents as that row's page.
+    const ranked = async (id: string) => page.locator(`[data-testid=${id}] tbody tr td.wrap a`).allTextContents();
+    const typedPros = await ranked('text-proponents');
+    expect(typedPros.length).toBeGreaterThan(0);
+    // Live heatmaps of the top proponent, below the tables.
+    await page.locator('[data-testid=text-xda] [data-testid=heatmap-test] .tok').first().waitFor();
+    expect(await page.locator('[data-testid=text-xda] h3').first().textContent()).toMatch(/your text ↔ training #\d+/);
+    expect(await sideways(page)).toBeLessThanOrEqual(0);
+    const serious = (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, `text-${vp.name}.png`), fullPage: true });
+    // Another pair from the opponents table, then wordpieces and own scales: all in the URL.
+    const opp = page.locator('[data-testid=text-opponents] a.xda-link').first();
+    const oppRow = (await opp.getAttribute('href'))!.match(/pair=(\d+)/)![1]!;
+    await opp.click();
+    await page.waitForFunction((r) => location.hash.includes(`pair=${r}`), oppRow);
+    await page.locator('[data-testid=text-xda] h3', { hasText: `training #${oppRow}` }).waitFor();
+    await page.getByTestId('xda-words').uncheck();
+    await page.getByTestId('xda-shared-scale').uncheck();
+    await page.waitForFunction(() => location.hash.includes('tokens=1') && location.hash.includes('own=1'));
+    await page.reload();
+    await page.getByTestId('text-result').waitFor();
+    expect(await page.getByTestId('text-input').inputValue()).toBe(typed);
+    await page.getByTestId('xda-legend-test').waitFor();
+    expect(await page.getByTestId('xda-words').isChecked()).toBe(false);
+    expect(await page.locator('[data-testid=text-xda] h3').first().textContent()).toContain(`training #${oppRow}`);
+    expect(await ranked('text-proponents')).toEqual(typedPros);
+    await page.goto(`${base(small)}/#/test/1`);
+    await page.locator('[data-testid=proponents] tbody tr').first().waitFor();
+    expect(await ranked('proponents')).toEqual(typedPros);
+    // A long text: the page says the model saw only its beginning.
+    await page.goto(`${base(small)}/#/text?t=${encodeURIComponent('free prize '.repeat(30))}`);
+    await page.getByTestId('text-truncated').waitFor();
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('keeps the heatmap display in the URL and marks a text the model saw only in part', async () => {
+    const { page, errors } = await openPage(vp);
+    await page.goto(`${base(small)}/#/test/2`);
+    const link = page.locator('[data-testid=proponents] a.xda-link').first();
+    await link.click();
+    await page.getByTestId('xda-budget').waitFor();
+    // A 300-character token (`=====…`) wraps inside its heatmap.
+    expect(await sideways(page)).toBeLessThanOrEqual(0);
+    // The stub keeps the first few tokens: the marker says how many and how much of the text that was.
+    const note = await page.getByTestId('heatmap-train-truncated').textContent();
+    expect(note).toMatch(new RegExp(`cut after ${STUB_TOKENS} tokens, the model's limit: it saw about \\d+% of the text`));
+    expect(await page.locator('[data-testid=heatmap-train] .cut-marker').count()).toBe(1);
+    await page.getByTestId('xda-shared-scale').uncheck();
+    await page.waitForFunction(() => location.hash.includes('own=1'));
+    await page.getByTestId('xda-legend-train').waitFor();
+    await page.reload();
+    await page.getByTestId('xda-legend-train').waitFor();
+    expect(await page.getByTestId('xda-shared-scale').isChecked()).toBe(false);
+    expect(await page.getByTestId('xda-words').isChecked()).toBe(true);
+    await page.goBack();
+    await page.locator('[data-testid=proponents] tbody tr').first().waitFor();
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('moves between rows with the arrow keys, Page Down, End and Home, at a million rows', async () => {
+    const { page, errors } = await openPage(vp);
+    await page.goto(`${base(big)}/#/`);
+    const focused = () => page.evaluate(() => Number(document.activeElement?.closest('[data-index]')?.getAttribute('data-index') ?? -1));
+    await page.locator('[data-testid=test-row][data-position="0"]').focus();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe(3);
+    await page.keyboard.press('ArrowUp');
+    expect(await focused()).toBe(2);
+    await page.keyboard.press('PageDown');
+    const paged = await focused();
+    expect(paged).toBeGreaterThan(4);
+    // The focused row is in view, whole.
+    const inView = async () => {
+      const [l, r] = [await page.getByTestId('test-list').boundingBox(), await page.locator(`[data-index="${await focused()}"]`).boundingBox()];
+      return r!.y >= l!.y - 1 && r!.y + r!.height <= l!.y + l!.height + 1;
+    };
+    expect(await inView()).toBe(true);
+    await page.keyboard.press('End');
+    await page.waitForFunction((n) => Number(document.activeElement?.closest('[data-index]')?.getAttribute('data-index')) === n, BIG_ROWS - 1);
+    expect(await inView()).toBe(true);
+    await page.keyboard.press('ArrowUp');
+    expect(await focused()).toBe(BIG_ROWS - 2);
+    await page.keyboard.press('Home');
+    await page.waitForFunction(() => Number(document.activeElement?.closest('[data-index]')?.getAttribute('data-index')) === 0);
+    // Enter opens the focused row.
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('test-view').waitFor();
+    expect(await page.evaluate(() => location.hash)).toBe('#/test/1');
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);

@@ -6,8 +6,8 @@ import { EXIT_CODES } from '../src/exit-codes.js';
 import { run, writeNpy } from './helpers.js';
 
 /**
- * Ctrl-C during an in-memory `fit` must stop it promptly: the serial solve runs on a worker
- * thread, so the CLI's signal reaches it between passes. The problem below (large C, a tolerance
+ * Ctrl-C during an in-memory `fit` must stop it promptly: the serial solve yields to the event
+ * loop between passes (solveCrammerSingerAsync), so the CLI's signal reaches it. The problem below (large C, a tolerance
  * it cannot reach) would otherwise run for many minutes.
  */
 let dir: string;

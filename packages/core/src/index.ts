@@ -11,6 +11,11 @@ export type { DType, Tensor, TypedArrayMap, TypedArrayOf } from './tensor.js';
 export { DualxdaError, InvalidOptionError, InvalidShapeError, assert, isDualxdaError } from './errors.js';
 export { SafetensorsError, parseSafetensors, readSafetensors } from './io/safetensors.js';
 export type { SafetensorsTensor } from './io/safetensors.js';
+// Hugging Face config.json readers shared by the XDA forwards and llm-adapter (issue 14).
+export { HfConfigError, SUPPORTED_ROPE_TYPES, parseRopeConfig } from './hf/rope-config.js';
+export type { RopeConfig, RopeScaling, RopeType } from './hf/rope-config.js';
+export { ropeCosSin, ropeInverseFrequencies } from './hf/rope-frequencies.js';
+export type { RopeFrequencies } from './hf/rope-frequencies.js';
 export type { FeatureDType, FeatureStoreManifest, FeatureStoreReader, HeadKind, RowBatch, RowBlock } from './store/types.js';
 export { createFeatureStoreWriter } from './store/writer.js';
 export type { FeatureStoreWriter, FeatureStoreWriteSummary } from './store/writer.js';
@@ -21,7 +26,7 @@ export type { FinalizeFeatureStoreOptions } from './store/finalize.js';
 export { openFeatureStore } from './store/feature-store.js';
 export type { ZarrFeatureStore } from './store/feature-store.js';
 export type { OpenFeatureStoreOptions } from './store/reader.js';
-export type { BuildSpec } from './store/layout.js';
+export type { BuildSpec, StoreCodec } from './store/layout.js';
 export type { StoreTarget, ZarrStoreLike } from './store/store-io.js';
 export { readStoreKey } from './store/store-io.js';
 export { isHttpUrl, ReadOnlyStoreError, StoreHttpError, storeKeyUrl } from './store/http-store.js';
@@ -43,7 +48,7 @@ export type { ParquetFeatureOptions } from './io/parquet-import.js';
 export { readCorpus } from './data/corpus.js';
 export type { CorpusReaderOptions, CorpusRow } from './data/corpus.js';
 // The `dualxda serve` JSON API contract, shared by the CLI server and the dashboard.
-export type { Attributed, GlobalView, IndexStatus, Influenced, MislabelCandidate, Summary, TestAgreement, TestDetail, TestListItem, TestListPage, TokenHeatmap, TrainDetail, TrainListItem, TrainListPage, XdaAbsorbed, XdaPair, XdaResponse, XdaSideBudget } from './api/dashboard-api.js';
+export type { Attributed, GlobalView, IndexStatus, Influenced, MislabelCandidate, Summary, TestAgreement, TestDetail, TestListItem, TestListPage, TextDetail, TokenHeatmap, TrainDetail, TrainListItem, TrainListPage, XdaAbsorbed, XdaPair, XdaResponse, XdaSideBudget } from './api/dashboard-api.js';
 // DualDA model, attribution, evaluation and export (issue 6; docs/attribution.md).
 export { gemmNtF32, gemmNtF64 } from './linalg/gemm-nt.js';
 export { DualDAModelError, validateDualDAModel } from './model/types.js';

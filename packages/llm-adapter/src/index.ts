@@ -1,6 +1,7 @@
 /**
  * @dualxda/llm-adapter: local Hugging Face checkpoints (BERT, Llama) as feature extractors for
- * DualDA. Loads config/tokenizer/safetensors, runs `onnx/model.onnx` with ONNX Runtime, and
+ * DualDA. Loads config/tokenizer/safetensors, runs `onnx/model.onnx` with ONNX Runtime (or, without
+ * a graph, an injected built-in forward: `openModel(dir, { forward })`), and
  * streams a corpus into a FeatureStore sink. The head weights are exposed as the model's
  * "original last layer".
  *
@@ -19,6 +20,8 @@ export { MODEL_FAMILY_CONFIG } from './families.js';
 export type { FamilyConfig } from './families.js';
 export { ONNX_MODEL_FILE, loadCheckpoint } from './checkpoint/load-checkpoint.js';
 export type { Checkpoint } from './checkpoint/load-checkpoint.js';
+export { SAFETENSORS_FILE, SAFETENSORS_INDEX_FILE, locateWeights, readCheckpointWeights } from './checkpoint/read-weights.js';
+export type { CheckpointWeights } from './checkpoint/read-weights.js';
 export type { LinearHead } from './checkpoint/resolve-heads.js';
 export { loadTokenizer } from './checkpoint/load-tokenizer.js';
 export type { Tokenizer } from './checkpoint/load-tokenizer.js';
@@ -26,6 +29,9 @@ export { encodeTexts } from './tokenize/encode-texts.js';
 export type { EncodeContext, EncodedTexts } from './tokenize/encode-texts.js';
 export { createOnnxRunner } from './onnx/create-runner.js';
 export type { OnnxRunner, RunnerOutputs } from './onnx/create-runner.js';
+export type { FeatureRunner } from './onnx/feature-runner.js';
+export { createForwardRunner } from './forward/create-forward-runner.js';
+export type { FeatureForward, ForwardOutputs, OpenFeatureForward } from './forward/create-forward-runner.js';
 export { DEFAULT_RUNNER_OPTIONS, resolveRunnerOptions } from './onnx/runner-options.js';
 export type { ResolvedRunnerOptions, RunnerOptions } from './onnx/runner-options.js';
 export { DEFAULT_EMBED_OPTIONS, resolveEmbedOptions } from './embed/embed-options.js';
@@ -34,9 +40,11 @@ export { embedTexts } from './embed/embed-texts.js';
 export type { EmbedResult } from './embed/embed-texts.js';
 export { linearF32 } from './embed/linear-f32.js';
 export { openModel } from './model.js';
-export type { FeatureModel } from './model.js';
+export type { FeatureModel, OpenModelOptions } from './model.js';
 export { extractFeatures } from './extract/extract-features.js';
 export type { ExtractResult } from './extract/extract-features.js';
+export { FeatureHeadMismatchError, HEAD_CONSISTENCY_RTOL, HEAD_CONSISTENCY_SAMPLE, checkHeadConsistency } from './extract/head-consistency.js';
+export type { HeadConsistencyInput } from './extract/head-consistency.js';
 export { DEFAULT_EXTRACT_OPTIONS, resolveExtractOptions, shardChunkRange } from './extract/extract-options.js';
 export type { ExtractOptions, ResolvedExtractOptions } from './extract/extract-options.js';
 export { createMemorySink } from './extract/memory-sink.js';

@@ -3,7 +3,7 @@ import { createCsState, updateSample, type CsState } from './cs-kernel.js';
 import { accumulateDiagnostics, createDiagnostics, halfSquaredNorm, objectives } from './diagnostics.js';
 import { SolverInputError } from './errors.js';
 import { addHotRow, createHotRows, evictNonSupport, type HotRows } from './hot-rows.js';
-import { augmentRows, encodeLabels } from './prepare.js';
+import { encodeLabels, rowNorms } from './prepare.js';
 import { resolveSolverOptions } from './resolve-options.js';
 import { checkCScale, largestNorm } from './numeric-guards.js';
 import { buildResult } from './result.js';
@@ -15,7 +15,7 @@ import { accumulateWeights, applyWarmStart } from './warm-start.js';
 /** What block mode needs from a FeatureStore (any `FeatureStoreReader` qualifies). */
 export type BlockSource = Pick<FeatureStoreReader, 'rows' | 'dim' | 'chunkCount' | 'readChunk' | 'readLabels'>;
 
-/** Per-solve buffers: the current block as x̃, its Q_ii, and the visit list. */
+/** Per-solve buffers: the current block's features (Float64, d per row), its Q_ii, and the visit list. */
 interface BlockCtx {
   o: ResolvedSolverOptions;
   K: number;
@@ -36,18 +36,18 @@ function loadBlock(ctx: BlockCtx, b: RowBlock, n: number): void {
   for (let t = 0; t < b.features.length; t++) {
     if (!Number.isFinite(b.features[t] as number)) throw new SolverInputError('source', `non-finite feature at row ${b.start + Math.floor(t / ctx.d)}, column ${t % ctx.d}`);
   }
-  if (ctx.bx.length < b.rows * ctx.D) {
-    ctx.bx = new Float64Array(b.rows * ctx.D);
+  if (ctx.bx.length < b.rows * ctx.d) {
+    ctx.bx = new Float64Array(b.rows * ctx.d);
     ctx.bq = new Float64Array(b.rows);
   }
-  augmentRows(b.features, b.rows, ctx.d, ctx.o.biasScale, ctx.bx, 0, ctx.bq, 0);
+  rowNorms(b.features, b.rows, ctx.d, ctx.o.biasScale, ctx.bx, ctx.bq, 0);
   const { maxQ, row } = largestNorm(ctx.bq, b.rows);
   checkCScale(ctx.o.C, n, ctx.K, maxQ, b.start + row);
 }
 
 /** Inner passes over the block rows plus the hot rows of other blocks; returns the first-visit violation of block rows. */
 function innerPasses(ctx: BlockCtx, b: RowBlock): number {
-  const { st, y, D, hot } = ctx;
+  const { st, y, d, hot } = ctx;
   const total = b.rows + hot.size;
   if (ctx.visit.length < total) ctx.visit = new Int32Array(total * 2);
   let viol = 0;
@@ -67,8 +67,8 @@ function innerPasses(ctx: BlockCtx, b: RowBlock): number {
       const yi = y[i] as number;
       st.yPos[0] = yi;
       const v = fromBlock
-        ? updateSample(st, i, 0, yi, ctx.bx, code * D, ctx.bq[code] as number, false)
-        : updateSample(st, i, 0, yi, hot.x, (-1 - code) * D, hot.q[-1 - code] as number, false);
+        ? updateSample(st, i, 0, yi, ctx.bx, code * d, ctx.bq[code] as number, false)
+        : updateSample(st, i, 0, yi, hot.x, (-1 - code) * d, hot.q[-1 - code] as number, false);
       if (p === 0 && fromBlock && v > viol) viol = v;
     }
   }
@@ -83,7 +83,7 @@ function refreshHot(ctx: BlockCtx, b: RowBlock): void {
     const i = b.start + r;
     for (let m = 0; m < K; m++) {
       if (st.alpha[i * K + m] !== 0) {
-        addHotRow(hot, i, ctx.bx, r * ctx.D, ctx.bq[r] as number);
+        addHotRow(hot, i, ctx.bx, r * ctx.d, ctx.bq[r] as number);
         break;
       }
     }
@@ -111,16 +111,16 @@ export async function solveCrammerSingerBlocks(source: BlockSource, options: Sol
   const D = d + 1;
   const alpha = new Float64Array(n * K);
   const w = new Float64Array(K * D);
-  const st = createCsState(1, K, D, o.C, alpha, w);
+  const st = createCsState(1, K, D, o.C, alpha, w, o.biasScale);
   if (o.warmStart) st.sumAlphaY = applyWarmStart(o.warmStart, alpha, y, K, o.C);
-  const ctx: BlockCtx = { o, K, st, y, D, d, hot: createHotRows(Math.min(o.hotRows, n), D), bx: new Float64Array(0), bq: new Float64Array(0), visit: new Int32Array(0), rng: createRng(o.seed) };
+  const ctx: BlockCtx = { o, K, st, y, D, d, hot: createHotRows(Math.min(o.hotRows, n), d), bx: new Float64Array(0), bq: new Float64Array(0), visit: new Int32Array(0), rng: createRng(o.seed) };
   const chunks = new Int32Array(source.chunkCount).map((_, k) => k);
   if (o.warmStart) {
     // W̃ = αᵀX̃ needs one streaming pass when starting from a previous alpha.
     for (let k = 0; k < chunks.length; k++) {
       const b = await source.readChunk(k);
       loadBlock(ctx, b, n);
-      accumulateWeights(alpha, K, D, ctx.bx, 0, b.rows, b.start, w);
+      accumulateWeights(alpha, K, D, ctx.bx, 0, b.rows, b.start, w, o.biasScale);
     }
   }
   let epochs = 0;
@@ -149,8 +149,8 @@ export async function solveCrammerSingerBlocks(source: BlockSource, options: Sol
   for (let k = 0; k < chunks.length; k++) {
     const b = await source.readChunk(k);
     loadBlock(ctx, b, n);
-    accumulateDiagnostics(acc, w, alpha, y, K, D, o.C, ctx.bx, 0, b.rows, b.start, g);
+    accumulateDiagnostics(acc, w, alpha, y, K, D, o.C, ctx.bx, 0, b.rows, b.start, g, o.biasScale);
   }
   const { primal, dual } = objectives(acc, w, o.C);
-  return buildResult(alpha, w, { n, K, d, biasScale: o.biasScale, C: o.C, iterations: epochs, stopReason: reason, maxViolation: acc.maxViolation, primal, dual, seconds: elapsedSeconds(sc), labelMapping: mapping });
+  return buildResult(alpha, w, { n, K, d, biasScale: o.biasScale, C: o.C, iterations: epochs, stopReason: reason, maxViolation: acc.maxViolation, primal, dual, accuracy: acc.correct / Math.max(1, acc.rows), seconds: elapsedSeconds(sc), labelMapping: mapping });
 }

@@ -1,16 +1,18 @@
-import { classDots } from './gradients.js';
+import { type Rows, classDots } from './gradients.js';
 import { solveSubproblem } from './subproblem.js';
 
 /**
  * Mutable state of Crammer–Singer dual coordinate descent (LIBLINEAR Solver_MCSVM_CS). `alpha`
  * (n x K, class order) and `w` (K x D, D = d+1 with the bias column) may live in a
  * SharedArrayBuffer; the shrinking bookkeeping (`classIdx`, `activeK`, `yPos`) is indexed by a
- * local row index so a worker holds it only for its own shard.
+ * local row index so a worker holds it only for its own shard. x̃ = [x ; bias]: a row holds the
+ * D − 1 features only and `bias` is the appended constant (LIBLINEAR -B).
  */
 export interface CsState {
   K: number;
   D: number;
   C: number;
+  bias: number;
   alpha: Float64Array;
   w: Float64Array;
   /** Per local row: permutation of the classes; the first activeK entries are active. */
@@ -39,9 +41,9 @@ export interface CsState {
 }
 
 /** Creates state for `rows` local rows; `alpha` and `w` are supplied by the caller (maybe shared). */
-export function createCsState(rows: number, K: number, D: number, C: number, alpha: Float64Array, w: Float64Array): CsState {
+export function createCsState(rows: number, K: number, D: number, C: number, alpha: Float64Array, w: Float64Array, bias: number): CsState {
   const st: CsState = {
-    K, D, C, alpha, w,
+    K, D, C, bias, alpha, w,
     classIdx: new Int32Array(rows * K),
     activeK: new Int32Array(rows),
     yPos: new Int32Array(rows),
@@ -77,18 +79,18 @@ export const ROW_SHRUNK = -2;
 export const ROW_SKIPPED = -1;
 
 /**
- * One coordinate-block update of sample i (global index, alpha row i) whose x̃ starts at
- * x[xOff] and whose Q_ii is `Aii`; `li` indexes the shrinking state. Returns the sample's KKT
+ * One coordinate-block update of sample i (global index, alpha row i) whose D − 1 features start
+ * at x[xOff] and whose Q_ii is `Aii`; `li` indexes the shrinking state. Returns the sample's KKT
  * violation before the update, ROW_SKIPPED or ROW_SHRUNK. Never allocates.
  */
-export function updateSample(st: CsState, i: number, li: number, y: number, x: Float64Array, xOff: number, Aii: number, shrink: boolean): number {
+export function updateSample(st: CsState, i: number, li: number, y: number, x: Rows, xOff: number, Aii: number, shrink: boolean): number {
   if (!(Aii > 0)) return ROW_SKIPPED;
   const { K, D, C, alpha, w, classIdx, G } = st;
   const aBase = i * K;
   const sBase = li * K;
   let act = st.activeK[li] as number;
   let yp = st.yPos[li] as number;
-  classDots(w, D, x, xOff, classIdx, sBase, act, G);
+  classDots(w, D, x, xOff, classIdx, sBase, act, G, st.bias);
   for (let m = 0; m < act; m++) if (m !== yp) G[m] = (G[m] as number) + 1;
   const fullK = act === K;
   let slack = -1;
@@ -145,10 +147,12 @@ export function updateSample(st: CsState, i: number, li: number, y: number, x: F
   let maxAbs = 0;
   for (let t = 0; t < nz; t++) maxAbs = Math.max(maxAbs, Math.abs(dVal[t] as number));
   st.drift += maxAbs * Math.sqrt(Aii);
+  const dx = D - 1;
   for (let t = 0; t < nz; t++) {
-    const wo = (dInd[t] as number) * D;
+    const wo = (dInd[t] as number) * D - xOff;
     const dv = dVal[t] as number;
-    for (let j = 0; j < D; j++) w[wo + j] = (w[wo + j] as number) + dv * (x[xOff + j] as number);
+    for (let j = xOff; j < xOff + dx; j++) w[wo + j] = (w[wo + j] as number) + dv * (x[j] as number);
+    w[wo + xOff + dx] = (w[wo + xOff + dx] as number) + dv * st.bias;
   }
   return viol;
 }

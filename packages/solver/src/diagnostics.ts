@@ -1,4 +1,4 @@
-import { classDots } from './gradients.js';
+import { type Rows, classDots } from './gradients.js';
 
 /**
  * Full-data diagnostics at a given alpha: KKT violation over all classes (no shrinking), the
@@ -19,8 +19,8 @@ export function createDiagnostics(): DiagnosticsAccumulator {
 }
 
 /**
- * Adds rows [0, rows) of x (stride D, starting at xOff) with global indices firstRow + r (or
- * `indices[r]` when given) to `acc`. `g` is caller-owned scratch of length K.
+ * Adds rows [0, rows) of x (D − 1 features per row, starting at xOff; x̃ = [x ; bias]) with global
+ * indices firstRow + r to `acc`. `g` is caller-owned scratch of length K.
  */
 export function accumulateDiagnostics(
   acc: DiagnosticsAccumulator,
@@ -30,21 +30,22 @@ export function accumulateDiagnostics(
   K: number,
   D: number,
   C: number,
-  x: Float64Array,
+  x: Rows,
   xOff: number,
   rows: number,
   firstRow: number,
   g: Float64Array,
+  bias: number,
 ): void {
   const classes = new Int32Array(K);
   for (let m = 0; m < K; m++) classes[m] = m;
   for (let r = 0; r < rows; r++) {
     const i = firstRow + r;
-    const o = xOff + r * D;
+    const o = xOff + r * (D - 1);
     const yi = y[i] as number;
     let maxG = -Infinity, minG = Infinity, best = 0;
     let nan = false;
-    classDots(w, D, x, o, classes, 0, K, g);
+    classDots(w, D, x, o, classes, 0, K, g, bias);
     for (let m = 0; m < K; m++) {
       const s = (g[m] as number) + (m === yi ? 0 : 1);
       g[m] = s;

@@ -1,6 +1,7 @@
 /**
  * Bounded in-memory cache of support-vector rows for block mode (the "hot" set of selective block
- * minimisation): x̃ rows plus Q_ii in flat Float64 slots, keyed by global row index.
+ * minimisation): feature rows (`D` values each, the bias not included) plus Q_ii in flat Float64
+ * slots, keyed by global row index.
  */
 export interface HotRows {
   capacity: number;

@@ -10,6 +10,7 @@
 export { solveCrammerSinger } from './solve.js';
 export { solveCrammerSingerParallel } from './parallel.js';
 export { solveCrammerSingerInWorker } from './solve-in-worker.js';
+export { solveCrammerSingerAsync } from './solve-async.js';
 export { solveCrammerSingerBlocks } from './block.js';
 export type { BlockSource } from './block.js';
 export { DEFAULT_SOLVER_OPTIONS, resolveSolverOptions } from './resolve-options.js';

@@ -95,7 +95,7 @@ describe('non-finite results are errors, never a model', () => {
   });
 
   it('buildResult (where every mode ends) refuses a NaN alpha', () => {
-    const inputs = { n: 2, K: 3, d: 2, biasScale: 1, C: 5, iterations: 1, stopReason: 'tolerance' as const, maxViolation: 0, primal: 0, dual: 0, seconds: 0, labelMapping: undefined };
+    const inputs = { n: 2, K: 3, d: 2, biasScale: 1, C: 5, iterations: 1, stopReason: 'tolerance' as const, maxViolation: 0, primal: 0, dual: 0, accuracy: 0, seconds: 0, labelMapping: undefined };
     expect(() => buildResult(new Float64Array([0, 0, 0, NaN, 0, 0]), new Float64Array(9), inputs)).toThrow(/alpha\[1, 0\] is NaN \(C = 5\)/);
     expect(buildResult(new Float64Array(6), new Float64Array(9), inputs).supportVectorCount).toBe(0);
   });
@@ -109,8 +109,8 @@ describe('non-finite results are errors, never a model', () => {
   it('a NaN KKT violation is reported as NaN, not as 0 (it used to read "converged, 0.00e+0")', () => {
     const acc = createDiagnostics();
     const K = 2, D = 2;
-    const xs = new Float64Array([1, 1, NaN, 1, 1, 1]);
-    accumulateDiagnostics(acc, new Float64Array(K * D), new Float64Array(3 * K), new Int32Array([0, 1, 0]), K, D, 1, xs, 0, 3, 0, new Float64Array(K));
+    const xs = new Float64Array([1, NaN, 1]); // one feature per row; x̃ = [x ; 1]
+    accumulateDiagnostics(acc, new Float64Array(K * D), new Float64Array(3 * K), new Int32Array([0, 1, 0]), K, D, 1, xs, 0, 3, 0, new Float64Array(K), 1);
     expect(acc.maxViolation).toBeNaN();
   });
 });

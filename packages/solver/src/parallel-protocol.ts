@@ -2,7 +2,9 @@
 
 /** workerData of a shard worker; the typed arrays are views on SharedArrayBuffers. */
 export interface ShardInit {
-  x: Float64Array;
+  /** D − 1 features per row (x̃ = [x ; bias]). */
+  x: Float32Array | Float64Array;
+  bias: number;
   q: Float64Array;
   y: Int32Array;
   alpha: Float64Array;
@@ -19,12 +21,16 @@ export interface ShardInit {
   index: number;
 }
 
-/** Run one pass over the shard's active rows, first re-activating all of them when asked. */
+/**
+ * Run one pass over the shard's active rows, first re-activating all of them when asked; or, with
+ * `probe`, only time the K dot products of every shard row (read-only, for the scaling measurement).
+ */
 export interface ShardRequest {
   reactivate: boolean;
+  probe?: boolean;
 }
 
-/** Result of one shard pass. */
+/** Result of one shard pass (a probe reports zeros). */
 export interface ShardReply {
   viol: number;
   sumAlphaYDelta: number;

@@ -10,17 +10,18 @@ import { ROW_SHRUNK, createCsState, initRow, reactivateClasses } from './cs-kern
 import { createRng, shufflePrefix } from './rng.js';
 import { createScreening, screenedUpdate } from './screening.js';
 import type { ShardInit, ShardReply, ShardRequest } from './parallel-protocol.js';
+import { dotsProbe } from './probe.js';
 
 /** Rows between merges of the private W̃ into the shared one. */
 const SYNC_EVERY = 64;
 
 const init = workerData as ShardInit;
-const { x, q, y, alpha, K, D, C, start, end, shrinking } = init;
+const { x, bias, q, y, alpha, K, D, C, start, end, shrinking } = init;
 const shared = init.w;
 const local = new Float64Array(K * D);
 const base = new Float64Array(K * D);
 const rows = end - start;
-const st = createCsState(rows, K, D, C, alpha, local);
+const st = createCsState(rows, K, D, C, alpha, local, bias);
 for (let li = 0; li < rows; li++) initRow(st, li, y[start + li] as number);
 const order = new Int32Array(rows);
 for (let li = 0; li < rows; li++) order[li] = li;
@@ -65,7 +66,7 @@ function pass(): number {
   for (let s = 0; s < active; s++) {
     const li = order[s] as number;
     const i = start + li;
-    const v = screenedUpdate(st, screen, i, li, y[i] as number, x, i * D, q[i] as number, shrinking);
+    const v = screenedUpdate(st, screen, i, li, y[i] as number, x, i * (D - 1), q[i] as number, shrinking);
     if (v === ROW_SHRUNK) {
       active--;
       order[s] = order[active] as number;
@@ -84,6 +85,11 @@ function pass(): number {
 Atomics.store(init.ready, init.index, 1);
 
 parentPort?.on('message', (msg: ShardRequest) => {
+  if (msg.probe) {
+    dotsProbe(shared, K, D, x, start, end, bias);
+    parentPort?.postMessage({ viol: 0, sumAlphaYDelta: 0, active } satisfies ShardReply);
+    return;
+  }
   if (msg.reactivate) {
     active = rows;
     reactivateClasses(st, rows);

@@ -55,30 +55,58 @@ export function encodeLabels(labels: ArrayLike<number>, n: number, field = 'labe
 }
 
 /**
- * Copies rows [0, rows) of `src` (row-major, d columns) into `out` as Float64 x̃ = [x; biasScale]
- * with row stride d+1, and writes Q_ii = ‖x̃_i‖² into `q`. Caller owns both buffers.
+ * Columns that hold a non-zero value in some row, or undefined when all do. An all-zero column
+ * (a dead ReLU unit of a network's features, say) adds exactly 0 to every dot product and its
+ * weights stay 0, so the solver can drop it without changing a single iterate.
  */
-export function augmentRows(
+export function keptColumns(src: Float32Array | Float64Array, n: number, d: number): Int32Array | undefined {
+  const live = new Uint8Array(d);
+  let count = 0;
+  for (let i = 0; i < n && count < d; i++) {
+    const o = i * d;
+    for (let j = 0; j < d; j++) {
+      if (live[j] === 0 && src[o + j] !== 0) {
+        live[j] = 1;
+        count++;
+      }
+    }
+  }
+  if (count === d) return undefined;
+  const cols = new Int32Array(count);
+  for (let j = 0, c = 0; j < d; j++) if (live[j] === 1) cols[c++] = j;
+  return cols;
+}
+
+/** Copies columns `cols` of rows [0, rows) of `src` (d columns) into `out` (cols.length columns). */
+export function compactColumns(src: Float32Array | Float64Array, rows: number, d: number, cols: Int32Array, out: Float32Array | Float64Array): void {
+  const dx = cols.length;
+  for (let i = 0; i < rows; i++) {
+    const s = i * d, o = i * dx;
+    for (let c = 0; c < dx; c++) out[o + c] = src[s + (cols[c] as number)] as number;
+  }
+}
+
+/**
+ * Copies rows [0, rows) of `src` (row-major, d columns) into `out` (Float64, same stride) when
+ * given, and writes Q_ii = ‖x̃_i‖² = biasScale² + ‖x_i‖² into `q[qOffset + i]`. Caller owns both.
+ */
+export function rowNorms(
   src: Float32Array | Float64Array,
   rows: number,
   d: number,
   biasScale: number,
-  out: Float64Array,
-  outOffset: number,
+  out: Float64Array | undefined,
   q: Float64Array,
   qOffset: number,
 ): void {
-  const D = d + 1;
   for (let i = 0; i < rows; i++) {
     const s = i * d;
-    const o = outOffset + i * D;
     let sq = biasScale * biasScale;
     for (let j = 0; j < d; j++) {
       const v = src[s + j] as number;
-      out[o + j] = v;
+      if (out) out[s + j] = v;
       sq += v * v;
     }
-    out[o + d] = biasScale;
     q[qOffset + i] = sq;
   }
 }

@@ -11,6 +11,7 @@ describe('@dualxda/solver public api', () => {
         "maxCForData",
         "resolveSolverOptions",
         "solveCrammerSinger",
+        "solveCrammerSingerAsync",
         "solveCrammerSingerBlocks",
         "solveCrammerSingerInWorker",
         "solveCrammerSingerParallel",

@@ -14,6 +14,8 @@ export interface ResultInputs {
   maxViolation: number;
   primal: number;
   dual: number;
+  /** Share of rows the final weights classify as their label. */
+  accuracy: number;
   seconds: number;
   labelMapping: Int32Array | undefined;
 }
@@ -59,6 +61,7 @@ export function buildResult(alpha: Float64Array, w: Float64Array, r: ResultInput
     primalObjective: r.primal,
     dualityGap: r.primal - r.dual,
     supportVectorCount: nSV,
+    trainAccuracy: r.accuracy,
     seconds: r.seconds,
   };
   if (r.labelMapping) result.labelMapping = r.labelMapping;

@@ -7,12 +7,13 @@ import { createScreening, screenedUpdate } from './screening.js';
 import { solveCrammerSinger } from './solve.js';
 
 /** Exact check that row i would be shrunk now: α_i = 0 and G_y > G_m for every m ≠ y. */
-function wouldShrink(w: Float64Array, alpha: Float64Array, x: Float64Array, i: number, yi: number, K: number, D: number): boolean {
+function wouldShrink(w: Float64Array, alpha: Float64Array, x: Float32Array | Float64Array, i: number, yi: number, K: number, D: number): boolean {
   for (let k = 0; k < K; k++) if (alpha[i * K + k] !== 0) return false;
   const g = new Float64Array(K);
   for (let k = 0; k < K; k++) {
     let s = k === yi ? 0 : 1;
-    for (let j = 0; j < D; j++) s += (w[k * D + j] as number) * (x[i * D + j] as number);
+    for (let j = 0; j < D - 1; j++) s += (w[k * D + j] as number) * (x[i * (D - 1) + j] as number);
+    s += w[k * D + D - 1] as number; // bias 1
     g[k] = s;
   }
   for (let k = 0; k < K; k++) if (k !== yi && (g[k] as number) >= (g[yi] as number)) return false;
@@ -29,7 +30,7 @@ describe('screening of re-activated rows', () => {
     const { x: raw, y: labels } = makeBlobs(n, d, K, 23, 0.8);
     const o = resolveSolverOptions({ C });
     const p = prepareProblem({ data: raw, shape: [n, d] }, labels, o);
-    const st = createCsState(n, K, p.D, C, p.alpha, p.w);
+    const st = createCsState(n, K, p.D, C, p.alpha, p.w, p.bias);
     for (let i = 0; i < n; i++) initRow(st, i, p.y[i] as number);
     const screen = createScreening(n, p.q, K, p.D, bytes);
     let unsound = 0, epsShrink = 1;
@@ -38,7 +39,7 @@ describe('screening of re-activated rows', () => {
       for (let i = 0; i < n; i++) {
         if (st.activeK[i] === 0) continue;
         const before = screen.skipped;
-        const v = screenedUpdate(st, screen, i, i, p.y[i] as number, p.x, i * p.D, p.q[i] as number, true);
+        const v = screenedUpdate(st, screen, i, i, p.y[i] as number, p.x, i * p.dx, p.q[i] as number, true);
         if (screen.skipped > before && !wouldShrink(p.w, p.alpha, p.x, i, p.y[i] as number, K, p.D)) unsound++;
         if (v === ROW_SHRUNK) st.activeK[i] = 0; // test-local marker: out of the active set until re-activation
         else viol = Math.max(viol, v);

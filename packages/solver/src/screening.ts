@@ -14,6 +14,7 @@
  * of the updates, cs-kernel.ts).
  */
 import { type CsState, ROW_SHRUNK, updateSample } from './cs-kernel.js';
+import type { Rows } from './gradients.js';
 
 const SEGMENT = 4096;
 /** Memory for W̃ snapshots; past it the oldest are dropped and rows anchored there are evaluated. */
@@ -131,7 +132,7 @@ export function canSkip(sc: Screening, i: number, drift: number): boolean {
  * an evaluated row that is shrunk records its slack. `li` indexes both the kernel's and the
  * screen's per-row state; `sc` undefined = plain `updateSample`.
  */
-export function screenedUpdate(st: CsState, sc: Screening | undefined, i: number, li: number, y: number, x: Float64Array, xOff: number, Aii: number, shrink: boolean): number {
+export function screenedUpdate(st: CsState, sc: Screening | undefined, i: number, li: number, y: number, x: Rows, xOff: number, Aii: number, shrink: boolean): number {
   if (!sc) return updateSample(st, i, li, y, x, xOff, Aii, shrink);
   if (st.activeK[li] === st.K && canSkip(sc, li, st.drift)) {
     sc.skipped++;

@@ -19,6 +19,37 @@ function errorOf(fn: () => unknown): { tag: string; message: string } {
 }
 
 describe('solveCrammerSinger', () => {
+  it('reports trainAccuracy: the share of rows whose argmax of weights·x + bias is their label', () => {
+    const r = solveCrammerSinger(feats, y, { C: 1e-3 });
+    let correct = 0;
+    for (let i = 0; i < n; i++) {
+      let best = 0, bestScore = -Infinity;
+      for (let m = 0; m < K; m++) {
+        let s = r.bias[m] as number;
+        for (let j = 0; j < d; j++) s += (r.weights[m * d + j] as number) * (x[i * d + j] as number);
+        if (s > bestScore) [best, bestScore] = [m, s];
+      }
+      if (best === y[i]) correct++;
+    }
+    expect(r.trainAccuracy).toBeCloseTo(correct / n, 12);
+    expect(r.trainAccuracy).toBeGreaterThan(0.5);
+  });
+
+  it('drops all-zero columns without changing a pass: same passes, objective and weights (zeros there)', () => {
+    const wide = new Float64Array(n * (d + 2));
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) wide[i * (d + 2) + j + 1] = x[i * d + j] as number;
+    const a = solveCrammerSinger(feats, y, { C: 1e-2 });
+    const b = solveCrammerSinger({ data: wide, shape: [n, d + 2] }, y, { C: 1e-2 });
+    expect(b.iterations).toBe(a.iterations);
+    expect(b.primalObjective).toBe(a.primalObjective);
+    expect(b.dim).toBe(d + 2);
+    for (let m = 0; m < K; m++) {
+      expect(b.weights[m * (d + 2)]).toBe(0);
+      expect(b.weights[m * (d + 2) + d + 1]).toBe(0);
+      for (let j = 0; j < d; j++) expect(b.weights[m * (d + 2) + j + 1]).toBe(a.weights[m * d + j]);
+    }
+  });
+
   it.each([1e-5, 1e-3, 1e-1, 10])('satisfies the alpha/W identities to 1e-9 and converges (C=%s)', (C) => {
     const r = solveCrammerSinger(feats, y, { C });
     expect(r.stopReason).toBe('tolerance');

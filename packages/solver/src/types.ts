@@ -110,6 +110,11 @@ export interface SolverResult {
   /** primalObjective − dualObjective (≥ 0). */
   dualityGap: number;
   supportVectorCount: number;
+  /**
+   * Share of the training rows whose argmax_m (weights_m·x + bias_m) is their own label (ties: the
+   * lower class), from the same final pass over all rows that computes the objectives.
+   */
+  trainAccuracy: number;
   seconds: number;
   /** Present when the labels were not already 0..K-1: mapping[k] = original label of class k. */
   labelMapping?: Int32Array;

@@ -1,4 +1,5 @@
 import { SolverInputError } from './errors.js';
+import type { Rows } from './gradients.js';
 import type { WarmStart } from './types.js';
 
 /**
@@ -34,16 +35,21 @@ export function applyWarmStart(ws: WarmStart, alpha: Float64Array, y: Int32Array
   return sumY;
 }
 
-/** w (K x D) = Σ_i alpha[i, :]ᵀ x̃_i over rows [0, rows) of x (stride D) starting at global row first. */
-export function accumulateWeights(alpha: Float64Array, K: number, D: number, x: Float64Array, xOff: number, rows: number, first: number, w: Float64Array): void {
+/**
+ * w (K x D) += Σ_i alpha[i, :]ᵀ x̃_i over rows [0, rows) of x (D − 1 features per row, x̃ = [x ; bias])
+ * starting at global row first.
+ */
+export function accumulateWeights(alpha: Float64Array, K: number, D: number, x: Rows, xOff: number, rows: number, first: number, w: Float64Array, bias: number): void {
+  const dx = D - 1;
   for (let r = 0; r < rows; r++) {
     const aBase = (first + r) * K;
-    const o = xOff + r * D;
+    const o = xOff + r * dx;
     for (let m = 0; m < K; m++) {
       const a = alpha[aBase + m] as number;
       if (a === 0) continue;
       const wo = m * D;
-      for (let j = 0; j < D; j++) w[wo + j] = (w[wo + j] as number) + a * (x[o + j] as number);
+      for (let j = 0; j < dx; j++) w[wo + j] = (w[wo + j] as number) + a * (x[o + j] as number);
+      w[wo + dx] = (w[wo + dx] as number) + a * bias;
     }
   }
 }

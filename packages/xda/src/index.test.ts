@@ -26,6 +26,7 @@ describe('@dualxda/xda public api', () => {
         "explainPrediction",
         "explainTopK",
         "extractFeatures",
+        "forwardBatch",
         "getRule",
         "isXdaError",
         "registerAllRules",

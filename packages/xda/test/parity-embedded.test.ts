@@ -1,11 +1,10 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- tests index fixtures and results whose shape they assert */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectClose } from '@dualxda/core/testing';
 import { parseSafetensors } from '@dualxda/core';
-import { createXdaModel, explainPrediction, explainTopK, extractFeatures } from '../src/index.js';
+import { createXdaModel, explainPrediction, explainTopK, extractFeatures, useXdaBackend } from '../src/index.js';
 import type { XdaModel } from '../src/index.js';
 import { FIXTURE_DIR } from './load-fixture.js';
 import type { ArchCase } from './load-fixture.js';
@@ -17,10 +16,11 @@ function expectMapClose(actual: ArrayLike<number>, expected: number[], tol = 1e-
   expectClose(Array.from(actual, (v) => v / scale), expected.map((v) => v / scale), { rtol: 0, atol: tol });
 }
 
-describe(`embedded model (${fx.source}) matches the independent torch implementation`, () => {
+// The CLI runs XDA on the wasm backend (faster); the cpu backend is the fallback: both must match torch.
+describe.each(['cpu', 'wasm'] as const)(`embedded model (${fx.source}) on the %s backend matches the independent torch implementation`, (backend) => {
   let model: XdaModel;
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await useXdaBackend(backend);
     const file = join(import.meta.dirname, '..', '..', '..', fx.source, 'model.safetensors');
     model = createXdaModel(parseSafetensors(new Uint8Array(readFileSync(file)), file), fx.config);
   });

@@ -8,6 +8,7 @@ import { formatRoute, type Route } from '../services/route.js';
 import * as globalView from '../views/global-view.js';
 import * as testList from '../views/test-list-view.js';
 import * as testView from '../views/test-view.js';
+import * as textView from '../views/text-view.js';
 import * as trainList from '../views/train-list-view.js';
 import * as trainView from '../views/train-view.js';
 import * as xdaView from '../views/xda-view.js';
@@ -47,7 +48,9 @@ function Page({ route, ctx }: { route: Route; ctx: ViewContext }): ReactNode {
     case 'train':
       return trainView.canRender(ctx.summary) ? <trainView.TrainView {...ctx} row={route.row} /> : unavailable(trainView.title, 'the training store is empty');
     case 'xda':
-      return xdaView.canRender(ctx.summary) ? <xdaView.XdaView {...ctx} test={route.test} train={route.train} target={route.target} /> : unavailable(xdaView.title, ctx.summary.xda.reason ?? 'no model');
+      return xdaView.canRender(ctx.summary) ? <xdaView.XdaView {...ctx} route={route} /> : unavailable(xdaView.title, ctx.summary.xda.reason ?? 'no model');
+    case 'text':
+      return textView.canRender(ctx.summary) ? <textView.TextView {...ctx} route={route} /> : unavailable(textView.title, ctx.summary.text.reason ?? 'the model has no support vectors');
     case 'global':
       return globalView.canRender(ctx.summary) ? <globalView.GlobalView {...ctx} /> : unavailable(globalView.title, 'the training store is empty');
     case 'not-found':
@@ -67,6 +70,7 @@ export function App(props: { api?: ApiClient }): ReactNode {
   const showList = s === undefined || testList.canRender(s);
   const showGlobal = s === undefined || globalView.canRender(s);
   const showTrain = s === undefined || trainList.canRender(s);
+  const showText = s !== undefined && textView.canRender(s);
   return (
     <div className="app">
       <header>
@@ -82,6 +86,11 @@ export function App(props: { api?: ApiClient }): ReactNode {
           {showTrain ? (
             <a href={formatRoute({ view: 'train-list' })} className={route.view === 'train-list' ? 'on' : ''} aria-current={route.view === 'train-list' ? 'page' : undefined} data-testid="nav-train">
               {trainList.title}
+            </a>
+          ) : null}
+          {showText ? (
+            <a href={formatRoute({ view: 'text' })} className={route.view === 'text' ? 'on' : ''} aria-current={route.view === 'text' ? 'page' : undefined} data-testid="nav-text">
+              {textView.title}
             </a>
           ) : null}
           {showGlobal ? (

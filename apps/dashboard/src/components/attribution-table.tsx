@@ -1,15 +1,15 @@
 import type { ReactNode } from 'react';
 import type { Attributed } from '../lib/api-types.js';
 import { className, columnFormatter } from '../services/format.js';
-import { formatRoute } from '../services/route.js';
+import { formatRoute, type Route } from '../services/route.js';
 
 /**
- * Proponents or opponents of one test example for class `target`, linking to the training page and
- * to the XDA pair explained for that same class. Fixed column widths and wrapping text keep any
+ * Proponents or opponents of one test example (or typed text), linking to the training page and to
+ * the XDA pair explained for the same class (`pairRoute`). Fixed column widths and wrapping text keep any
  * snippet (long `=====` runs, raw mail headers) inside its column. `format` is shared by both
  * tables of a page so equal numbers read equal.
  */
-export function AttributionTable(props: { heading: string; rows: Attributed[]; classNames: string[]; testRow: number; target: number; xda: boolean; testId: string; format?: (x: number) => string }): ReactNode {
+export function AttributionTable(props: { heading: string; rows: Attributed[]; classNames: string[]; pairRoute: (trainRow: number) => Route; xda: boolean; testId: string; format?: (x: number) => string }): ReactNode {
   const format = props.format ?? columnFormatter(props.rows.map((r) => r.score));
   return (
     <section data-testid={props.testId} className="attr-section">
@@ -48,7 +48,7 @@ export function AttributionTable(props: { heading: string; rows: Attributed[]; c
                 </td>
                 {props.xda ? (
                   <td>
-                    <a className="xda-link" href={formatRoute({ view: 'xda', test: props.testRow, train: r.row, target: props.target })} aria-label={`heatmap of training row ${r.row}`}>
+                    <a className="xda-link" href={formatRoute(props.pairRoute(r.row))} aria-label={`heatmap of training row ${r.row}`}>
                       heatmap
                     </a>
                   </td>

@@ -83,6 +83,9 @@ export function Heatmap(props: { heading: string; units: readonly HeatmapUnit[];
   );
 }
 
+/** Longest word a ranked list shows whole (a 300-character `=====` run would fill the column). */
+const RANKED_CHARS = 40;
+
 /** The side's top supporting and opposing words with their values. */
 function RankedUnits({ units, testId, unit }: { units: readonly HeatmapUnit[]; testId: string; unit: string }): ReactNode {
   const { positive, negative } = rankUnits(units, 5);
@@ -95,7 +98,10 @@ function RankedUnits({ units, testId, unit }: { units: readonly HeatmapUnit[]; t
         <ol className={`ranked ${sign}`} data-testid={`${testId}-top-${sign}`}>
           {items.map((u) => (
             <li key={u.from}>
-              <span className="word">{u.text}</span> <span className="val">{signedScore(u.score)}</span>
+              <span className="word" title={u.text.length > RANKED_CHARS ? u.text : undefined}>
+                {u.text.length > RANKED_CHARS ? `${u.text.slice(0, RANKED_CHARS - 1)}…` : u.text}
+              </span>{' '}
+              <span className="val">{signedScore(u.score)}</span>
             </li>
           ))}
         </ol>

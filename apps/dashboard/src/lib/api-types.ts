@@ -14,6 +14,7 @@ export type {
   TestDetail,
   TestListItem,
   TestListPage,
+  TextDetail,
   TokenHeatmap,
   TrainDetail,
   TrainListItem,

@@ -13,7 +13,9 @@ export interface XdaPairState {
 }
 
 /** Loads a pair, polling while the server queues it; leaving the page (or new rows) stops the polling. */
-export function useXdaPair(api: ApiClient, test: number, train: number, target: number | undefined): XdaPairState {
+export function useXdaPair(api: ApiClient, test: number | { text: string }, train: number, target: number | undefined): XdaPairState {
+  // A typed text is compared by value: a new object each render must not restart the request.
+  const testKey = typeof test === 'number' ? test : `text:${test.text}`;
   const [state, setState] = useState<{ data?: XdaResponse; error?: string; progress?: XdaProgress }>({});
   const [attempt, setAttempt] = useState(0);
   const reload = useCallback(() => setAttempt((a) => a + 1), []);
@@ -27,6 +29,6 @@ export function useXdaPair(api: ApiClient, test: number, train: number, target: 
       },
     );
     return () => ctl.abort();
-  }, [api, test, train, target, attempt]);
+  }, [api, testKey, train, target, attempt]);
   return { data: state.data, error: state.error, progress: state.progress, loading: state.data === undefined && state.error === undefined, reload };
 }

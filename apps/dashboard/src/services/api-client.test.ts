@@ -24,6 +24,17 @@ describe('api client', () => {
     expect(seen).toEqual(['http://h/api/tests/3?k=5&class=1', 'http://h/api/xda?test=1&train=2&wait=2000', 'http://h/api/xda?test=1&train=2&class=0&wait=2000']);
   });
 
+  it('sends a typed text URL-encoded, to /api/text and as the test side of /api/xda', async () => {
+    const seen: string[] = [];
+    const api = createApiClient('', async (url) => {
+      seen.push(url);
+      return { ok: true, status: 200, json: async () => ({}) };
+    });
+    await api.text('win & "cash"?', 5, 1);
+    await api.xda({ text: 'a b#c' }, 7);
+    expect(seen).toEqual(['/api/text?text=win+%26+%22cash%22%3F&k=5&class=1', '/api/xda?text=a+b%23c&train=7&wait=2000']);
+  });
+
   it('turns error bodies into ApiError with the server message', async () => {
     const api = createApiClient('', fakeFetch({ '/api/xda?test=1&train=2&wait=2000': [404, { error: 'no model' }] }, []));
     const err = await api.xda(1, 2).catch((e: unknown) => e);

@@ -1,5 +1,5 @@
 /** Typed access to the server's JSON API; `fetch` is injectable so services test without a server. */
-import type { GlobalView, Summary, TestDetail, TestListPage, TrainDetail, TrainListItem, TrainListPage, XdaResponse } from '../lib/api-types.js';
+import type { GlobalView, Summary, TestDetail, TestListPage, TextDetail, TrainDetail, TrainListItem, TrainListPage, XdaResponse } from '../lib/api-types.js';
 
 /** The subset of `fetch` the client uses. */
 export type FetchLike = (url: string, init?: { signal?: AbortSignal }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown>; text?(): Promise<string> }>;
@@ -92,8 +92,10 @@ export interface ApiClient {
   train(row: number, k: number): Promise<TrainDetail>;
   /** A page of the training browser. */
   trainList(f: TrainFilters, offset: number, limit: number): Promise<TrainListPage>;
-  /** Heatmaps and budget of a pair for class `target` (default: the model's prediction). */
-  xda(test: number, train: number, target?: number): Promise<XdaResponse>;
+  /** A typed text explained like a test row (the checkpoint embeds it). */
+  text(text: string, k: number, target?: number): Promise<TextDetail>;
+  /** Heatmaps and budget of a pair (a test row, or `{ text }` typed) for class `target` (default: the model's prediction). */
+  xda(test: number | { text: string }, train: number, target?: number): Promise<XdaResponse>;
   global(limit: number): Promise<GlobalView>;
 }
 
@@ -121,7 +123,14 @@ export function createApiClient(base: string, fetchImpl: FetchLike): ApiClient {
     train: (row, k) => get<TrainDetail>(`/api/train/${row}?k=${k}`),
     trainList: (f, offset, limit) => get<TrainListPage>(`/api/train?${trainListQuery(f, offset, limit)}`),
     // wait=2000: the server answers 202 with the job's progress after 2 s, and the page polls (xda-poll.ts).
-    xda: (test, train, target) => get<XdaResponse>(`/api/xda?test=${test}&train=${train}${target === undefined ? '' : `&class=${target}`}&wait=2000`),
+    text: (text, k, target) => get<TextDetail>(`/api/text?${new URLSearchParams({ text, k: String(k), ...(target === undefined ? {} : { class: String(target) }) }).toString()}`),
+    xda: (test, train, target) => {
+      const p = new URLSearchParams(typeof test === 'number' ? { test: String(test) } : { text: test.text });
+      p.set('train', String(train));
+      if (target !== undefined) p.set('class', String(target));
+      p.set('wait', '2000');
+      return get<XdaResponse>(`/api/xda?${p.toString()}`);
+    },
     global: (limit) => get<GlobalView>(`/api/global?limit=${limit}`),
   };
 }

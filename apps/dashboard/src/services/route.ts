@@ -24,13 +24,26 @@ export interface TrainListRouteState {
   at?: number;
 }
 
+/** How the XDA page shows a pair; absent = wordpieces merged into words, one colour scale for both texts. */
+export interface XdaDisplay {
+  /** Show wordpieces (tokens) instead of words. */
+  tokens?: true;
+  /** One colour scale per text instead of one shared scale. */
+  own?: true;
+}
+
+/** Longest typed text the URL and `/api/text` carry. */
+export const MAX_TEXT_CHARS = 2000;
+
 /** Every page the shell can show. */
 export type Route =
   | ({ view: 'tests' } & TestListRouteState)
   | { view: 'test'; row: number; target?: number }
   | { view: 'train'; row: number }
   | ({ view: 'train-list' } & TrainListRouteState)
-  | { view: 'xda'; test: number; train: number; target?: number }
+  | ({ view: 'xda'; test: number; train: number; target?: number } & XdaDisplay)
+  /** The custom-text box and, once a text is given, its explanation and the heatmaps of one pair (`pair`: training row; default the top proponent). */
+  | ({ view: 'text'; text?: string; target?: number; pair?: number } & XdaDisplay)
   | { view: 'global' }
   | { view: 'not-found'; path: string };
 
@@ -67,6 +80,15 @@ function parseTrainList(params: URLSearchParams): Route {
   return r;
 }
 
+function display(params: URLSearchParams): XdaDisplay {
+  return { ...(params.get('tokens') === '1' ? { tokens: true as const } : {}), ...(params.get('own') === '1' ? { own: true as const } : {}) };
+}
+
+function typedText(params: URLSearchParams): string | undefined {
+  const t = params.get('t');
+  return t === null || t.trim() === '' ? undefined : t.slice(0, MAX_TEXT_CHARS);
+}
+
 /** Parses `location.hash`; an empty hash is the test list, anything unknown or malformed is `not-found`. */
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#/, '');
@@ -91,7 +113,13 @@ export function parseRoute(hash: string): Route {
     case 'xda': {
       const test = num(parts[1]);
       const train = num(parts[2]);
-      if (test !== undefined && train !== undefined && parts.length === 3) return target === undefined ? { view: 'xda', test, train } : { view: 'xda', test, train, target };
+      if (test !== undefined && train !== undefined && parts.length === 3) return { view: 'xda', test, train, ...(target === undefined ? {} : { target }), ...display(params) };
+      break;
+    }
+    case 'text': {
+      const text = typedText(params);
+      const pair = num(params.get('pair'));
+      if (parts.length === 1) return { view: 'text', ...(text === undefined ? {} : { text }), ...(target === undefined ? {} : { target }), ...(pair === undefined ? {} : { pair }), ...display(params) };
       break;
     }
     case 'global':
@@ -115,6 +143,18 @@ function formatList(r: TestListRouteState): string {
   return s === '' ? '#/' : `#/?${s}`;
 }
 
+function displayParams(d: XdaDisplay): Record<string, string | undefined> {
+  return { tokens: d.tokens === true ? '1' : undefined, own: d.own === true ? '1' : undefined };
+}
+
+/** `path?k=v…` with the defined, non-empty parameters. */
+function withQuery(path: string, params: Record<string, string | number | undefined>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') p.set(k, String(v));
+  const s = p.toString();
+  return s === '' ? path : `${path}?${s}`;
+}
+
 /** The hash of a route (inverse of `parseRoute`). */
 export function formatRoute(r: Route): string {
   switch (r.view) {
@@ -135,7 +175,9 @@ export function formatRoute(r: Route): string {
       return s === '' ? '#/train' : `#/train?${s}`;
     }
     case 'xda':
-      return r.target === undefined ? `#/xda/${r.test}/${r.train}` : `#/xda/${r.test}/${r.train}?class=${r.target}`;
+      return withQuery(`#/xda/${r.test}/${r.train}`, { class: r.target, ...displayParams(r) });
+    case 'text':
+      return withQuery('#/text', { t: r.text, class: r.target, pair: r.pair, ...displayParams(r) });
     case 'global':
       return '#/global';
     case 'not-found':

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeWindow, MAX_SCROLL_PX, scrollGeometry, scrollTopForRow } from './virtual-window.js';
+import { computeWindow, keyTarget, MAX_SCROLL_PX, scrollGeometry, scrollTopForRow, scrollTopToReveal } from './virtual-window.js';
 
 const ROWS = 1_000_000;
 const H = 44;
@@ -42,5 +42,33 @@ describe('computeWindow', () => {
     expect(computeWindow(-50, 100, 10, 3)).toMatchObject({ start: 0, end: 3 });
     expect(computeWindow(1e9, 100, 10, 20, 2)).toMatchObject({ end: 20, first: 10 });
     expect(computeWindow(0, 100, 10, 0)).toEqual({ start: 0, end: 0, offsetTop: 0, totalHeight: 0, first: 0 });
+  });
+});
+
+describe('keyboard row navigation', () => {
+  it('moves by one row, by a page, to the ends, and never past them', () => {
+    expect(keyTarget('ArrowDown', 5, VP, H, ROWS)).toBe(6);
+    expect(keyTarget('ArrowUp', 0, VP, H, ROWS)).toBe(0);
+    expect(keyTarget('PageDown', 5, VP, H, ROWS)).toBe(5 + Math.floor(VP / H) - 1);
+    expect(keyTarget('End', 5, VP, H, ROWS)).toBe(ROWS - 1);
+    expect(keyTarget('Home', 5, VP, H, ROWS)).toBe(0);
+    expect(keyTarget('ArrowDown', ROWS - 1, VP, H, ROWS)).toBe(ROWS - 1);
+    expect(keyTarget('a', 5, VP, H, ROWS)).toBeUndefined();
+  });
+
+  it.each([100, 1_000_000])('reveals a row fully with the least scrolling (%i rows)', (total) => {
+    for (const row of [0, 1, 37, Math.floor(total / 2), total - 2, total - 1]) {
+      for (const start of [0, 12_345, 9_000_000]) {
+        const s = scrollTopToReveal(row, start, VP, H, total);
+        const w = computeWindow(s, VP, H, total);
+        // The row's box in the viewport: offsetTop is where row `w.start` sits in spacer coordinates.
+        const rowTop = w.offsetTop + (row - w.start) * H - s;
+        expect(row >= w.start && row < w.end, `row ${row} rendered`).toBe(true);
+        expect(rowTop).toBeGreaterThanOrEqual(-1e-6);
+        expect(rowTop + H).toBeLessThanOrEqual(VP + 1e-6);
+        // Already in view: no movement.
+        expect(scrollTopToReveal(row, s, VP, H, total)).toBe(s);
+      }
+    }
   });
 });

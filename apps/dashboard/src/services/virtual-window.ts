@@ -52,3 +52,28 @@ export function scrollTopForRow(row: number, viewportHeight: number, rowHeight: 
   // Round up: a browser keeps whole pixels, and one pixel is less than a row (factor < rowHeight).
   return Math.min(maxScroll, Math.max(0, Math.ceil((Math.max(0, row) * rowHeight) / factor - 1e-9)));
 }
+
+/** Keys that move the focused row, and where each one goes from row `i`. */
+export function keyTarget(key: string, i: number, viewportHeight: number, rowHeight: number, total: number): number | undefined {
+  const page = Math.max(1, Math.floor(viewportHeight / rowHeight) - 1);
+  const to: Record<string, number> = { ArrowDown: i + 1, ArrowUp: i - 1, PageDown: i + page, PageUp: i - page, Home: 0, End: total - 1 };
+  const j = to[key];
+  return j === undefined || total === 0 ? undefined : Math.min(total - 1, Math.max(0, j));
+}
+
+/**
+ * The scrollTop that brings `row` fully into view with the least movement: unchanged when it is
+ * already in view, else the row at the top (moving up) or at the bottom (moving down).
+ */
+export function scrollTopToReveal(row: number, scrollTop: number, viewportHeight: number, rowHeight: number, total: number, maxPx = MAX_SCROLL_PX): number {
+  const { spacer, factor } = scrollGeometry(viewportHeight, rowHeight, total, maxPx);
+  const maxScroll = Math.max(0, spacer - viewportHeight);
+  const now = Math.min(Math.max(0, scrollTop), maxScroll);
+  const v = now * factor;
+  const top = row * rowHeight;
+  if (top >= v && top + rowHeight <= v + viewportHeight) return now;
+  // Round towards the row (down going up, up going down) so all of it is in view: one scrolled
+  // pixel is `factor` content pixels.
+  if (top < v) return Math.min(maxScroll, Math.floor(top / factor + 1e-9));
+  return Math.min(maxScroll, Math.max(0, Math.ceil((top + rowHeight - viewportHeight) / factor - 1e-9)));
+}

@@ -1,13 +1,12 @@
 import type { ReactNode } from 'react';
 import { AttributionTable } from '../components/attribution-table.js';
-import { LogitsChart } from '../components/logits-chart.js';
-import { SparsityBar } from '../components/sparsity-bar.js';
+import { ExplainedClass } from '../components/explained-class.js';
 import { Status } from '../components/status.js';
 import type { Summary } from '../lib/api-types.js';
 import { useAsync } from '../lib/use-async.js';
 import { usePageHeading } from '../lib/use-page-heading.js';
 import { className, columnFormatter } from '../services/format.js';
-import { formatRoute } from '../services/route.js';
+import { formatRoute, type Route } from '../services/route.js';
 import type { ViewContext } from './view-context.js';
 
 export const title = 'Test example';
@@ -25,6 +24,7 @@ export function TestView({ api, summary, row, target }: ViewContext & { row: num
   const heading = usePageHeading(`${title} #${row}`, data !== undefined);
   const names = summary.classNames;
   const last = summary.test.rows - 1;
+  const pairRoute = (train: number): Route => ({ view: 'xda', test: row, train, ...(data === undefined ? {} : { target: data.target }) });
   const format = data === undefined ? undefined : columnFormatter([...data.proponents, ...data.opponents].map((r) => r.score));
   return (
     <>
@@ -51,18 +51,12 @@ export function TestView({ api, summary, row, target }: ViewContext & { row: num
           <p className="text" data-testid="test-text">{data.text}</p>
           <p>
             model predicts <strong data-testid="prediction">{className(names, data.prediction)}</strong>, true label <strong>{className(names, data.label)}</strong>
-            {data.prediction !== data.label ? <span className="pill bad">misclassified</span> : null}; explaining class{' '}
-            {names.map((n, m) => (
-              <a key={m} className={`pill${m === data.target ? ' on' : ''}`} href={formatRoute({ view: 'test', row, target: m })}>
-                {n}
-              </a>
-            ))}
+            {data.prediction !== data.label ? <span className="pill bad">misclassified</span> : null}
           </p>
-          <LogitsChart classNames={names} model={data.modelLogits} surrogate={data.surrogateLogits} highlight={data.target} />
-          <SparsityBar mass={data.sparsity.topKMass} k={data.sparsity.k} nonzero={data.sparsity.nonzero} supportVectors={data.sparsity.supportVectors} trainRows={data.sparsity.trainRows} />
+          <ExplainedClass names={names} data={data} classHref={(m) => formatRoute({ view: 'test', row, target: m })} />
           <div className="two-col">
-            <AttributionTable heading={`Proponents (top ${K})`} rows={data.proponents} classNames={names} testRow={row} target={data.target} xda={summary.xda.available} testId="proponents" format={format} />
-            <AttributionTable heading={`Opponents (top ${K})`} rows={data.opponents} classNames={names} testRow={row} target={data.target} xda={summary.xda.available} testId="opponents" format={format} />
+            <AttributionTable heading={`Proponents (top ${K})`} rows={data.proponents} classNames={names} pairRoute={pairRoute} xda={summary.xda.available} testId="proponents" format={format} />
+            <AttributionTable heading={`Opponents (top ${K})`} rows={data.opponents} classNames={names} pairRoute={pairRoute} xda={summary.xda.available} testId="opponents" format={format} />
           </div>
         </section>
       )}

@@ -1,4 +1,5 @@
-import { useMemo, useState, type ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
+import { navigate } from '../app/hash-route.js';
 import { ColorBar, Heatmap } from '../components/heatmap.js';
 import { Status } from '../components/status.js';
 import type { Summary, XdaResponse, XdaSideBudget } from '../lib/api-types.js';
@@ -7,7 +8,7 @@ import { useXdaPair } from '../lib/use-xda-pair.js';
 import { usePageHeading } from '../lib/use-page-heading.js';
 import { className, formatScore } from '../services/format.js';
 import { truncationNote } from '../services/heatmap-summary.js';
-import { formatRoute } from '../services/route.js';
+import { formatRoute, type Route, type XdaDisplay } from '../services/route.js';
 import { mergeWordpieces, tokenUnits } from '../services/wordpiece-merge.js';
 import { progressText } from '../services/xda-poll.js';
 import { absorbedParts, explainedCaption, formatShare, sharedScale, sideScale } from '../services/xda-budget.js';
@@ -72,14 +73,25 @@ function Controls(props: { words: boolean; shared: boolean; setWords: (v: boolea
 
 const SHARED_CAPTION = 'one scale for both texts, so equal colours mean equal relevance; set by their words ([CLS] and [SEP] may go past it)';
 
-/** Token heatmaps of a (test, train) pair for class `target`, both sides, with their budget. */
-export function XdaView({ api, summary, test, train, target }: ViewContext & { test: number; train: number; target: number | undefined }): ReactNode {
-  const heading = usePageHeading(`Heatmaps: test #${test} ↔ training #${train}`);
-  const { data, error, loading, progress, reload } = useXdaPair(api, test, train, target);
+/** The test side of a pair: a test row or a typed text. */
+export type PairTest = { row: number } | { text: string };
+
+/**
+ * Budget, display controls and both heatmaps of a pair, loaded off the request path (the page polls
+ * while the server queues it). `display` (words/tokens, shared/own scale) lives in the URL; the
+ * controls report changes through `onDisplay`.
+ */
+export function XdaPanel(props: ViewContext & { test: PairTest; train: number; target: number | undefined; display: XdaDisplay; onDisplay: (d: XdaDisplay) => void; testText?: string }): ReactNode {
+  const { api, test, train, target, display } = props;
+  const { data, error, loading, progress, reload } = useXdaPair(api, 'row' in test ? test.row : test, train, target);
+  const testKey = 'row' in test ? test.row : test.text;
   // The texts, to tell whether the model saw all of them (only for the truncation markers).
-  const texts = useAsync(() => Promise.all([api.test(test, 1, target), api.train(train, 1)]).then(([t, r]) => ({ test: t.text, train: r.text })), [api, test, train, target]);
-  const [words, setWords] = useState(true);
-  const [shared, setShared] = useState(true);
+  const texts = useAsync(
+    () => Promise.all([props.testText !== undefined ? props.testText : 'row' in test ? api.test(test.row, 1, target).then((t) => t.text) : test.text, api.train(train, 1).then((r) => r.text)]).then(([t, r]) => ({ test: t, train: r })),
+    [api, testKey, train, target, props.testText],
+  );
+  const words = display.tokens !== true;
+  const shared = display.own !== true;
   const units = useMemo(() => {
     if (data === undefined) return undefined;
     const view = words ? mergeWordpieces : tokenUnits;
@@ -88,20 +100,18 @@ export function XdaView({ api, summary, test, train, target }: ViewContext & { t
   const asMap = (u: readonly { text: string; score: number }[]) => ({ tokens: u.map((x) => x.text), scores: u.map((x) => x.score) });
   const scales = units === undefined ? undefined : shared ? { test: sharedScale({ test: asMap(units.test), train: asMap(units.train) }) } : { test: sideScale(asMap(units.test)), train: sideScale(asMap(units.train)) };
   const unit = words ? 'word' : 'token';
+  const setDisplay = (patch: { words?: boolean; shared?: boolean }): void => {
+    const w = patch.words ?? words;
+    const sh = patch.shared ?? shared;
+    props.onDisplay({ ...(w ? {} : { tokens: true }), ...(sh ? {} : { own: true }) });
+  };
   return (
-    <section data-testid="xda-view">
-      <h2 ref={heading} tabIndex={-1}>
-        {title}
-      </h2>
-      <p>
-        <a href={formatRoute({ view: 'test', row: test, ...(data === undefined ? {} : { target: data.target }) })}>test #{test}</a> ↔ <a href={formatRoute({ view: 'train', row: train })}>training #{train}</a>
-        {data === undefined ? null : (
-          <span className="muted">
-            {' '}
-            — relevance for class <strong data-testid="xda-class">{className(summary.classNames, data.target)}</strong> ({data.method}, α = {formatScore(data.alpha)}, kernel {formatScore(data.kernel)}); red supports, blue opposes
-          </span>
-        )}
-      </p>
+    <>
+      {data === undefined ? null : (
+        <p className="muted" data-testid="xda-caption">
+          relevance for class <strong data-testid="xda-class">{className(props.summary.classNames, data.target)}</strong> ({data.method}, α = {formatScore(data.alpha)}, kernel {formatScore(data.kernel)}); red supports, blue opposes
+        </p>
+      )}
       {loading && progress !== undefined ? (
         <p className="muted loading" role="status" aria-live="polite" data-testid="xda-progress">
           {progressText(progress)}
@@ -111,14 +121,14 @@ export function XdaView({ api, summary, test, train, target }: ViewContext & { t
         {data === undefined || units === undefined || scales === undefined ? null : (
           <>
             <Budget data={data} />
-            <Controls words={words} shared={shared} setWords={setWords} setShared={setShared} />
+            <Controls words={words} shared={shared} setWords={(v) => setDisplay({ words: v })} setShared={(v) => setDisplay({ shared: v })} />
             {shared ? <ColorBar scale={scales.test} caption={SHARED_CAPTION} testId="xda-legend" /> : null}
             <div className="two-col">
               {(['test', 'train'] as const).map((side) => (
                 <div key={side}>
                   {shared ? null : <ColorBar scale={scales[side] ?? scales.test} caption={`this text's own scale: colours do not compare with the other text's`} testId={`xda-legend-${side}`} />}
                   <Heatmap
-                    heading={`${side === 'test' ? 'Test' : 'Training'} example${data.decomposes === 'kernel' ? ' (kernel-only)' : ''}`}
+                    heading={`${side === 'test' ? ('row' in test ? 'Test example' : 'Your text') : 'Training example'}${data.decomposes === 'kernel' ? ' (kernel-only)' : ''}`}
                     units={units[side]}
                     testId={`heatmap-${side}`}
                     scale={scales[side] ?? scales.test}
@@ -131,6 +141,23 @@ export function XdaView({ api, summary, test, train, target }: ViewContext & { t
           </>
         )}
       </Status>
+    </>
+  );
+}
+
+/** Token heatmaps of a (test, train) pair for class `target`, both sides, with their budget. */
+export function XdaView(props: ViewContext & { route: Extract<Route, { view: 'xda' }> }): ReactNode {
+  const { test, train, target } = props.route;
+  const heading = usePageHeading(`Heatmaps: test #${test} ↔ training #${train}`);
+  return (
+    <section data-testid="xda-view">
+      <h2 ref={heading} tabIndex={-1}>
+        {title}
+      </h2>
+      <p>
+        <a href={formatRoute({ view: 'test', row: test, ...(target === undefined ? {} : { target }) })}>test #{test}</a> ↔ <a href={formatRoute({ view: 'train', row: train })}>training #{train}</a>
+      </p>
+      <XdaPanel {...props} test={{ row: test }} train={train} target={target} display={props.route} onDisplay={(d) => navigate({ view: 'xda', test, train, ...(target === undefined ? {} : { target }), ...d }, { replace: true })} />
     </section>
   );
 }

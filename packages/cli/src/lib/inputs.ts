@@ -52,7 +52,7 @@ export async function checkStoreDir(path: string, label = 'STORE'): Promise<stri
 /** Checks that `path` is a checkpoint directory with a config.json. */
 export async function checkModelDir(path: string, flag = '--model'): Promise<string> {
   const kind = await kindOf(path);
-  const hint = `point ${flag} at a folder with config.json, model.safetensors, tokenizer.json and onnx/model.onnx (e.g. packages/llm-adapter/assets/spam-bert)`;
+  const hint = `point ${flag} at a folder with config.json, model.safetensors, tokenizer.json and optionally onnx/model.onnx (e.g. packages/llm-adapter/assets/spam-bert)`;
   if (kind === 'missing') throw new InputError(path, `${flag} directory does not exist`, hint);
   if (kind === 'file') throw new InputError(path, `${flag} is a file, expected a checkpoint directory`, hint);
   if ((await kindOf(join(path, 'config.json'))) !== 'file') throw new InputError(path, `${flag} is not a model checkpoint (no config.json)`, hint);

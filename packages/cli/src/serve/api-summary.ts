@@ -19,6 +19,7 @@ export function summary(state: ServiceState): Summary {
     faithfulness: data.model.faithfulness ?? null,
     testAgreement: state.agreement,
     xda: { available: data.xda !== undefined, reason: data.xda === undefined ? (data.xdaUnavailableReason ?? 'no model checkpoint configured') : null },
+    text: { available: data.embedText !== undefined, reason: data.embedText === undefined ? (data.xdaUnavailableReason ?? 'no model checkpoint configured') : null },
     collapse: data.model.collapse ?? null,
   };
 }

@@ -5,6 +5,7 @@ import { explain, type Attributed, type TestDetail, type TestListItem, type Test
 import { cachedMatches, cachedOrder, ensureIndex, indexStatus, matchRows, rangeTexts, type IndexStatus } from './list-state.js';
 import { testMetrics, type TestMetrics, type TestSortKey } from './test-sort.js';
 import { svPosition } from './surrogate-cache.js';
+import type { SearchIndex } from './search-index.js';
 
 /** Longest full text a detail response carries (bounded result size). */
 export const TEXT_CHARS = 20_000;
@@ -45,6 +46,11 @@ function heldOrRange(state: ServiceState): (start: number, end: number) => Promi
   return held === undefined ? rangeTexts(state.data.test) : async (s, e) => (await held).slice(s, e);
 }
 
+/** The test search index (also the snippets of sorted pages): started on first use, then shared. */
+export function testIndex(state: ServiceState): Promise<SearchIndex> {
+  return ensureIndex(state.lists.testIndex, state.data.test.store, heldOrRange(state));
+}
+
 function metrics(state: ServiceState): TestMetrics {
   state.testMetrics ??= testMetrics(state.testLogits, state.testLabels, state.classes);
   return state.testMetrics;
@@ -54,9 +60,8 @@ function metrics(state: ServiceState): TestMetrics {
 export async function listTests(state: ServiceState, query: TestListQuery): Promise<SortedTestListPage> {
   const { testLabels: labels, testPredictions: preds } = state;
   const n = labels.length;
-  const store = state.data.test.store;
   // The first list request starts the index (snippets for sorted pages, search) in the background.
-  const building = ensureIndex(state.lists.testIndex, store, heldOrRange(state));
+  const building = testIndex(state);
   building.catch(() => undefined);
   const needle = query.q?.trim().toLowerCase() ?? '';
   const sort = query.sort ?? 'row';
@@ -120,21 +125,19 @@ async function testRow(state: ServiceState, row: number): Promise<{ features: Fl
   return { features: held.subarray(row * d, (row + 1) * d), ids: await state.data.test.store.readIds(row, row + 1) };
 }
 
-/** Explains test row `row` for `target` (default: the model's prediction) with `k` per side. */
-export async function testDetail(state: ServiceState, row: number, k: number, target?: number): Promise<TestDetail> {
+/** What a page explaining one feature vector shows (a test row or a typed text). */
+export type FeatureExplanation = Pick<TestDetail, 'surrogateLogits' | 'proponents' | 'opponents' | 'sparsity'>;
+
+/** Surrogate logits and top-`k` proponents/opponents of `features` (d) for class `c`. */
+export function explainFeatures(state: ServiceState, features: Float32Array, k: number, c: number): FeatureExplanation {
   const { sv, classes: K } = state;
-  const testRows = state.testLabels.length;
-  if (row >= testRows) throw new HttpError(404, `test row ${row} does not exist (the test store has ${testRows} rows)`);
-  if (target !== undefined && target >= K) throw new HttpError(400, `class ${target} does not exist (K = ${K})`);
-  const c = target ?? state.testPredictions[row];
-  const block = await testRow(state, row);
   // Core's explain: WebAssembly SIMD kernel over the support vectors; 'dense' also returns every score for the sparsity figures.
-  const res = explain(sv.model, { data: block.features, shape: [1, sv.dim] }, { topK: k, targets: Int32Array.of(c), mode: 'dense' });
+  const res = explain(sv.model, { data: features, shape: [1, sv.dim] }, { topK: k, targets: Int32Array.of(c), mode: 'dense' });
   const scores = res.dense ?? new Float64Array(0);
   const logits = new Array<number>(K);
   for (let m = 0; m < K; m++) {
     let s = sv.model.bias[m];
-    for (let i = 0; i < sv.dim; i++) s += sv.model.weights[m * sv.dim + i] * block.features[i];
+    for (let i = 0; i < sv.dim; i++) s += sv.model.weights[m * sv.dim + i] * features[i];
     logits[m] = s;
   }
   const explained = res.rows[0];
@@ -149,8 +152,24 @@ export async function testDetail(state: ServiceState, row: number, k: number, ta
   }
   let top = 0;
   for (const j of [...pos, ...neg]) top += Math.abs(scores[j]);
-  const [text] = await testTexts(state, [row]);
   const item = (j: number): Attributed => ({ row: sv.indices[j], id: sv.ids[j], label: sv.labels[j], score: scores[j], snippet: sv.snippets[j] });
+  return {
+    surrogateLogits: logits,
+    proponents: pos.map(item),
+    opponents: neg.map(item),
+    sparsity: { k, topKMass: total === 0 ? 0 : top / total, totalMass: total, nonzero, supportVectors: sv.count, trainRows: state.trainLabels.length },
+  };
+}
+
+/** Explains test row `row` for `target` (default: the model's prediction) with `k` per side. */
+export async function testDetail(state: ServiceState, row: number, k: number, target?: number): Promise<TestDetail> {
+  const K = state.classes;
+  const testRows = state.testLabels.length;
+  if (row >= testRows) throw new HttpError(404, `test row ${row} does not exist (the test store has ${testRows} rows)`);
+  if (target !== undefined && target >= K) throw new HttpError(400, `class ${target} does not exist (K = ${K})`);
+  const c = target ?? state.testPredictions[row];
+  const block = await testRow(state, row);
+  const [text] = await testTexts(state, [row]);
   return {
     row,
     id: block.ids[0] ?? String(row),
@@ -159,9 +178,6 @@ export async function testDetail(state: ServiceState, row: number, k: number, ta
     prediction: state.testPredictions[row],
     target: c,
     modelLogits: Array.from(state.testLogits.subarray(row * K, (row + 1) * K)),
-    surrogateLogits: logits,
-    proponents: pos.map(item),
-    opponents: neg.map(item),
-    sparsity: { k, topKMass: total === 0 ? 0 : top / total, totalMass: total, nonzero, supportVectors: sv.count, trainRows: state.trainLabels.length },
+    ...explainFeatures(state, block.features, k, c),
   };
 }

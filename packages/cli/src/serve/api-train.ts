@@ -8,7 +8,7 @@ import { clip, SNIPPET_CHARS, TEXT_CHARS } from './api-tests.js';
 import { HttpError } from './http-error.js';
 import { influencedTests, influenceScanRows } from './influence.js';
 import { cachedMatches, cachedOrder, ensureIndex, indexStatus, matchRows, rangeTexts } from './list-state.js';
-import { indexSnippet } from './search-index.js';
+import { indexSnippet, type SearchIndex } from './search-index.js';
 import { testSnippets, type ServiceState } from './service-state.js';
 import { svPosition } from './surrogate-cache.js';
 
@@ -58,14 +58,17 @@ export interface TrainListQuery {
 }
 
 
+/** The training search index: started on first use, then shared. */
+export function trainIndex(state: ServiceState): Promise<SearchIndex> {
+  return ensureIndex(state.lists.trainIndex, state.data.train.store, rangeTexts(state.data.train));
+}
+
 /** Searches, filters, sorts and pages the training set; a page costs O(limit) once its list is cached. */
 export async function listTrain(state: ServiceState, query: TrainListQuery): Promise<TrainListPage> {
   const { sv, trainLabels: labels, classes: K } = state;
   const n = labels.length;
-  const store = state.data.train.store;
-  const slot = state.lists.trainIndex;
   // The first list request starts the index in the background; a search waits for it.
-  const building = ensureIndex(slot, store, rangeTexts(state.data.train));
+  const building = trainIndex(state);
   building.catch(() => undefined);
   const needle = query.q?.trim().toLowerCase() ?? '';
   const bySelf = query.sort === 'self-influence';

@@ -12,6 +12,8 @@ import { HttpError } from './http-error.js';
 import { testTexts, type ServiceState } from './service-state.js';
 import { svPosition } from './surrogate-cache.js';
 import { createXdaJobs, type XdaJobProgress, type XdaJobs } from './xda-jobs.js';
+import { createHash } from 'node:crypto';
+import { textTarget } from './api-text.js';
 
 /** Tokens returned per side, so a pathological document cannot blow up the response. */
 export const MAX_TOKENS = 4096;
@@ -22,7 +24,8 @@ export const DEFAULT_XDA_WAIT_MS = MAX_XDA_WAIT_MS;
 
 /** The 202 body of a pair still queued or computing. */
 export interface XdaPending extends XdaJobProgress {
-  testRow: number;
+  /** null for a typed text. */
+  testRow: number | null;
   trainRow: number;
   target: number;
   /** Ask again after this long (also the Retry-After header, in whole seconds). */
@@ -42,19 +45,24 @@ function jobsOf(state: ServiceState): XdaJobs {
  * test row), i.e. of the attribution alpha[train, target] · <f_test, f_train>. A training row that
  * is not a support vector for that class has attribution 0: the answer says so (`supportVector:
  * false`, attribution 0, a note), and its heatmaps are kernel-only (`decomposes: 'kernel'`), as in
- * `dualxda xda`. Not done within `waitMs`: an `ApiReply` 202 with `XdaPending`.
+ * `dualxda xda`. `test` is a test row or a typed text (`{ text }`, the custom-text box; its
+ * default class is the network's prediction for it). Not done within `waitMs`: an `ApiReply` 202
+ * with `XdaPending`.
  */
-export async function xdaPair(state: ServiceState, testRow: number, trainRow: number, cls?: number, mode?: 'per-position' | 'word', waitMs = DEFAULT_XDA_WAIT_MS, signal?: AbortSignal): Promise<XdaResponse | ApiReply> {
+export async function xdaPair(state: ServiceState, test: number | { text: string }, trainRow: number, cls?: number, mode?: 'per-position' | 'word', waitMs = DEFAULT_XDA_WAIT_MS, signal?: AbortSignal): Promise<XdaResponse | ApiReply> {
   const provider = state.data.xda;
   if (provider === undefined) throw new HttpError(404, `XDA heatmaps are unavailable: ${state.data.xdaUnavailableReason ?? 'no model checkpoint configured'} (start the server with --model DIR)`);
-  if (testRow >= state.testLabels.length) throw new HttpError(404, `test row ${testRow} does not exist (the test store has ${state.testLabels.length} rows)`);
+  const testRow = typeof test === 'number' ? test : null;
+  if (testRow !== null && testRow >= state.testLabels.length) throw new HttpError(404, `test row ${testRow} does not exist (the test store has ${state.testLabels.length} rows)`);
   if (trainRow >= state.trainLabels.length) throw new HttpError(404, `training row ${trainRow} does not exist (the training store has ${state.trainLabels.length} rows)`);
-  const target = cls ?? (state.testPredictions[testRow] as number);
+  const target = typeof test === 'number' ? (cls ?? (state.testPredictions[test] as number)) : await textTarget(state, test.text, cls);
   const j = svPosition(state.sv.indices, trainRow);
   const alpha = j < 0 ? 0 : (state.sv.alpha[j * state.classes + target] as number);
-  const key = `${testRow}:${trainRow}:${target}:${mode ?? ''}`;
+  // A typed text is keyed by its hash: the key names the disk cache entry too.
+  const testKey = typeof test === 'number' ? String(test) : `text-${createHash('sha256').update(test.text).digest('hex').slice(0, 32)}`;
+  const key = `${testKey}:${trainRow}:${target}:${mode ?? ''}`;
   const compute = async (jobSignal: AbortSignal): Promise<XdaPair> => {
-    const [[testText], [trainText]] = await Promise.all([testTexts(state, [testRow]), state.data.train.readTexts([trainRow])]);
+    const [[testText], [trainText]] = await Promise.all([typeof test === 'number' ? testTexts(state, [test]) : [test.text], state.data.train.readTexts([trainRow])]);
     return provider({ testText: testText ?? '', trainText: trainText ?? '', target, alpha, ...(mode === undefined ? {} : { mode }) }, jobSignal);
   };
   const answer = await jobsOf(state).request(key, compute, waitMs, signal);

@@ -9,10 +9,10 @@ import { DualxdaError, isHttpUrl, loadDualDAModel, openFeatureStore, readStoreKe
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { readCollapseReport } from '../lib/collapse-file.js';
-import { sha256File } from '../lib/file-hash.js';
-import { isFile } from '../lib/inputs.js';
+import { checkpointModelHash, checkpointWeightFiles } from '../lib/file-hash.js';
 import { checkCompatible } from '../steps/compatibility.js';
-import type { DashboardData, SurrogateModel, TestSource, TrainSource, XdaProvider } from './types.js';
+import { createTextEmbedder } from './text-embedder.js';
+import type { DashboardData, SurrogateModel, TestSource, TextEmbedder, TrainSource, XdaProvider } from './types.js';
 import { createXdaDiskCache, XDA_CACHE_DIR, xdaModelVersion } from './xda-disk-cache.js';
 
 /** Name of the run file next to a training store. */
@@ -124,6 +124,7 @@ export async function openDashboardData(opts: { store: string; test?: string; mo
   const collapse = await readCollapseReport(paths.store);
   const model: SurrogateModel = { ...loaded, ...(paths.run.faithfulness === undefined ? {} : { faithfulness: paths.run.faithfulness }), ...(collapse === undefined ? {} : { collapse }) };
   let xda: XdaProvider | undefined;
+  let embedText: (TextEmbedder & { release(): Promise<void> }) | undefined;
   let reason: string | undefined;
   if (paths.model === undefined) reason = `no model checkpoint configured (pass --model DIR or set modelDir in ${RUN_FILE})`;
   else if (isHttpUrl(paths.model)) reason = `the checkpoint ${paths.model} is a URL (beside a store read over HTTP); XDA needs a local directory: pass --model DIR`;
@@ -131,19 +132,21 @@ export async function openDashboardData(opts: { store: string; test?: string; mo
   else if (opts.xdaFactory === undefined) reason = 'this build has no XDA engine wired into the server';
   else {
     // The heatmaps re-run this checkpoint: it must be the one that built STORE (its modelHash is
-    // the sha256 of model.safetensors, as llm-adapter computes it).
-    const weights = join(paths.model, 'model.safetensors');
-    if (await isFile(weights)) {
+    // the sha256 of its weights files, single or sharded, as llm-adapter computes it).
+    const weights = await checkpointWeightFiles(paths.model);
+    if (weights.length > 0) {
       const d = loaded.weights.length / Math.max(1, loaded.classNames.length);
-      checkCompatible(loaded, d, { source: paths.model, modelHash: await sha256File(weights), classNames: [] }, opts.allowMismatch === true, opts.warn ?? (() => undefined));
+      checkCompatible(loaded, d, { source: paths.model, modelHash: await checkpointModelHash(weights), classNames: [] }, opts.allowMismatch === true, opts.warn ?? (() => undefined));
     }
     xda = await opts.xdaFactory(paths.model);
+    embedText = createTextEmbedder(paths.model);
   }
   return {
     train: trainSourceFromStore(trainStore),
     test: testSourceFromStore(testStore),
     model,
     ...(xda !== undefined ? { xda } : { xdaUnavailableReason: reason }),
+    ...(embedText === undefined ? {} : { embedText, release: embedText.release }),
     // Computed pairs persist beside a local store (a store read over HTTP keeps them in memory).
     ...(xda !== undefined && !isHttpUrl(paths.store) ? { xdaJobs: { disk: createXdaDiskCache({ dir: join(paths.store, XDA_CACHE_DIR), version: await xdaModelVersion(paths.store, paths.model), ...(opts.warn === undefined ? {} : { warn: opts.warn }) }) } } : {}),
     paths: { train: paths.store, test: paths.test, ...(paths.model !== undefined ? { model: paths.model } : {}) },

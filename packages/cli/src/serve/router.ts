@@ -3,6 +3,7 @@ import { listTests, testDetail } from './api-tests.js';
 import { globalView, summary } from './api-summary.js';
 import { listTrain, trainDetail } from './api-train.js';
 import { parseFlag, parseSort, TEST_SORT_KEYS, TRAIN_SORT_KEYS } from './list-query.js';
+import { checkTypedText, textDetail } from './api-text.js';
 import { DEFAULT_XDA_WAIT_MS, MAX_XDA_WAIT_MS, xdaPair } from './api-xda.js';
 import { HttpError, parseBounded, parseIndex } from './http-error.js';
 import type { ServiceState } from './service-state.js';
@@ -64,7 +65,14 @@ export async function routeApi(state: ServiceState, url: URL, signal?: AbortSign
         limit: Math.max(1, parseBounded(q.get('limit'), 'limit', MAX_LIMIT, 100)),
       });
     case 'xda':
-      if (id === undefined) return xdaPair(state, parseIndex(q.get('test'), 'test'), parseIndex(q.get('train'), 'train'), cls('class'), xdaMode(q.get('mode')), parseBounded(q.get('wait'), 'wait', MAX_XDA_WAIT_MS, DEFAULT_XDA_WAIT_MS), signal);
+      if (id === undefined) {
+        if (q.has('text') && q.has('test')) throw new HttpError(400, `give either 'test' (a test row) or 'text' (a typed text), not both`);
+        const test = q.has('text') ? { text: checkTypedText(q.get('text')) } : parseIndex(q.get('test'), 'test');
+        return xdaPair(state, test, parseIndex(q.get('train'), 'train'), cls('class'), xdaMode(q.get('mode')), parseBounded(q.get('wait'), 'wait', MAX_XDA_WAIT_MS, DEFAULT_XDA_WAIT_MS), signal);
+      }
+      break;
+    case 'text':
+      if (id === undefined) return textDetail(state, checkTypedText(q.get('text')), k(), cls('class'));
       break;
     default:
       break;

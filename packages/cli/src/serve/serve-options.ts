@@ -36,6 +36,11 @@ export interface ServeOptions {
   allowMismatch?: boolean;
   /** Where warnings go (e.g. an allowed mismatch). @default none */
   warn?: (line: string) => void;
+  /**
+   * Build the lazy caches (search indexes, sort orders, the overview) in the background right after
+   * start, so the first user request does not pay for them (serve/warm-up.ts). @default true
+   */
+  warmUp?: boolean;
 }
 
 /** Options after validation. */
@@ -51,10 +56,11 @@ export interface ResolvedServeOptions {
   assetsDir: string;
   allowMismatch: boolean;
   warn: (line: string) => void;
+  warmUp: boolean;
 }
 
 /** Documented defaults (a test checks they match the JSDoc). */
-export const DEFAULT_SERVE_OPTIONS = { port: 4173, host: '127.0.0.1', allowHosts: [] as readonly string[] } as const;
+export const DEFAULT_SERVE_OPTIONS = { port: 4173, host: '127.0.0.1', allowHosts: [] as readonly string[], warmUp: true } as const;
 
 /**
  * Where the dashboard build lands (`vite build` in apps/dashboard): `$DUALXDA_DASHBOARD_DIST`, else
@@ -85,5 +91,5 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
     if (problem !== undefined) throw new InvalidOptionError('allowHosts', problem);
   }
   if (options.data === undefined && (options.store === undefined || options.store === '')) throw new InvalidOptionError('store', 'a training store directory is required');
-  return { data: options.data, store: options.store, test: options.test, model: options.model, xdaFactory: options.xdaFactory, port, host, allowHosts, assetsDir: options.assetsDir ?? defaultAssetsDir(), allowMismatch: options.allowMismatch ?? false, warn: options.warn ?? (() => undefined) };
+  return { data: options.data, store: options.store, test: options.test, model: options.model, xdaFactory: options.xdaFactory, port, host, allowHosts, assetsDir: options.assetsDir ?? defaultAssetsDir(), allowMismatch: options.allowMismatch ?? false, warn: options.warn ?? (() => undefined), warmUp: options.warmUp ?? DEFAULT_SERVE_OPTIONS.warmUp };
 }

@@ -10,6 +10,8 @@ import { performance } from 'node:perf_hooks';
 import { checkHost, createHostAllowList, formatAllowedHost, type AllowedHost } from './host-check.js';
 import { ApiReply } from './api-reply.js';
 import { HttpError } from './http-error.js';
+import { MAX_TEXT_CHARS } from './api-text.js';
+import { warmUp, type WarmUpReport } from './warm-up.js';
 import { openDashboardData } from './open-data.js';
 import { routeApi } from './router.js';
 import { resolveServeOptions, type ServeOptions } from './serve-options.js';
@@ -18,6 +20,11 @@ import { resolveStatic } from './static-files.js';
 
 /** Longest accepted request target. */
 export const MAX_URL_CHARS = 2048;
+/**
+ * Longest request target of the endpoints that carry a typed text (`/api/text`, `/api/xda?text=`):
+ * 2,000 characters percent-encoded take up to 9 bytes each (a 3-byte UTF-8 character).
+ */
+export const MAX_TEXT_URL_CHARS = 9 * MAX_TEXT_CHARS + 512;
 
 /** A running server. */
 export interface DashboardServer {
@@ -26,6 +33,8 @@ export interface DashboardServer {
   host: string;
   /** What the Host header may name (`name:port`, or `name (any port)` for `--allow-host NAME`). */
   allowedHosts: string[];
+  /** Settles when the background warm-up of the caches is done (undefined when it was switched off). */
+  warmed: Promise<WarmUpReport | undefined>;
   close(): Promise<void>;
 }
 
@@ -49,7 +58,8 @@ export async function startDashboardServer(options: ServeOptions): Promise<Dashb
   const state = await createServiceState(data);
   // Filled once the port is known; until then (no request can arrive before listen) nothing passes.
   const hosts: { allowed: AllowedHost[]; port: number } = { allowed: [], port: 0 };
-  const server = createServer((req, res) => {
+  // Room in the request head for a typed text's URL (Node's default head limit is 16 KiB).
+  const server = createServer({ maxHeaderSize: 2 * MAX_TEXT_URL_CHARS }, (req, res) => {
     handle(state, opts.assetsDir, hosts, req, res).catch((err: unknown) => sendError(res, err));
   });
   server.requestTimeout = 30_000;
@@ -63,22 +73,30 @@ export async function startDashboardServer(options: ServeOptions): Promise<Dashb
   hosts.port = port;
   hosts.allowed = createHostAllowList({ bindHost: opts.host, port, allowHosts: opts.allowHosts, hostname: hostname(), interfaceAddresses: Object.values(networkInterfaces()).flatMap((a) => a ?? []) });
   const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  let closed = false;
+  const warming = opts.warmUp ? warmUp(state, () => closed) : undefined;
   return {
     url: `http://${shownHost}:${port}/`,
     port,
     host: opts.host,
     allowedHosts: hosts.allowed.map(formatAllowedHost),
-    close: () =>
-      new Promise((resolveClose, reject) => {
+    warmed: warming ?? Promise.resolve(undefined),
+    close: async () => {
+      closed = true;
+      await new Promise<void>((resolveClose, reject) => {
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolveClose()));
-      }),
+      });
+      // Only what the server opened itself: data passed in belongs to the caller.
+      if (opts.data === undefined) await data.release?.();
+    },
   };
 }
 
 async function handle(state: ServiceState, assetsDir: string, hosts: { allowed: readonly AllowedHost[]; port: number }, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const raw = req.url ?? '/';
-  if (raw.length > MAX_URL_CHARS) throw new HttpError(414, `request target longer than ${MAX_URL_CHARS} characters`);
+  const limit = raw.startsWith('/api/text?') || raw.startsWith('/api/xda?') ? MAX_TEXT_URL_CHARS : MAX_URL_CHARS;
+  if (raw.length > limit) throw new HttpError(414, `request target longer than ${limit} characters`);
   if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, `method ${req.method ?? '?'} not allowed (the dashboard is read-only)`);
   const length = Number(req.headers['content-length'] ?? '0');
   if (req.headers['transfer-encoding'] !== undefined || !(length === 0)) throw new HttpError(413, 'request bodies are not accepted');

@@ -70,7 +70,7 @@ export function loadTestFeatures(state: ServiceState): Promise<Float32Array> | u
   if (store.rows * store.dim * 4 > TEST_FEATURE_CACHE_BYTES) return undefined;
   state.testFeaturesLoad ??= (async () => {
     const out = new Float32Array(store.rows * store.dim);
-    for await (const block of store.iterChunks()) out.set(block.features.subarray(0, block.rows * store.dim), block.start * store.dim);
+    for await (const block of store.iterChunks({ reuseBuffers: true })) out.set(block.features.subarray(0, block.rows * store.dim), block.start * store.dim);
     state.testFeatures = out;
     return out;
   })();

@@ -68,12 +68,27 @@ export interface XdaPairRequest {
   mode?: 'per-position' | 'word';
 }
 
+/** A typed text embedded by the checkpoint: its features (d) and the network's logits (K), when the head gives them. */
+export interface EmbeddedText {
+  features: Float32Array;
+  logits: Float32Array | null;
+  /** The tokenizer cut the text to the model's maximum length. */
+  truncated: boolean;
+}
+
+/** Embeds a typed text with the checkpoint that built the stores (the dashboard's custom-text box). */
+export type TextEmbedder = (text: string) => Promise<EmbeddedText>;
+
 /** Everything the server serves. Paths are shown on the summary page only. */
 export interface DashboardData {
   train: TrainSource;
   test: TestSource;
   model: SurrogateModel;
   xda?: XdaProvider;
+  /** Embeds typed texts (`/api/text`); absent without a local checkpoint (the reason is `xdaUnavailableReason`). */
+  embedText?: TextEmbedder;
+  /** Frees what the data holds open (the embedder's model); the server calls it on close. */
+  release?: () => Promise<void>;
   /** Why XDA is unavailable (shown in the 404 body), when `xda` is absent. */
   xdaUnavailableReason?: string;
   /** Queue, wait and disk-cache settings of `/api/xda` (xda-jobs.ts); defaults: `DEFAULT_XDA_JOB_OPTIONS`, no disk cache. */

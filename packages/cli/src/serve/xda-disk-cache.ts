@@ -6,6 +6,7 @@
  * atomic (temp file + rename in the same directory); the directory is capped by size, oldest
  * mtime evicted first (a hit refreshes the mtime: LRU).
  */
+import { checkpointWeightFiles } from '../lib/file-hash.js';
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, readlink, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -45,8 +46,10 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 export async function xdaModelVersion(store: string, modelDir: string | undefined): Promise<string> {
   const target = await readlink(join(store, 'dualda')).catch(() => '');
   const attrs = await readFile(join(store, 'dualda', 'zarr.json'), 'utf8').catch(() => '');
-  const weights = modelDir === undefined ? undefined : await stat(join(modelDir, 'model.safetensors')).catch(() => undefined);
-  return sha256(JSON.stringify([target, sha256(attrs), modelDir ?? '', weights?.size ?? 0, weights?.mtimeMs ?? 0]));
+  // Size and mtime of every weights file (single or sharded): a re-saved checkpoint is a new version.
+  const files = modelDir === undefined ? [] : await checkpointWeightFiles(modelDir);
+  const ids = await Promise.all(files.map(async (f) => stat(f).then((s) => [f, s.size, s.mtimeMs], () => [f, 0, 0])));
+  return sha256(JSON.stringify([target, sha256(attrs), modelDir ?? '', ids]));
 }
 
 /**

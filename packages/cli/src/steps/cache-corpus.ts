@@ -1,9 +1,10 @@
-import { countTokenRows, createStoreSink, extractFeatures, openModel, type ExtractResult, type FeatureModel } from '@dualxda/llm-adapter';
+import { countTokenRows, createStoreSink, extractFeatures, type ExtractResult, type FeatureModel } from '@dualxda/llm-adapter';
 import type { Shard } from '../cli-options.js';
 import type { CacheOptions } from '../commands/cache/spec.js';
 import type { RunContext } from '../context.js';
 import { InterruptedError } from '../errors.js';
 import { checkInputFile, checkModelDir } from '../lib/inputs.js';
+import { openFeatureModel } from '../lib/open-feature-model.js';
 import { corpusFiles, readCorpus, scanCorpus } from './corpus.js';
 
 /** Inputs of `cacheCorpus`: the `dualxda cache` options (paths already absolute) plus a label. */
@@ -30,14 +31,14 @@ export async function cacheCorpus(o: CacheCorpusOptions, ctx: RunContext, model?
   const token = o.head === 'token';
   await checkInputFile(o.data, '--data', 'give a .jsonl corpus file or a directory of them');
   const files = await corpusFiles(o.data);
-  const fm = model ?? (await openModel(await checkModelDir(o.model)));
+  const fm = model ?? (await openFeatureModel(await checkModelDir(o.model)));
   const { rows, revision } = await scanCorpus(files, o.limit);
   // A token-head store has one row per token: count them first (a tokenizer pass, no model run),
   // so every shard knows which texts its chunk-aligned row range cuts.
   const counted = token ? await countTokenRows(fm, readCorpus(files, o.limit), o.maxLength === undefined ? {} : { maxLength: o.maxLength }) : undefined;
   const tokenRows = counted?.tokens;
   const bar = ctx.progress({ label: o.label, total: o.shard === undefined ? rows : undefined, unit: 'texts' });
-  const sink = createStoreSink(o.out, { datasetRevision: revision, ...(tokenRows === undefined ? {} : { rows: tokenRows }), ...(token && o.chunkRows !== undefined ? { tokenChunkRows: o.chunkRows } : {}) });
+  const sink = createStoreSink(o.out, { datasetRevision: revision, ...(tokenRows === undefined ? {} : { rows: tokenRows }), ...(token && o.chunkRows !== undefined ? { tokenChunkRows: o.chunkRows } : {}), ...(o.codec === undefined ? {} : { codec: o.codec }) });
   let result: ExtractResult;
   try {
     result = await extractFeatures(fm, readCorpus(files, o.limit), sink, {

@@ -1,11 +1,11 @@
 import { loadDualDAModel, openFeatureStore, saveDualDAModel, type CollapseReport, type DualDAModel, type ZarrFeatureStore } from '@dualxda/core';
-import { solveCrammerSingerBlocks, solveCrammerSingerInWorker, solveCrammerSingerParallel, type SolverOptions, type SolverResult } from '@dualxda/solver';
+import { solveCrammerSingerAsync, solveCrammerSingerBlocks, solveCrammerSingerParallel, type SolverOptions, type SolverResult } from '@dualxda/solver';
 import type { RunContext } from '../context.js';
 import { InterruptedError } from '../errors.js';
 import { writeCollapseReport } from '../lib/collapse-file.js';
 import { readRunRecord } from '../lib/run-file.js';
 import { computeCollapseReport } from './collapse-report.js';
-import { readStoreRows } from './read-store.js';
+import { expandWeights, readFitRows, withRowsInMemory } from './fit-rows.js';
 import { toFitError } from './solver-errors.js';
 
 /**
@@ -140,13 +140,17 @@ export async function recordCollapseReport(storePath: string, model: DualDAModel
  * collapse report next to it (`collapse`, null when it could not be computed).
  */
 export async function fitStore(storePath: string, options: FitStoreOptions, ctx: RunContext): Promise<{ model: DualDAModel; summary: FitSummary; collapse: CollapseReport | null }> {
-  const store = await openFeatureStore(storePath);
-  const { manifest } = store;
-  const labels = await store.readLabels();
+  const onDisk = await openFeatureStore(storePath);
+  const { manifest } = onDisk;
+  const mode = options.mode ?? (options.threads !== undefined && options.threads !== 1 ? 'parallel' : 'memory');
+  // The in-memory modes read the store once; every later step reads those rows (block mode
+  // stays out of core and streams the store each time).
+  const inMemory = mode === 'block' ? undefined : await readFitRows(onDisk, ctx);
+  const store = inMemory ? withRowsInMemory(onDisk, inMemory) : onDisk;
+  const labels = inMemory ? inMemory.labels : await store.readLabels();
   const C = options.C ?? DEFAULT_FIT_C;
   const K = Math.max(manifest.classNames.length, 1 + labels.reduce((a, b) => Math.max(a, b), 0));
   const classNames = Array.from({ length: K }, (_, k) => manifest.classNames[k] ?? `class_${k}`);
-  const mode = options.mode ?? (options.threads !== undefined && options.threads !== 1 ? 'parallel' : 'memory');
   const bar = ctx.progress({ label: 'fit: solving', unit: 'passes' });
   const solverOptions: SolverOptions = {
     C,
@@ -160,14 +164,14 @@ export async function fitStore(storePath: string, options: FitStoreOptions, ctx:
   ctx.log(`fit: Crammer-Singer SVM (${mode}) on ${store.rows} rows x ${store.dim} features, ${K} classes, C=${C}`);
   let result: SolverResult;
   try {
-    if (mode === 'block') {
+    if (!inMemory) {
       result = await solveCrammerSingerBlocks(store, solverOptions);
     } else {
-      // The in-memory solvers take one n x d matrix; the store streams it in chunk by chunk.
-      const rows = await readStoreRows(store, ctx, 'fit: reading features');
-      const matrix = { data: rows.features, shape: [rows.rows, rows.dim] };
-      // The serial solve runs on a worker thread so Ctrl-C (ctx.signal) stops it at the next pass.
-      result = mode === 'parallel' ? await solveCrammerSingerParallel(matrix, rows.labels, solverOptions) : await solveCrammerSingerInWorker(matrix, rows.labels, solverOptions);
+      const matrix = { data: inMemory.features, shape: [inMemory.rows, inMemory.cols?.length ?? inMemory.dim] };
+      // The serial solve gives the event loop a turn between passes, so Ctrl-C (ctx.signal) stops it
+      // at the next pass; on this thread it needs no worker start-up and no second heap.
+      const solved = mode === 'parallel' ? await solveCrammerSingerParallel(matrix, labels, solverOptions) : await solveCrammerSingerAsync(matrix, labels, solverOptions);
+      result = { ...solved, weights: expandWeights(inMemory, solved.weights, solved.classes), dim: inMemory.dim };
     }
   } catch (err) {
     // C too large for the data, a diverged (NaN) solve, NaN features, one class: never a saved model.
@@ -191,7 +195,8 @@ export async function fitStore(storePath: string, options: FitStoreOptions, ctx:
     maxViolation: result.maxViolation,
     dualityGap: result.dualityGap,
     seconds: result.seconds,
-    trainAccuracy: await surrogateAccuracy(model, store, ctx.signal),
+    // The solver's final pass already classified every row, unless classes were added back empty.
+    trainAccuracy: result.classes === K ? result.trainAccuracy : await surrogateAccuracy(model, store, ctx.signal),
     mode,
   };
   const collapse = await recordCollapseReport(storePath, model, store, ctx);

@@ -22,7 +22,7 @@ export async function readStoreRows(store: FeatureStoreReader, ctx: RunContext, 
   const out: StoreRows = { rows, dim, features: new Float32Array(rows * dim), labels: new Int32Array(rows), ids: new Array<string>(rows), norms: new Float32Array(rows) };
   const bar = ctx.progress({ label, total: rows, unit: 'rows' });
   const chunks = Math.ceil(rows / store.chunkRows);
-  for await (const block of store.iterChunks({ start: 0, end: chunks, signal: ctx.signal })) {
+  for await (const block of store.iterChunks({ start: 0, end: chunks, signal: ctx.signal, reuseBuffers: true })) {
     if (ctx.signal.aborted) throw new InterruptedError('nothing was written; rerun the command');
     const start = block.start;
     const take = Math.min(block.rows, rows - start);

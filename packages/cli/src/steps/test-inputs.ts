@@ -1,7 +1,8 @@
 import { openFeatureStore } from '@dualxda/core';
-import { openModel, type FeatureModel } from '@dualxda/llm-adapter';
+import type { FeatureModel } from '@dualxda/llm-adapter';
 import type { RunContext } from '../context.js';
 import { checkModelDir, checkStoreDir } from '../lib/inputs.js';
+import { openFeatureModel } from '../lib/open-feature-model.js';
 import type { Provenance } from './compatibility.js';
 import { readStoreRows } from './read-store.js';
 
@@ -33,7 +34,7 @@ export async function testInputsFromStore(path: string, ctx: RunContext, limit?:
 
 /** Embeds free texts (or corpus rows) with the checkpoint; logits come from its head. */
 export async function testInputsFromTexts(modelDir: string, texts: readonly string[], ids: readonly string[], labels: ArrayLike<number> | undefined, ctx: RunContext, model?: FeatureModel): Promise<TestInputs> {
-  const fm = model ?? (await openModel(await checkModelDir(modelDir)));
+  const fm = model ?? (await openFeatureModel(await checkModelDir(modelDir)));
   try {
     const bar = ctx.progress({ label: 'embedding test texts', total: texts.length, unit: 'texts' });
     const r = await fm.embed(texts, { head: 'sequence' });

@@ -1,4 +1,4 @@
-import type { XdaPair } from '@dualxda/core';
+import { InvalidOptionError, type XdaPair } from '@dualxda/core';
 import { loadCheckpoint, encodeTexts, type Checkpoint } from '@dualxda/llm-adapter';
 import { budgetWarning, createXdaModel, explainTopK, tokenShare, useXdaBackend, type ModelInput, type RelevanceMode, type TokenRelevance, type XdaModel } from '@dualxda/xda';
 import { checkModelDir } from '../lib/inputs.js';
@@ -6,8 +6,8 @@ import type { Heatmap } from '../lib/heatmap.js';
 import { heatmapAlpha, NOT_SUPPORT_VECTOR_NOTE } from './pair-alpha.js';
 
 /**
- * XDA inputs are cut to this many tokens: relevance passes on the CPU backend cost O(T²) per
- * layer, and the demo has to stay within its time budget.
+ * XDA inputs are cut to this many tokens: relevance passes cost O(T²) per layer, and the demo has
+ * to stay within its time budget.
  */
 export const XDA_MAX_TOKENS = 128;
 
@@ -84,11 +84,24 @@ export function toWirePair(r: XdaPairResult): XdaPair {
   return { method, mode, attribution, kernel, decomposes, explained, budget, notes, test: side(r.test), train: side(r.train) };
 }
 
-/** Loads the checkpoint's weights into the XDA engine (tfjs, CPU backend). */
+/**
+ * The tfjs backend XDA runs on: `wasm` (SIMD WebAssembly kernels, about 10× the pure-JS `cpu`
+ * backend on the demo model; both match the torch reference to 1e-4 in @dualxda/xda's parity
+ * tests and differ from each other by float32 summation order, ~1e-5 relative) unless
+ * `DUALXDA_XDA_BACKEND=cpu` asks for the pure-JS fallback.
+ */
+export function xdaBackend(env: NodeJS.ProcessEnv = process.env): 'wasm' | 'cpu' {
+  const v = env['DUALXDA_XDA_BACKEND'];
+  if (v === undefined || v === '' || v === 'wasm') return 'wasm';
+  if (v === 'cpu') return 'cpu';
+  throw new InvalidOptionError('DUALXDA_XDA_BACKEND', `must be wasm or cpu, got ${JSON.stringify(v)}`);
+}
+
+/** Loads the checkpoint's weights into the XDA engine (tfjs; backend: `xdaBackend()`). */
 export async function openXdaEngine(modelDir: string, maxTokens = XDA_MAX_TOKENS): Promise<XdaEngine> {
   const ckpt: Checkpoint = await loadCheckpoint(await checkModelDir(modelDir));
   muteTfjsBanner();
-  await useXdaBackend('cpu');
+  await useXdaBackend(xdaBackend());
   const model: XdaModel = createXdaModel(ckpt.weights, ckpt.config);
   const vocab: string[] = [];
   for (const [token, id] of ckpt.tokenizer.get_vocab()) vocab[id] = token;

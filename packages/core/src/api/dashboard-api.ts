@@ -36,6 +36,8 @@ export interface Summary {
   /** Surrogate vs model on the test set. */
   testAgreement: TestAgreement;
   xda: { available: boolean; reason: string | null };
+  /** Whether `/api/text` can embed a typed text (needs the local checkpoint), and why not. */
+  text: { available: boolean; reason: string | null };
   /**
    * The collapse alarm `dualxda fit` recorded (`<store>/dualda/collapse.json`; docs/attribution.md
    * "Collapse alarm"): feature spectrum, proponent diversity and the instance/class-level verdict.
@@ -82,6 +84,16 @@ export interface TestDetail {
   proponents: Attributed[];
   opponents: Attributed[];
   sparsity: { k: number; topKMass: number; totalMass: number; nonzero: number; supportVectors: number; trainRows: number };
+}
+
+/**
+ * `GET /api/text?text=[&k=][&class=]`: a typed text explained like a test row. It has no row, id
+ * or gold label; `modelLogits` are the network's own when its head gives them (else the
+ * surrogate's), and `prediction` is their argmax.
+ */
+export interface TextDetail extends Omit<TestDetail, 'row' | 'id' | 'label'> {
+  /** The tokenizer cut the text to the model's maximum length: the end was not seen. */
+  truncated: boolean;
 }
 
 /** One test example influenced by a training row. */
@@ -163,9 +175,10 @@ export interface XdaPair {
   notes: string[];
 }
 
-/** `GET /api/xda?test=&train=[&class=][&mode=]`: the pair's heatmaps for the explained class. */
+/** `GET /api/xda?test=&train=[&class=][&mode=]` (or `?text=` instead of `test=`): the pair's heatmaps for the explained class. */
 export interface XdaResponse extends XdaPair {
-  testRow: number;
+  /** The test row, or null for a typed text (`?text=`). */
+  testRow: number | null;
   trainRow: number;
   /** The explained class: `?class=` when given, else the model's prediction for the test row. */
   target: number;

@@ -1,6 +1,7 @@
 import { ChunkError } from './errors.js';
-import type { ArraySpec, BuildSpec } from './layout.js';
-import { decodeVlenUtf8, encodeVlenUtf8, halfToFloatTable, toHalfBits, typedBytes, viewAs, zstdCodec } from './codec.js';
+import type { ArrayDType, ArraySpec, BuildSpec, StoreCodec } from './layout.js';
+import { chunkCodec } from './layout.js';
+import { decodeVlenUtf8, encodeVlenUtf8, halfToFloatTable, toHalfBits, typedBytes, zstdCodec } from './codec.js';
 
 /** One row-chunk as the writer buffers it (always full chunk size; rows past `filled` are padding). */
 export interface ChunkBuffer {
@@ -108,23 +109,44 @@ function encodeFeatures(spec: BuildSpec, f: Float32Array): { raw: Uint8Array; no
   return { raw: typedBytes(q), norms, scales };
 }
 
-/** Encodes row-chunk buffers into compressed chunk files, keyed by array name. */
-export async function encodeChunk(spec: BuildSpec, buf: ChunkBuffer, filled: number): Promise<{ files: Map<string, Uint8Array>; idType: 'int64' | 'string' }> {
-  const zstd = await zstdCodec(spec.compressionLevel);
+/** One encoded chunk file and how it is coded. */
+export interface EncodedFile {
+  bytes: Uint8Array;
+  codec: StoreCodec;
+}
+
+/**
+ * Encodes row-chunk buffers into chunk files, keyed by array name. Raw files are views of `buf`
+ * (no copy): the caller must not refill `buf` before the files are written.
+ */
+export async function encodeChunk(spec: BuildSpec, buf: ChunkBuffer, filled: number): Promise<{ files: Map<string, EncodedFile>; idType: 'int64' | 'string' }> {
   const feats = encodeFeatures(spec, buf.features);
   const ids = encodeIds(buf.ids, filled);
-  const raw = new Map<string, Uint8Array>();
-  raw.set('features', feats.raw);
-  if (feats.scales) raw.set('scales', typedBytes(feats.scales));
-  raw.set('labels', typedBytes(buf.labels));
-  raw.set('ids', ids.raw);
-  raw.set('norms', typedBytes(feats.norms));
-  if (buf.tokenOffsets) raw.set('token_offsets', typedBytes(buf.tokenOffsets));
-  if (buf.texts) raw.set('texts', encodeVlenUtf8(buf.texts));
-  if (buf.logits) raw.set('logits', typedBytes(buf.logits));
-  const files = new Map<string, Uint8Array>();
-  for (const [name, bytes] of raw) files.set(name, await zstd.encode(bytes));
+  const raw = new Map<string, [Uint8Array, ArrayDType]>();
+  raw.set('features', [feats.raw, spec.dtype]);
+  if (feats.scales) raw.set('scales', [typedBytes(feats.scales), 'float32']);
+  raw.set('labels', [typedBytes(buf.labels), 'int32']);
+  raw.set('ids', [ids.raw, ids.idType]);
+  raw.set('norms', [typedBytes(feats.norms), 'float32']);
+  if (buf.tokenOffsets) raw.set('token_offsets', [typedBytes(buf.tokenOffsets), 'int32']);
+  if (buf.texts) raw.set('texts', [encodeVlenUtf8(buf.texts), 'string']);
+  if (buf.logits) raw.set('logits', [typedBytes(buf.logits), 'float32']);
+  const files = new Map<string, EncodedFile>();
+  for (const [name, [bytes, dtype]] of raw) {
+    const codec = chunkCodec(spec, dtype);
+    files.set(name, { bytes: codec === 'raw' ? bytes : await (await zstdCodec(spec.compressionLevel)).encode(bytes), codec });
+  }
   return { files, idType: ids.idType };
+}
+
+const VIEW_TYPES = { float32: Float32Array, float16: Uint16Array, int8: Int8Array, int32: Int32Array, int64: BigInt64Array } as const;
+
+/** `count` elements of raw `dtype` data at `bytes[offset]`, as a view when aligned, else a copy. */
+export function typedView(dtype: Exclude<ArrayDType, 'string'>, bytes: Uint8Array, offset: number, count: number): Exclude<DecodedArray, string[]> {
+  const Ctor = VIEW_TYPES[dtype];
+  const at = bytes.byteOffset + offset;
+  if (at % Ctor.BYTES_PER_ELEMENT === 0) return new Ctor(bytes.buffer as ArrayBuffer, at, count);
+  return new Ctor(bytes.slice(offset, offset + count * Ctor.BYTES_PER_ELEMENT).buffer);
 }
 
 /** A decoded chunk of one array. */
@@ -133,29 +155,18 @@ export type DecodedArray = Float32Array | Int32Array | BigInt64Array | Int8Array
 /** Decompresses and decodes one verified chunk file; throws ChunkError('decode') on failure. */
 export async function decodeArrayChunk(path: string, spec: BuildSpec, a: ArraySpec, k: number, key: string, bytes: Uint8Array, idType: 'int64' | 'string'): Promise<DecodedArray> {
   try {
-    const raw = await (await zstdCodec(spec.compressionLevel)).decode(bytes);
     const dtype = a.name === 'ids' ? idType : a.dtype;
+    const raw = chunkCodec(spec, dtype) === 'raw' ? bytes : await (await zstdCodec(spec.compressionLevel)).decode(bytes);
     const expected = spec.chunkRows * a.width;
     let out: DecodedArray;
-    switch (dtype) {
-      case 'string':
-        out = decodeVlenUtf8(raw);
-        break;
-      case 'float32':
-        out = viewAs(raw, Float32Array);
-        break;
-      case 'float16':
-        out = viewAs(raw, Uint16Array);
-        break;
-      case 'int8':
-        out = viewAs(raw, Int8Array);
-        break;
-      case 'int32':
-        out = viewAs(raw, Int32Array);
-        break;
-      case 'int64':
-        out = viewAs(raw, BigInt64Array);
-        break;
+    if (dtype === 'string') out = decodeVlenUtf8(raw);
+    else {
+      const size = VIEW_TYPES[dtype].BYTES_PER_ELEMENT;
+      if (raw.byteLength % size !== 0) throw new Error(`${raw.byteLength} bytes is not a whole number of ${dtype} elements`);
+      // A view of bytes the caller does not own alone (a Map store's value) would let edits of the
+      // returned rows reach the store: copy those.
+      const own = raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength;
+      out = typedView(dtype, own ? raw : raw.slice(), 0, raw.byteLength / size);
     }
     if (out.length !== expected) throw new Error(`decoded ${out.length} elements, expected ${expected}`);
     return out;

@@ -1,6 +1,8 @@
 import type { ChunkSource, OpenFeatureStoreOptions } from './reader.js';
 import { openChunkSource } from './reader.js';
+import type { Scratch } from './checksum.js';
 import { InvalidInputError } from './errors.js';
+import { halfToFloatTable } from './codec.js';
 import type { StoreTarget } from './store-io.js';
 import { openStoreIO } from './store-io.js';
 import type { FeatureStoreManifest, FeatureStoreReader, RowBlock } from './types.js';
@@ -15,6 +17,28 @@ export interface ZarrFeatureStore extends FeatureStoreReader {
 }
 
 const BLOCK_CACHE = 2;
+/** Chunks iterChunks reads ahead of the caller. */
+const PREFETCH = 2;
+/** Chunks a gather reads at once: enough to keep the I/O threads busy. */
+const GATHER_CONCURRENCY = 8;
+
+function uniqueSorted(rows: number[]): number[] {
+  const sorted = rows.slice().sort((a, b) => a - b);
+  return sorted.filter((r, i) => i === 0 || r !== sorted[i - 1]);
+}
+
+/** Copies the rows `positions` of `out` from the decoded chunk block `b`. */
+function copyFromBlock(out: RowBlock, b: RowBlock, idx: Int32Array, positions: number[]): void {
+  const d = out.dim;
+  for (const i of positions) {
+    const r = idx[i] - b.start;
+    out.features.set(b.features.subarray(r * d, (r + 1) * d), i * d);
+    out.labels[i] = b.labels[r];
+    out.ids[i] = b.ids[r];
+    out.norms[i] = b.norms[r];
+    if (out.tokenOffsets && b.tokenOffsets) out.tokenOffsets.set(b.tokenOffsets.subarray(2 * r, 2 * r + 2), 2 * i);
+  }
+}
 
 function idStrings(raw: unknown, from: number, to: number): string[] {
   const out = new Array<string>(to - from);
@@ -23,11 +47,11 @@ function idStrings(raw: unknown, from: number, to: number): string[] {
   return out;
 }
 
-async function decodeBlock(src: ChunkSource, k: number): Promise<RowBlock> {
+async function decodeBlock(src: ChunkSource, k: number, scratch?: Scratch): Promise<RowBlock> {
   const { spec } = src;
   const start = k * spec.chunkRows;
   const rows = Math.min(spec.chunkRows, spec.rows - start);
-  const [features, labels, ids, norms] = await Promise.all([src.features(k), src.array('labels', k), src.array('ids', k), src.array('norms', k)]);
+  const [features, labels, ids, norms] = await Promise.all([src.features(k, scratch), src.array('labels', k), src.array('ids', k), src.array('norms', k)]);
   const block: RowBlock = {
     start,
     rows,
@@ -97,18 +121,48 @@ export async function openFeatureStore(target: StoreTarget, options: OpenFeature
     const d = spec.dim;
     const out: RowBlock = { start: -1, rows: m, dim: d, features: new Float32Array(m * d), labels: new Int32Array(m), ids: new Array<string>(m), norms: new Float32Array(m), indices: idx };
     if (spec.tokenOffsets) out.tokenOffsets = new Int32Array(2 * m);
-    for (const [k, positions] of groupByChunk(idx, c)) {
-      const b = await cachedBlock(k);
-      for (const i of positions) {
-        const r = idx[i] - b.start;
-        out.features.set(b.features.subarray(r * d, (r + 1) * d), i * d);
-        out.labels[i] = b.labels[r];
-        out.ids[i] = b.ids[r];
-        out.norms[i] = b.norms[r];
-        if (out.tokenOffsets && b.tokenOffsets) out.tokenOffsets.set(b.tokenOffsets.subarray(2 * r, 2 * r + 2), 2 * i);
-      }
+    const groups = groupByChunk(idx, c);
+    if (!src.partial('features')) {
+      // zstd chunks decode whole: go through the small block cache, chunk by chunk.
+      for (const [k, positions] of groups) copyFromBlock(out, await cachedBlock(k), idx, positions);
+      return out;
     }
+    // Raw chunks: read only the blocks holding the wanted rows, a few chunks at a time.
+    const work = [...groups];
+    const next = async (): Promise<void> => {
+      for (let item = work.shift(); item !== undefined; item = work.shift()) await gatherChunk(out, idx, item[0], item[1]);
+    };
+    await Promise.all(Array.from({ length: Math.min(GATHER_CONCURRENCY, work.length) }, next));
     return out;
+  }
+
+  /** Copies rows `positions` of `out` from chunk k, reading only those rows (raw chunks). */
+  async function gatherChunk(out: RowBlock, idx: Int32Array, k: number, positions: number[]): Promise<void> {
+    const d = spec.dim;
+    const local = uniqueSorted(positions.map((i) => idx[i] - k * c));
+    const at = new Map(local.map((r, j) => [r, j]));
+    const intIds = src.manifest.idType === 'int64';
+    const [feats, labels, norms, ids, offsets, scales] = await Promise.all([
+      src.rowsOf('features', k, local),
+      src.rowsOf('labels', k, local),
+      src.rowsOf('norms', k, local),
+      // String ids are zstd-coded vlen chunks: those decode whole.
+      intIds ? src.rowsOf('ids', k, local) : (src.array('ids', k) as Promise<string[]>),
+      spec.tokenOffsets ? src.rowsOf('token_offsets', k, local) : undefined,
+      spec.dtype === 'int8' ? src.rowsOf('scales', k, local) : undefined,
+    ]);
+    const table = spec.dtype === 'float16' ? halfToFloatTable() : undefined;
+    for (const i of positions) {
+      const r = idx[i] - k * c;
+      const j = at.get(r) as number;
+      const f = feats[j];
+      if (spec.dtype === 'float32') out.features.set(f as Float32Array, i * d);
+      else for (let t = 0; t < d; t++) out.features[i * d + t] = table ? table[f[t] as number] : (f[t] as number) * (scales?.[j][0] as number);
+      out.labels[i] = labels[j][0] as number;
+      out.norms[i] = norms[j][0] as number;
+      out.ids[i] = intIds ? String((ids as BigInt64Array[])[j][0]) : (ids as string[])[r];
+      if (out.tokenOffsets && offsets) out.tokenOffsets.set(offsets[j] as Int32Array, 2 * i);
+    }
   }
 
   async function column<T>(name: string, start: number, end: number, take: (raw: unknown, from: number, to: number) => T[] | ArrayLike<number>): Promise<unknown[]> {
@@ -161,17 +215,23 @@ export async function openFeatureStore(target: StoreTarget, options: OpenFeature
       }
       // A read-ahead that fails while the caller still works on the previous block must not become
       // an unhandled rejection (which kills the process): mark it handled now, report it when awaited.
+      // zstd chunks: one ahead (a decoded chunk in flight costs its full size, the decode is the bottleneck).
+      const depth = spec.codec === 'raw' ? PREFETCH : 1;
+      // With reuseBuffers, chunk k is read into the buffer of chunk k - depth - 1, which the caller gave back by asking for chunk k - depth.
+      const ring: Scratch[] = [];
       const prefetch = (k: number): Promise<RowBlock> => {
-        const p = decodeBlock(src, k);
+        const p = decodeBlock(src, k, opts.reuseBuffers === true ? (ring[k % (depth + 1)] ??= {}) : undefined);
         p.catch(() => undefined);
         return p;
       };
-      let next: Promise<RowBlock> | undefined = first < last ? prefetch(first) : undefined;
+      // Two chunks ahead: chunk k+2's reads run on the I/O threads while k+1 is verified here and
+      // the caller works on k.
+      const ahead: Promise<RowBlock>[] = [];
+      for (let k = first; k < Math.min(last, first + depth); k++) ahead.push(prefetch(k));
       for (let k = first; k < last; k++) {
         opts.signal?.throwIfAborted();
-        const current = next as Promise<RowBlock>;
-        // Start decoding k+1 before handing k to the caller, so I/O and zstd overlap their work.
-        next = k + 1 < last ? prefetch(k + 1) : undefined;
+        const current = ahead.shift() as Promise<RowBlock>;
+        if (k + depth < last) ahead.push(prefetch(k + depth));
         yield await current;
       }
     },

@@ -1,4 +1,4 @@
-import type { ChunkSidecar } from './checksum.js';
+import type { ChunkSidecar, Scratch } from './checksum.js';
 import { digestOf, readVerified, writeSidecar } from './checksum.js';
 import { decodeArrayChunk } from './chunk-codec.js';
 import { encodeVlenUtf8, zstdCodec } from './codec.js';
@@ -74,8 +74,20 @@ export async function finalizeFeatureStore(target: StoreTarget, options: Finaliz
   const problems: string[] = [];
   const failures: ChunkFailure[] = [];
   const sidecars: ChunkSidecar[] = [];
-  for (let k = 0; k < chunkCount(spec); k++) {
-    const status = await checkChunk(io, spec, k, verify);
+  // Check chunk k+1 (its reads run on the I/O threads) while chunk k is hashed here.
+  const chunks = chunkCount(spec);
+  // Two calls in flight, each reading into its own reused buffer.
+  const scratch: Scratch[] = [{}, {}];
+  const check = (k: number) => {
+    const p = checkChunk(io, spec, k, verify, scratch[k % 2]);
+    p.catch(() => undefined);
+    return p;
+  };
+  let next = chunks > 0 ? check(0) : undefined;
+  for (let k = 0; k < chunks; k++) {
+    const current = next as ReturnType<typeof check>;
+    next = k + 1 < chunks ? check(k + 1) : undefined;
+    const status = await current;
     if (status.ok) sidecars.push(status.sidecar);
     else {
       missing.push(k);
@@ -97,7 +109,7 @@ export async function finalizeFeatureStore(target: StoreTarget, options: Finaliz
     await io.put(`${a.name}/zarr.json`, jsonBytes(meta));
   }
   const manifest: FeatureStoreManifest = {
-    schemaVersion: SCHEMA_VERSION,
+    schemaVersion: spec.schemaVersion,
     rows: spec.rows,
     dim: spec.dim,
     dtype: spec.dtype,
@@ -113,6 +125,7 @@ export async function finalizeFeatureStore(target: StoreTarget, options: Finaliz
     idType,
     arrays: specs.map((a) => a.name),
     logitsDim: spec.logitsDim,
+    codec: spec.codec ?? 'zstd',
   };
   await io.put('zarr.json', jsonBytes({ zarr_format: 3, node_type: 'group', attributes: { [MANIFEST_ATTR]: manifest } }));
   // Shard markers are build scratch: the finalized store is the same bytes however it was sharded.

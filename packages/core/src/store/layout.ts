@@ -1,7 +1,20 @@
 import type { FeatureDType, HeadKind } from './types.js';
 
-/** On-disk schema version written into every manifest; readers refuse newer ones. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Newest on-disk schema version this code reads and writes; readers refuse newer ones. Version 1:
+ * every array zstd-compressed, one sha256 per chunk file. Version 2 adds uncompressed (`raw`)
+ * numeric arrays with one sha256 per 64 KiB block, so a few rows can be read and verified alone.
+ * A `codec: 'zstd'` build still writes version 1, readable by every older dualxda.
+ */
+export const SCHEMA_VERSION = 2;
+
+/** How numeric arrays are stored: `raw` (Zarr `bytes` only) or `zstd`-compressed. Strings are always zstd. */
+export type StoreCodec = 'raw' | 'zstd';
+
+/** The schema version a build with `codec` writes (see SCHEMA_VERSION). */
+export function schemaVersionOf(codec: StoreCodec): number {
+  return codec === 'zstd' ? 1 : 2;
+}
 
 /** Key of the per-build specification every shard writes (identical across shards). */
 export const BUILD_SPEC_KEY = 'dualxda-build.json';
@@ -27,6 +40,13 @@ export interface BuildSpec {
   texts: boolean;
   logitsDim: number;
   compressionLevel: number;
+  /** Absent in build specs and manifests written before schema version 2, which are all zstd. */
+  codec?: StoreCodec;
+}
+
+/** The codec of a chunk file of dtype `dtype` (ids: the chunk's id type): strings keep zstd, since text compresses well. */
+export function chunkCodec(spec: Pick<BuildSpec, 'codec'>, dtype: ArrayDType): StoreCodec {
+  return dtype === 'string' ? 'zstd' : (spec.codec ?? 'zstd');
 }
 
 /** Element type of one array on disk (`string` = Zarr v3 variable-length UTF-8). */
@@ -87,7 +107,7 @@ export function arrayMetadata(spec: BuildSpec, a: ArraySpec): Record<string, unk
     fill_value: isString ? '' : 0,
     codecs: [
       isString ? { name: 'vlen-utf8', configuration: {} } : { name: 'bytes', configuration: { endian: 'little' } },
-      { name: 'zstd', configuration: { level: spec.compressionLevel, checksum: false } },
+      ...(chunkCodec(spec, a.dtype) === 'zstd' ? [{ name: 'zstd', configuration: { level: spec.compressionLevel, checksum: false } }] : []),
     ],
     attributes: {},
     dimension_names: a.twoD ? ['row', a.name === 'features' ? 'feature' : 'column'] : ['row'],

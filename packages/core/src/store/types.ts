@@ -37,6 +37,8 @@ export interface FeatureStoreManifest {
   arrays?: string[];
   /** Columns of the optional `logits` array (0 or absent = none). */
   logitsDim?: number;
+  /** How numeric arrays are stored (strings are always zstd); absent = `zstd` (schema version 1). */
+  codec?: 'raw' | 'zstd';
 }
 
 /** A contiguous or gathered block of rows, always decoded to float32. */
@@ -69,8 +71,13 @@ export interface FeatureStoreReader {
   readonly chunkCount: number;
   readRows(start: number, end: number): Promise<RowBlock>;
   readChunk(k: number): Promise<RowBlock>;
-  /** Iterates chunks in order, prefetching chunk k+1 while the caller works on chunk k. */
-  iterChunks(options?: { start?: number; end?: number; signal?: AbortSignal }): AsyncIterable<RowBlock>;
+  /**
+   * Iterates chunks in order, reading ahead while the caller works on chunk k. With
+   * `reuseBuffers`, each block's `features` is only valid until the caller asks for the next
+   * block: its memory is read over by a later chunk (a full scan then touches no fresh memory,
+   * which costs about as much CPU as the read itself). Without it, blocks are the caller's to keep.
+   */
+  iterChunks(options?: { start?: number; end?: number; signal?: AbortSignal; reuseBuffers?: boolean }): AsyncIterable<RowBlock>;
   gatherRows(indices: ArrayLike<number>): Promise<RowBlock>;
   /** All labels (n int32: small enough to hold even for millions of rows). */
   readLabels(): Promise<Int32Array>;

@@ -1,4 +1,4 @@
-import type { ChunkSidecar } from './checksum.js';
+import type { ChunkSidecar, Scratch } from './checksum.js';
 import { readSidecar, readVerified } from './checksum.js';
 import { isDualxdaError } from '../errors.js';
 import type { BuildSpec } from './layout.js';
@@ -10,9 +10,10 @@ export type ChunkStatus = { ok: true; sidecar: ChunkSidecar } | { ok: false; pro
 
 /**
  * Checks that row-chunk `k` has a sidecar and that every array's chunk file matches it
- * (size always, sha256 when `verify`). Never throws for a bad chunk: returns the reason.
+ * (size always, sha256 when `verify`). Never throws for a bad chunk: returns the reason. The
+ * files are read into `scratch` (one buffer for all of them; pass one per concurrent call).
  */
-export async function checkChunk(io: StoreIO, spec: BuildSpec, k: number, verify: boolean): Promise<ChunkStatus> {
+export async function checkChunk(io: StoreIO, spec: BuildSpec, k: number, verify: boolean, scratch: Scratch = {}): Promise<ChunkStatus> {
   const sidecar = await readSidecar(io, k);
   if (sidecar === undefined) return { ok: false, problem: `chunk ${k}: not written` };
   const start = k * spec.chunkRows;
@@ -21,7 +22,7 @@ export async function checkChunk(io: StoreIO, spec: BuildSpec, k: number, verify
   }
   for (const a of arraySpecs(spec)) {
     try {
-      await readVerified(io, a.name, k, chunkKey(a, k), sidecar.arrays[a.name], verify);
+      await readVerified(io, a.name, k, chunkKey(a, k), sidecar.arrays[a.name], verify, scratch);
     } catch (err) {
       if (isDualxdaError(err, 'ChunkError')) return { ok: false, problem: err.message.replace(`${io.path}: `, '') };
       throw err;

@@ -28,8 +28,9 @@ async function metadataFiles(root: string): Promise<string[]> {
 describe('Zarr v3 conformance of everything dualxda writes', () => {
   it('the feature store (every array kind) and the saved model pass the spec metadata rules', async () => {
     const path = join(dir, 's');
-    for (const [name, dtype] of [['f32', 'float32'], ['f16', 'float16'], ['i8', 'int8']] as const) {
-      const w = await createFeatureStoreWriter(join(path, name), { rows: 250, dim: 6, chunkRows: 100, dtype, classNames: ['a', 'b', 'c'], texts: true, tokenOffsets: true, logitsDim: 3 });
+    // Raw chunks (the default) for every dtype, plus the zstd layout of schema 1.
+    for (const [name, dtype, codec] of [['f32', 'float32', 'raw'], ['f16', 'float16', 'raw'], ['i8', 'int8', 'raw'], ['f32z', 'float32', 'zstd']] as const) {
+      const w = await createFeatureStoreWriter(join(path, name), { rows: 250, dim: 6, chunkRows: 100, dtype, codec, classNames: ['a', 'b', 'c'], texts: true, tokenOffsets: true, logitsDim: 3 });
       await w.write(syntheticBatches(0, 250, { dim: 6, texts: true, tokenOffsets: true, logitsDim: 3 }));
       await w.close();
       await finalizeFeatureStore(join(path, name));
@@ -39,7 +40,7 @@ describe('Zarr v3 conformance of everything dualxda writes', () => {
     const problems = [];
     for (const f of files) for (const p of zarrV3Problems(JSON.parse(await readFile(f, 'utf8')))) problems.push(`${relative(path, f)}: ${p}`);
     expect(problems).toEqual([]);
-    // Feature arrays of three stores, plus the model group and its 7 arrays.
+    // Feature arrays of four stores, plus the model group and its 7 arrays.
     expect(files.filter((f) => f.includes('/dualda/'))).toHaveLength(8);
     expect(files.length).toBeGreaterThan(20);
   });

@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseSafetensors, type SafetensorsTensor } from '@dualxda/core';
+import { isDualxdaError, parseRopeConfig, type RopeConfig, type SafetensorsTensor } from '@dualxda/core';
 import type { ArchitectureDescriptor } from '../architectures/types.js';
 import { ModelLoadError, VocabMismatchError } from '../errors.js';
 import { getArchitecture } from '../registry.js';
 import { loadTokenizer, tokenizerVocabSize, type Tokenizer } from './load-tokenizer.js';
-import { configInt, readCheckpointFile, readCheckpointJson } from './read-json.js';
+import { configInt, readCheckpointJson } from './read-json.js';
+import { locateWeights, readCheckpointWeights } from './read-weights.js';
 import { resolveHeads, type LinearHead } from './resolve-heads.js';
 
 /** A local Hugging Face checkpoint folder, loaded and validated. */
@@ -23,25 +23,40 @@ export interface Checkpoint {
   /** Class names, index = label id (from `id2label`, else `LABEL_i`). */
   classNames: string[];
   tokenizer: Tokenizer;
-  /** All tensors of `model.safetensors` under their HF names, floats decoded to float32. */
+  /**
+   * All tensors of `model.safetensors` (or of its shards, `model.safetensors.index.json`) under
+   * their HF names; F32/F16/BF16/F64 decoded to float32.
+   */
   weights: ReadonlyMap<string, SafetensorsTensor>;
-  /** sha256 of `model.safetensors` (hex), for the store manifest's `modelHash`. */
+  /**
+   * sha256 (hex) of `model.safetensors`, or of the shards' bytes in file-name order, for the store
+   * manifest's `modelHash`.
+   */
   modelHash: string;
+  /** Weight files read, relative to `dir`. */
+  weightFiles: string[];
+  /** RoPE settings (decoder families; @dualxda/core `parseRopeConfig`), null for absolute positions. */
+  rope: RopeConfig | null;
   /** The sequence-classification head (null for token-classification checkpoints). */
   sequenceHead: LinearHead | null;
   /** The token head (token classifier or LM head), or null when the checkpoint has none. */
   tokenHead: LinearHead | null;
-  /** Absolute path of `onnx/model.onnx`. */
-  onnxPath: string;
+  /**
+   * Absolute path of `onnx/model.onnx`, or null when the folder has none (a plain `save_pretrained`
+   * folder: `openModel` then needs a built-in forward, see `OpenModelOptions.forward`).
+   */
+  onnxPath: string | null;
 }
 
 /** Relative path of the ONNX graph inside a checkpoint folder. */
 export const ONNX_MODEL_FILE = 'onnx/model.onnx';
 
 /**
- * Loads `config.json`, the tokenizer, `model.safetensors` and checks `onnx/model.onnx` exists.
+ * Loads `config.json`, the tokenizer, the weights (`model.safetensors` or sharded, see
+ * `readCheckpointWeights`) and looks for the optional `onnx/model.onnx`.
  *
- * @throws ModelLoadError naming the missing/broken file, UnsupportedArchitectureError for an
+ * @throws ModelLoadError naming the missing/broken file (or config field, e.g. an unsupported
+ *   RoPE type; or a `pytorch_model.bin`, with the conversion command), UnsupportedArchitectureError for an
  *   unknown `model_type`, VocabMismatchError when the tokenizer can emit ids past the embedding.
  * @example
  * const ckpt = await loadCheckpoint('packages/llm-adapter/assets/spam-bert');
@@ -62,30 +77,36 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
     vocabSize: configInt(abs, config, c.vocabSize),
     maxPositions: configInt(abs, config, c.maxPositions),
   };
-  const onnxPath = join(abs, ONNX_MODEL_FILE);
-  await access(onnxPath).catch((cause: unknown) => {
-    throw new ModelLoadError(abs, ONNX_MODEL_FILE, 'file is missing', { cause });
-  });
+  const rope = architecture.family === 'decoder-only' ? ropeOf(abs, config) : null;
+  // A folder with only pytorch_model.bin gets the conversion command before anything else is read.
+  await locateWeights(abs);
+  // The graph is optional: without it `openModel` runs an injected built-in forward on the weights.
+  const onnxPath = await access(join(abs, ONNX_MODEL_FILE)).then(
+    () => join(abs, ONNX_MODEL_FILE),
+    () => null,
+  );
   const tokenizer = await loadTokenizer(abs);
-  const bytes = await readCheckpointFile(abs, 'model.safetensors');
-  let weights: Map<string, SafetensorsTensor>;
-  try {
-    // A plain Uint8Array view: core's parser copies with `.slice`, which on a Node Buffer is a
-    // view into the shared pool rather than a copy.
-    weights = parseSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), join(abs, 'model.safetensors'));
-  } catch (cause) {
-    throw new ModelLoadError(abs, 'model.safetensors', String((cause as Error).message ?? cause), { cause });
-  }
+  const { weights, modelHash, files: weightFiles } = await readCheckpointWeights(abs);
   const embedding = weights.get(architecture.embeddingWeight);
   if (embedding === undefined) {
-    throw new ModelLoadError(abs, 'model.safetensors', `embedding "${architecture.embeddingWeight}" is missing`);
+    throw new ModelLoadError(abs, weightFiles.join(', '), `embedding "${architecture.embeddingWeight}" is missing`);
   }
   const embeddingRows = embedding.shape[0] as number;
   const tokVocab = tokenizerVocabSize(tokenizer);
   if (tokVocab > embeddingRows) throw new VocabMismatchError(abs, tokVocab, embeddingRows);
   const heads = resolveHeads(abs, architecture, config, weights, hiddenSize);
-  const modelHash = createHash('sha256').update(bytes).digest('hex');
-  return { dir: abs, config, architecture, ...dims, classNames: classNamesOf(config, heads.sequenceHead ?? heads.tokenHead), tokenizer, weights, modelHash, ...heads, onnxPath };
+  const classNames = classNamesOf(config, heads.sequenceHead ?? heads.tokenHead);
+  return { dir: abs, config, architecture, ...dims, classNames, tokenizer, weights, modelHash, weightFiles, rope, ...heads, onnxPath };
+}
+
+/** The shared HF RoPE reader, its error re-thrown with the folder. */
+function ropeOf(dir: string, config: Record<string, unknown>): RopeConfig {
+  try {
+    return parseRopeConfig(config);
+  } catch (cause) {
+    if (isDualxdaError(cause, 'HfConfigError')) throw new ModelLoadError(dir, 'config.json', cause.message.replace(/^config\.json /, ''), { cause });
+    throw cause;
+  }
 }
 
 function classNamesOf(config: Record<string, unknown>, head: LinearHead | null): string[] {

@@ -2,7 +2,7 @@ import type { HeadKind } from '@dualxda/core';
 import { ONNX_MODEL_FILE, type Checkpoint } from '../checkpoint/load-checkpoint.js';
 import { ModelLoadError } from '../errors.js';
 import { MODEL_FAMILY_CONFIG } from '../families.js';
-import type { OnnxRunner, RunnerOutputs } from '../onnx/create-runner.js';
+import type { FeatureRunner, RunnerOutputs } from '../onnx/feature-runner.js';
 import { encodeTexts } from '../tokenize/encode-texts.js';
 import { padBatch } from '../tokenize/pad-batch.js';
 import { resolveEmbedOptions, type EmbedOptions } from './embed-options.js';
@@ -32,7 +32,7 @@ export interface EmbedResult {
 }
 
 /**
- * Tokenises, batches by length, runs the ONNX graph and returns rows in input order.
+ * Tokenises, batches by length, runs the ONNX graph (or the built-in forward) and returns rows in input order.
  * Sequence rows use the graph's `features` output (the head's input); token rows are
  * `last_hidden_state` rows of the real tokens, with logits from the checkpoint's token head.
  *
@@ -44,7 +44,7 @@ export interface EmbedResult {
  */
 export async function embedTexts(
   ckpt: Checkpoint,
-  runner: OnnxRunner,
+  runner: FeatureRunner,
   texts: readonly string[],
   options: EmbedOptions = {},
   firstIndex = 0,

@@ -3,6 +3,7 @@ import { resolveEmbedOptions } from '../embed/embed-options.js';
 import { embedTexts } from '../embed/embed-texts.js';
 import type { FeatureModel } from '../model.js';
 import { resolveExtractOptions, shardChunkRange, type ExtractOptions } from './extract-options.js';
+import { checkHeadConsistency } from './head-consistency.js';
 import { createProgressMeter } from './progress.js';
 import { toRowBatch } from './to-row-batch.js';
 import type { CorpusRow, FeatureSink, SinkInfo } from './types.js';
@@ -65,6 +66,10 @@ export async function extractFeatures(
   const result: ExtractResult = { head, dim: info.dim, textsProcessed: 0, rowsWritten: 0, tokens: 0, chunksWritten: 0, chunksSkipped: 0, truncated: [], seconds: 0 };
   let pending: CorpusRow[] = [];
   let pendingChunk = -1;
+  // The graph's own sequence logits let us check, on the first chunk, that its features are what
+  // the checkpoint's head multiplies (token logits are always computed from the head: nothing to check).
+  const runner = model.runner;
+  let headToCheck = head === 'sequence' && runner.outputNames.includes('logits') ? linear : null;
 
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return;
@@ -72,6 +77,11 @@ export async function extractFeatures(
     const ids = pending.map((r) => String(r.id));
     const emb = await embedTexts(ckpt, model.runner, pending.map((r) => r.text), embedOpts, firstText, ids);
     if (emb.dim !== info.dim) throw new InvalidOptionError('head', `model features have dim ${emb.dim}, expected hidden_size ${info.dim}`);
+    if (headToCheck !== null && emb.logits !== null) {
+      const output = runner.outputNames.includes('features') ? 'features' : 'last_hidden_state';
+      checkHeadConsistency({ dir: ckpt.dir, output, head: headToCheck, features: emb.features, logits: emb.logits, rows: emb.rows, firstRow: firstText });
+      headToCheck = null;
+    }
     const chunk = toRowBatch(pendingChunk, firstText, pending, ids, emb, ckpt.classNames, vocab);
     await sink.writeChunk(chunk);
     result.textsProcessed += pending.length;

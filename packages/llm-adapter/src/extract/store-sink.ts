@@ -4,6 +4,7 @@ import {
   InvalidOptionError,
   type FeatureDType,
   type FeatureStoreWriter,
+  type StoreCodec,
   type StoreTarget,
 } from '@dualxda/core';
 import { checkTokenRows, corpusChunksOfRows, rowsOfTexts, sliceRows, spanIsDone, type RowSpan } from './token-rows.js';
@@ -26,6 +27,8 @@ export interface StoreSinkOptions {
   tokenChunkRows?: number;
   /** Feature precision on disk (default 'float32'). */
   dtype?: FeatureDType;
+  /** Codec of the numeric arrays (default: the writer's, raw; docs/store-format.md). */
+  codec?: StoreCodec;
   /** Hash of the corpus revision, recorded in the manifest (default ''). */
   datasetRevision?: string;
   /** Finalize the store in `end()` (default: true when not sharded; run `finalizeFeatureStore` after all shards otherwise). */
@@ -67,6 +70,7 @@ export function createStoreSink(target: StoreTarget, options: StoreSinkOptions =
         rows,
         dim: info.dim,
         ...(options.dtype === undefined ? {} : { dtype: options.dtype }),
+        ...(options.codec === undefined ? {} : { codec: options.codec }),
         // Token rows get their own, larger chunks: a corpus chunk of texts holds many tokens.
         chunkRows: token ? (options.tokenChunkRows ?? DEFAULT_TOKEN_CHUNK_ROWS) : info.chunkRows,
         head: info.head,

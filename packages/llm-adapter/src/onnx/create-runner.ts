@@ -2,27 +2,16 @@ import { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { basename, dirname } from 'node:path';
 import { InvalidOptionError } from '@dualxda/core';
 import { ModelLoadError } from '../errors.js';
-import type { PaddedBatch } from '../tokenize/pad-batch.js';
+import type { FeatureRunner, RunnerOutputs } from './feature-runner.js';
 import { DEFAULT_RUNNER_OPTIONS, resolveRunnerOptions, type RunnerOptions } from './runner-options.js';
 
-/** Raw outputs of one forward pass; an entry is null when not requested or not in the graph. */
-export interface RunnerOutputs {
-  /** [rows, K] */
-  logits: Float32Array | null;
-  /** [rows, d] */
-  features: Float32Array | null;
-  /** [rows, seqLen, H] */
-  lastHiddenState: Float32Array | null;
-}
+export type { RunnerOutputs } from './feature-runner.js';
 
 /** A loaded ONNX session for one checkpoint. */
-export interface OnnxRunner {
+export interface OnnxRunner extends FeatureRunner {
+  readonly kind: 'onnx';
   /** The execution provider actually in use (after any fallback). */
   readonly executionProvider: 'cpu' | 'cuda';
-  readonly inputNames: readonly string[];
-  readonly outputNames: readonly string[];
-  run(batch: PaddedBatch, want: readonly (keyof RunnerOutputs)[]): Promise<RunnerOutputs>;
-  release(): Promise<void>;
 }
 
 const OUTPUT_NAMES: Record<keyof RunnerOutputs, string> = {
@@ -68,6 +57,7 @@ function wrapSession(session: InferenceSession, executionProvider: 'cpu' | 'cuda
   const unknown = session.inputNames.filter((n) => !known.has(n));
   if (unknown.length > 0) throw new ModelLoadError(dirname(onnxPath), basename(onnxPath), `unsupported graph inputs: ${unknown.join(', ')}`);
   return {
+    kind: 'onnx',
     executionProvider,
     inputNames: session.inputNames,
     outputNames: session.outputNames,

@@ -50,7 +50,9 @@ export function buildBert(weights: WeightMap, config: HfConfig): XdaModel {
       out: lin(`${p}output.dense`, H, I), ln2: ln(`${p}output.LayerNorm`),
     };
   });
-  const pooler = lin('pooler.dense', H, H);
+  // A checkpoint without a pooler (e.g. BertForTokenClassification) gets the [CLS] state as
+  // features, as llm-adapter pools the ONNX `last_hidden_state` of such a graph.
+  const pooler = weights.has(`${pre}pooler.dense.weight`) ? lin('pooler.dense', H, H) : undefined;
   const headW = weights.get('classifier.weight');
   const head: LinearAttrs | undefined = headW === undefined ? undefined : {
     weight: takeWeight(weights, 'classifier.weight', [headW.shape[0] ?? 0, H]) as tf.Tensor2D,
@@ -63,7 +65,7 @@ export function buildBert(weights: WeightMap, config: HfConfig): XdaModel {
     return tf.add(tf.gather(posEmb, positions), tf.gather(typeEmb, tf.tensor2d(batch.tokenTypeIds, undefined, 'int32'))) as tf.Tensor3D;
   }
 
-  function features(ctx: ExecutionContext, e: tf.Tensor, batch: PaddedBatch): tf.Tensor2D {
+  function hiddenStates(ctx: ExecutionContext, e: tf.Tensor, batch: PaddedBatch): tf.Tensor3D {
     const constant = positionEmbeddings(batch);
     let x = applyOp(ctx, 'LayerNorm', [applyOp(ctx, 'AddConstant', [e], { constant })], embLn);
     const mask = keyMask(batch);
@@ -76,18 +78,27 @@ export function buildBert(weights: WeightMap, config: HfConfig): XdaModel {
       const hidden = applyOp(ctx, 'Gelu', [applyOp(ctx, 'Linear', [x], ly.inter)], {});
       x = applyOp(ctx, 'LayerNorm', [applyOp(ctx, 'Add', [applyOp(ctx, 'Linear', [hidden], ly.out), x], {})], ly.ln2);
     }
+    return x as tf.Tensor3D;
+  }
+
+  function poolFeatures(ctx: ExecutionContext, x: tf.Tensor, batch: PaddedBatch): tf.Tensor2D {
     const cls = applyOp(ctx, 'SelectToken', [x], { index: batch.lengths.map(() => 0) });
+    if (pooler === undefined) return cls as tf.Tensor2D;
     return applyOp(ctx, 'Tanh', [applyOp(ctx, 'Linear', [cls], pooler)], {}) as tf.Tensor2D;
   }
 
+  function features(ctx: ExecutionContext, e: tf.Tensor, batch: PaddedBatch): tf.Tensor2D {
+    return poolFeatures(ctx, hiddenStates(ctx, e, batch), batch);
+  }
+
   const all = (): tf.Tensor[] => {
-    const ts: tf.Tensor[] = [wordEmb, posEmb, typeEmb, embLn.gamma, embLn.beta, pooler.weight];
+    const ts: tf.Tensor[] = [wordEmb, posEmb, typeEmb, embLn.gamma, embLn.beta];
     const push = (a: LinearAttrs) => ts.push(a.weight, ...(a.bias ? [a.bias] : []));
     for (const ly of layers) {
       [ly.q, ly.k, ly.v, ly.o, ly.inter, ly.out].forEach(push);
       ts.push(ly.ln1.gamma, ly.ln1.beta, ly.ln2.gamma, ly.ln2.beta);
     }
-    if (pooler.bias) ts.push(pooler.bias);
+    if (pooler) push(pooler);
     if (head) push(head);
     return ts;
   };
@@ -101,6 +112,8 @@ export function buildBert(weights: WeightMap, config: HfConfig): XdaModel {
     embed: (batch) => tf.gather(wordEmb, tf.tensor2d(batch.ids, undefined, 'int32')) as tf.Tensor3D,
     positionEmbeddings,
     features,
+    hiddenStates,
+    poolFeatures,
     dispose: () => all().forEach((t) => t.dispose()),
   };
 }

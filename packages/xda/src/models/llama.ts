@@ -3,6 +3,7 @@
  * mask); features = final-norm hidden state of the last real token, the input of `score`.
  */
 import * as tf from '@tensorflow/tfjs';
+import { parseRopeConfig, ropeCosSin, type RopeConfig } from '@dualxda/core';
 import { applyOp } from '../engine.js';
 import type { ExecutionContext } from '../engine.js';
 import { ModelWeightsError } from '../errors.js';
@@ -15,19 +16,15 @@ interface LlamaLayer {
   postNorm: RmsNormAttrs; gate: LinearAttrs; up: LinearAttrs; down: LinearAttrs;
 }
 
-/** RoPE tables `[T, D]` (HF default rope: inv_freq = θ^(−2i/D), angles duplicated over halves). */
-export function ropeTables(T: number, D: number, theta: number): { cos: tf.Tensor2D; sin: tf.Tensor2D } {
-  const cos = new Float32Array(T * D);
-  const sin = new Float32Array(T * D);
-  for (let t = 0; t < T; t++) {
-    for (let i = 0; i < D / 2; i++) {
-      const invFreq = Math.fround(1 / Math.pow(theta, (2 * i) / D));
-      const angle = Math.fround(t * invFreq);
-      cos[t * D + i] = cos[t * D + i + D / 2] = Math.cos(angle);
-      sin[t * D + i] = sin[t * D + i + D / 2] = Math.sin(angle);
-    }
-  }
-  return { cos: tf.tensor2d(cos, [T, D]), sin: tf.tensor2d(sin, [T, D]) };
+/**
+ * RoPE tables `[T, D]` for positions 0..T-1 from the parsed config (@dualxda/core
+ * `parseRopeConfig`: transformers 4.x `rope_theta` + `rope_scaling` or 5.x `rope_parameters`;
+ * default, linear, dynamic, llama3 and yarn), angles duplicated over halves, cos/sin times YaRN's
+ * attention scaling.
+ */
+export function ropeTables(T: number, rope: RopeConfig): { cos: tf.Tensor2D; sin: tf.Tensor2D } {
+  const { cos, sin, dim } = ropeCosSin(rope, T);
+  return { cos: tf.tensor2d(cos, [T, dim]), sin: tf.tensor2d(sin, [T, dim]) };
 }
 
 export function buildLlama(weights: WeightMap, config: HfConfig): XdaModel {
@@ -40,12 +37,13 @@ export function buildLlama(weights: WeightMap, config: HfConfig): XdaModel {
   const V = configInt(config, 'vocab_size');
   const P = configInt(config, 'max_position_embeddings', 2048);
   const eps = configNumber(config, 'rms_norm_eps', 1e-6);
-  const theta = configNumber(config, 'rope_theta', 10000);
   const act = config['hidden_act'] ?? 'silu';
   if (act !== 'silu') throw new ModelWeightsError('config.hidden_act', `only "silu" is supported, got ${JSON.stringify(act)}`);
-  const ropeScaling = config['rope_scaling'];
-  if (ropeScaling !== undefined && ropeScaling !== null) {
-    throw new ModelWeightsError('config.rope_scaling', 'rope scaling is not supported');
+  // One shared reader for every RoPE field spelling (a 5.x `rope_parameters.rope_theta` read as
+  // the 10000 default made pair scores differ from the store's by 27%, issue 14).
+  const ropeConfig = parseRopeConfig(config);
+  if (ropeConfig.dim !== D) {
+    throw new ModelWeightsError('config.partial_rotary_factor', `RoPE must rotate the whole head (${D} dims), got ${ropeConfig.dim}`);
   }
   if (nHeads % nKv !== 0) throw new ModelWeightsError('config.num_key_value_heads', `${nKv} does not divide ${nHeads}`);
   const lin = (name: string, o: number, i: number): LinearAttrs => ({
@@ -67,9 +65,9 @@ export function buildLlama(weights: WeightMap, config: HfConfig): XdaModel {
   const scoreW = weights.get('score.weight');
   const head: LinearAttrs | undefined = scoreW === undefined ? undefined : lin('score', scoreW.shape[0] ?? 0, H);
 
-  function features(ctx: ExecutionContext, e: tf.Tensor, batch: PaddedBatch): tf.Tensor2D {
+  function hiddenStates(ctx: ExecutionContext, e: tf.Tensor, batch: PaddedBatch): tf.Tensor3D {
     const T = batch.maxLen;
-    const rope = ropeTables(T, D, theta);
+    const rope = ropeTables(T, ropeConfig);
     const causal = tf.cast(tf.reshape(tf.linalg.bandPart(tf.ones([T, T], 'int32'), -1, 0), [1, 1, T, T]), 'bool');
     const mask = tf.logicalAnd(keyMask(batch), causal);
     let x = e;
@@ -89,8 +87,15 @@ export function buildLlama(weights: WeightMap, config: HfConfig): XdaModel {
       ], {});
       x = applyOp(ctx, 'Add', [x, applyOp(ctx, 'Linear', [gated], ly.down)], {});
     }
-    const normed = applyOp(ctx, 'RMSNorm', [x], finalNorm);
+    return applyOp(ctx, 'RMSNorm', [x], finalNorm) as tf.Tensor3D;
+  }
+
+  function poolFeatures(ctx: ExecutionContext, normed: tf.Tensor, batch: PaddedBatch): tf.Tensor2D {
     return applyOp(ctx, 'SelectToken', [normed], { index: batch.lengths.map((n) => n - 1) }) as tf.Tensor2D;
+  }
+
+  function features(ctx: ExecutionContext, e: tf.Tensor, batch: PaddedBatch): tf.Tensor2D {
+    return poolFeatures(ctx, hiddenStates(ctx, e, batch), batch);
   }
 
   const all = (): tf.Tensor[] => {
@@ -113,6 +118,8 @@ export function buildLlama(weights: WeightMap, config: HfConfig): XdaModel {
     embed: (batch) => tf.gather(embed, tf.tensor2d(batch.ids, undefined, 'int32')) as tf.Tensor3D,
     positionEmbeddings: () => undefined,
     features,
+    hiddenStates,
+    poolFeatures,
     dispose: () => all().forEach((t) => t.dispose()),
   };
 }

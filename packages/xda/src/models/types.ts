@@ -50,6 +50,14 @@ export interface XdaModel {
   positionEmbeddings(batch: PaddedBatch): tf.Tensor3D | undefined;
   /** Features `[B, d]` from the word embeddings. */
   features(ctx: ExecutionContext, wordEmbeddings: tf.Tensor, batch: PaddedBatch): tf.Tensor2D;
+  /**
+   * Final hidden states `[B, T, H]` from the word embeddings (BERT: last encoder layer; Llama: after
+   * the final norm), the token head's input; `features` = `poolFeatures(hiddenStates(…))`.
+   * Optional so that hand-built models only need `features`.
+   */
+  hiddenStates?(ctx: ExecutionContext, wordEmbeddings: tf.Tensor, batch: PaddedBatch): tf.Tensor3D;
+  /** `[B, T, H]` final hidden states → features `[B, d]` (BERT: pooler or [CLS]; Llama: last real token). */
+  poolFeatures?(ctx: ExecutionContext, hidden: tf.Tensor, batch: PaddedBatch): tf.Tensor2D;
   /** Frees the weight tensors. */
   dispose(): void;
 }

@@ -1,12 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { loadDualDAModel, openFeatureStore, type DualDAModel } from '@dualxda/core';
-import { openModel } from '@dualxda/llm-adapter';
 import type { RunContext } from '../../context.js';
 import { CliError, InputError, InterruptedError } from '../../errors.js';
 import { EXIT_CODES } from '../../exit-codes.js';
 import { embeddedCorpusDir, embeddedModelDir } from '../../lib/assets.js';
 import { checkInputFile, checkModelDir, isDirectory, isFile, resolvePath } from '../../lib/inputs.js';
+import { openFeatureModel } from '../../lib/open-feature-model.js';
 import { writeRunRecord } from '../../lib/run-file.js';
 import { formatPercent } from '../../lib/text.js';
 import { cacheCorpus } from '../../steps/cache-corpus.js';
@@ -81,7 +81,7 @@ export async function demo(options: DemoOptions, ctx: RunContext): Promise<void>
   const C = o.C ?? DEFAULT_FIT_C;
 
   ctx.log(`demo: 1/5 caching features of ${trainFile} and ${testFile} with ${modelDir}`);
-  const fm = await openModel(modelDir);
+  const fm = await openFeatureModel(modelDir);
   try {
     await cacheCorpus({ model: modelDir, data: trainFile, out: trainStore, label: 'cache train', ...(o.limit === undefined ? {} : { limit: o.limit }) }, ctx, fm);
     await cacheCorpus({ model: modelDir, data: testFile, out: testStore, label: 'cache test', ...(o.testLimit === undefined ? {} : { limit: o.testLimit }) }, ctx, fm);

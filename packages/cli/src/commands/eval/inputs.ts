@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isDualxdaError, loadDualDAModel, openFeatureStore, type DualDAModel, type ZarrFeatureStore } from '@dualxda/core';
-import { openModel } from '@dualxda/llm-adapter';
 import type { RunContext } from '../../context.js';
 import { InputError, UsageError } from '../../errors.js';
 import { checkInputFile, checkModelDir, checkStoreDir, isDirectory, isFile, resolvePath } from '../../lib/inputs.js';
+import { openFeatureModel } from '../../lib/open-feature-model.js';
 import { readRunRecord, writeRunRecord } from '../../lib/run-file.js';
 import { cacheCorpus } from '../../steps/cache-corpus.js';
 import { fitStore, DEFAULT_FIT_C } from '../../steps/fit-model.js';
@@ -41,7 +41,7 @@ async function buildStores(o: EvalOptions, ctx: RunContext): Promise<string> {
   const trainStore = join(out, 'train');
   const testStore = join(out, 'test');
   ctx.log(`eval: caching ${trainFile}${hasTest ? ' and test.jsonl' : ''} with ${modelDir} into ${out}`);
-  const fm = await openModel(modelDir);
+  const fm = await openFeatureModel(modelDir);
   try {
     await cacheCorpus({ model: modelDir, data: trainFile, out: trainStore, label: 'cache train' }, ctx, fm);
     if (hasTest) await cacheCorpus({ model: modelDir, data: testFile, out: testStore, label: 'cache test' }, ctx, fm);

@@ -30,7 +30,7 @@ export const serveCommand = defineCommand<ServeCliOptions>({
   options: {
     store: readStoreArg,
     test: { flag: 'test', kind: 'string', valueName: 'STORE', description: 'test store directory or http(s) URL (default: from STORE/dualxda-run.json)' },
-    model: modelFlag,
+    model: { ...modelFlag, description: 'checkpoint directory for the heatmaps and the explain-a-text box (default: from STORE/dualxda-run.json; without one both are hidden)' },
     allowMismatch: allowMismatchFlag,
     port: { flag: 'port', short: 'p', kind: 'string', valueName: 'N', description: 'port (0 = any free port)', parse: (r, w) => parseInteger(r, w, 0) },
     host: { flag: 'host', kind: 'string', valueName: 'HOST', description: 'interface to bind (default 127.0.0.1; 0.0.0.0 exposes it)' },
