@@ -53,4 +53,7 @@ export type { StoreSinkOptions } from './extract/store-sink.js';
 export { countTokenRows } from './extract/count-token-rows.js';
 export type { MemorySink } from './extract/memory-sink.js';
 export { readJsonlCorpus } from './extract/read-jsonl-corpus.js';
+export { alignTokenLabels } from './extract/token-labels.js';
+export type { LabelRowRef } from './extract/token-labels.js';
+export { tokenRowId } from './extract/to-row-batch.js';
 export type * from './extract/types.js';

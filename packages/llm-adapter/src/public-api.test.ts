@@ -18,6 +18,7 @@ it('exports exactly the curated public API', () => {
       "SAFETENSORS_INDEX_FILE",
       "UnsupportedArchitectureError",
       "VocabMismatchError",
+      "alignTokenLabels",
       "checkHeadConsistency",
       "countTokenRows",
       "createForwardRunner",
@@ -40,6 +41,7 @@ it('exports exactly the curated public API', () => {
       "resolveExtractOptions",
       "resolveRunnerOptions",
       "shardChunkRange",
+      "tokenRowId",
     ]
   `);
 });

@@ -1,5 +1,9 @@
 import { bertDescriptor } from './architectures/bert/descriptor.js';
+import { distilbertDescriptor } from './architectures/distilbert/descriptor.js';
 import { llamaDescriptor } from './architectures/llama/descriptor.js';
+import { mistralDescriptor } from './architectures/mistral/descriptor.js';
+import { qwen2Descriptor } from './architectures/qwen2/descriptor.js';
+import { robertaDescriptor } from './architectures/roberta/descriptor.js';
 import type { ArchitectureDescriptor } from './architectures/types.js';
 import { UnsupportedArchitectureError } from './errors.js';
 
@@ -7,13 +11,17 @@ import { UnsupportedArchitectureError } from './errors.js';
 const ARCHITECTURES: ReadonlyMap<string, ArchitectureDescriptor> = new Map([
   [bertDescriptor.modelType, bertDescriptor],
   [llamaDescriptor.modelType, llamaDescriptor],
+  [mistralDescriptor.modelType, mistralDescriptor],
+  [qwen2Descriptor.modelType, qwen2Descriptor],
+  [robertaDescriptor.modelType, robertaDescriptor],
+  [distilbertDescriptor.modelType, distilbertDescriptor],
 ]);
 
 /**
  * The supported `model_type` values, sorted.
  *
  * @example
- * listArchitectures(); // ['bert', 'llama']
+ * listArchitectures(); // ['bert', 'distilbert', 'llama', 'mistral', 'qwen2', 'roberta'] (one per registry line)
  */
 export function listArchitectures(): string[] {
   return [...ARCHITECTURES.keys()].sort();

@@ -89,7 +89,7 @@ describe('extractFeatures', () => {
     const c = sink.chunks.get(1)!.batch;
     expect(c.tokenOffsets?.slice(0, 2)).toEqual(Int32Array.from([2, 0]));
     expect(c.texts[0]).toBe('[CLS]');
-    expect(c.ids[0]).toBe(String(few[2]!.id));
+    expect(c.ids[0]).toBe(`${few[2]!.id}#0`);
     const { tokens } = await countTokenRows(model, few, { maxLength: 16 });
     expect([...sink.chunks.values()].reduce((a, ch) => a + ch.batch.labels.length, 0)).toBe(tokens);
   });

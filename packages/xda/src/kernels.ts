@@ -66,6 +66,7 @@ const KERNELS: { [K in OpName]: ForwardKernel<K> } = {
   [ops.Gelu]: (xs) => tf.mul(tf.mul(at(xs, 0), 0.5), tf.add(1, tf.erf(tf.mul(at(xs, 0), Math.SQRT1_2)))),
   [ops.Silu]: (xs) => tf.mul(at(xs, 0), tf.sigmoid(at(xs, 0))),
   [ops.Tanh]: (xs) => tf.tanh(at(xs, 0)),
+  [ops.Relu]: (xs) => tf.relu(at(xs, 0)),
   [ops.Softmax]: (xs, a) => maskedSoftmax(at(xs, 0), a.mask),
   [ops.MatMulQK]: (xs, a) => tf.mul(tf.matMul(at(xs, 0), at(xs, 1), false, true), a.scale),
   [ops.MatMulAV]: (xs) => tf.matMul(at(xs, 0), at(xs, 1)),

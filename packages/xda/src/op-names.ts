@@ -14,6 +14,7 @@ export const RmsNorm = 'RMSNorm';
 export const Gelu = 'Gelu';
 export const Silu = 'Silu';
 export const Tanh = 'Tanh';
+export const Relu = 'Relu';
 export const Softmax = 'Softmax';
 export const MatMulQK = 'MatMulQK';
 export const MatMulAV = 'MatMulAV';
@@ -76,6 +77,7 @@ export interface OpAttrsMap {
   [Gelu]: NoAttrs;
   [Silu]: NoAttrs;
   [Tanh]: NoAttrs;
+  [Relu]: NoAttrs;
   [Softmax]: SoftmaxAttrs;
   [MatMulQK]: MatMulQKAttrs;
   [MatMulAV]: NoAttrs;
@@ -92,6 +94,6 @@ export type OpName = keyof OpAttrsMap;
 
 /** Every declared op name (the rule-coverage test walks this list). */
 export const OP_NAMES: readonly OpName[] = [
-  Linear, Add, AddConstant, LayerNorm, RmsNorm, Gelu, Silu, Tanh, Softmax, MatMulQK, MatMulAV,
+  Linear, Add, AddConstant, LayerNorm, RmsNorm, Gelu, Silu, Tanh, Relu, Softmax, MatMulQK, MatMulAV,
   GatedProduct, RoPE, SplitHeads, MergeHeads, RepeatKV, SelectToken, Dropout,
 ];

@@ -16,10 +16,11 @@ import { matMulQKRule } from './rules/matmul-qk.js';
 import { rmsNormRule } from './rules/rms-norm.js';
 import { siluRule } from './rules/silu.js';
 import { softmaxRule } from './rules/softmax.js';
+import { reluRule } from './rules/relu.js';
 import { tanhRule } from './rules/tanh.js';
 
 export const ALL_RULES: readonly RuleConfig<OpName>[] = [
-  linearRule, addRule, addConstantRule, layerNormRule, rmsNormRule, geluRule, siluRule, tanhRule,
+  linearRule, addRule, addConstantRule, layerNormRule, rmsNormRule, geluRule, siluRule, tanhRule, reluRule,
   softmaxRule, matMulQKRule, matMulAVRule, gatedProductRule,
 ] as unknown as readonly RuleConfig<OpName>[];
 

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSafetensors } from '@dualxda/core';
+import { expectClose } from '@dualxda/core/testing';
 import { createXdaModel } from '../src/index.js';
 import type { HfConfig, XdaModel } from '../src/index.js';
 
@@ -32,4 +33,10 @@ export function loadFixtureModel(arch: 'bert' | 'llama'): XdaModel {
   // the shared pool (reported to the lead), so readSafetensors would decode the wrong bytes.
   const weights = parseSafetensors(new Uint8Array(readFileSync(file)), file);
   return createXdaModel(weights, parity[arch].config);
+}
+
+/** Heatmaps compared as maps: each value relative to the largest |value| of the expected map. */
+export function expectMapClose(actual: ArrayLike<number>, expected: number[], tol = 1e-4): void {
+  const scale = Math.max(...expected.map(Math.abs), 1e-12);
+  expectClose(Array.from(actual, (v) => v / scale), expected.map((v) => v / scale), { rtol: 0, atol: tol });
 }

@@ -6,15 +6,10 @@ import { expectClose } from '@dualxda/core/testing';
 import { parseSafetensors } from '@dualxda/core';
 import { createXdaModel, explainPrediction, explainTopK, extractFeatures, useXdaBackend } from '../src/index.js';
 import type { XdaModel } from '../src/index.js';
-import { FIXTURE_DIR } from './load-fixture.js';
+import { FIXTURE_DIR, expectMapClose } from './load-fixture.js';
 import type { ArchCase } from './load-fixture.js';
 
 const fx = JSON.parse(readFileSync(join(FIXTURE_DIR, 'parity-embedded.json'), 'utf8')) as ArchCase & { source: string };
-
-function expectMapClose(actual: ArrayLike<number>, expected: number[], tol = 1e-4): void {
-  const scale = Math.max(...expected.map(Math.abs), 1e-12);
-  expectClose(Array.from(actual, (v) => v / scale), expected.map((v) => v / scale), { rtol: 0, atol: tol });
-}
 
 // The CLI runs XDA on the wasm backend (faster); the cpu backend is the fallback: both must match torch.
 describe.each(['cpu', 'wasm'] as const)(`embedded model (${fx.source}) on the %s backend matches the independent torch implementation`, (backend) => {

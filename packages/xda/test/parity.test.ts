@@ -4,13 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { expectClose } from '@dualxda/core/testing';
 import { explainPrediction, explainTopK, extractFeatures } from '../src/index.js';
 import type { XdaModel } from '../src/index.js';
-import { loadFixtureModel, parity } from './load-fixture.js';
-
-/** Relative to the largest |value| of the map: the maps are compared as heatmaps. */
-function expectMapClose(actual: ArrayLike<number>, expected: number[], tol = 1e-4): void {
-  const scale = Math.max(...expected.map(Math.abs), 1e-12);
-  expectClose(Array.from(actual, (v) => v / scale), expected.map((v) => v / scale), { rtol: 0, atol: tol });
-}
+import { loadFixtureModel, parity, expectMapClose } from './load-fixture.js';
 
 describe.each(['bert', 'llama'] as const)('%s matches the independent torch implementation', (arch) => {
   const fx = parity[arch];

@@ -13,6 +13,11 @@ export const RUN_FILE = 'dualxda-run.json';
 export interface RunRecord {
   testStore?: string;
   modelDir?: string;
+  /**
+   * The token limit `dualxda cache` cut the texts to: XDA and typed texts must be cut the same
+   * way, or their features are not the stored ones.
+   */
+  maxLength?: number;
   createdBy: string;
 }
 
@@ -53,7 +58,9 @@ export async function readRunRecord(store: string): Promise<RunRecord | undefine
   }
   // A URL inside the file is ignored: only URLs derived from the one the user named are fetched.
   const abs = (p: unknown): string | undefined => (typeof p === 'string' && p !== '' && !isHttpUrl(p) ? (isAbsolute(p) ? p : remote ? storeKeyUrl(store, p) : resolve(store, p)) : undefined);
-  const out: RunRecord = { createdBy: typeof raw.createdBy === 'string' ? raw.createdBy : 'unknown' };
+  const max = raw.maxLength;
+  if (max !== undefined && max !== null && !(Number.isInteger(max) && max >= 2)) throw new InputError(file, `field 'maxLength' must be an integer >= 2, got ${JSON.stringify(max)}`, 'delete it or rerun `dualxda cache`');
+  const out: RunRecord = { createdBy: typeof raw.createdBy === 'string' ? raw.createdBy : 'unknown', ...(typeof max === 'number' ? { maxLength: max } : {}) };
   const testStore = abs(raw.testStore);
   const modelDir = remote && typeof raw.modelDir === 'string' && !isAbsolute(raw.modelDir) ? undefined : abs(raw.modelDir);
   if (testStore !== undefined) out.testStore = testStore;
@@ -67,7 +74,7 @@ export async function writeRunRecord(store: string, update: RunRecord): Promise<
   const previous = (await readRunRecord(store)) ?? { createdBy: update.createdBy };
   const merged = { ...previous, ...update };
   const rel = (p: string | undefined): string | undefined => (p === undefined ? undefined : relative(store, p) || '.');
-  const json = { testStore: rel(merged.testStore), modelDir: rel(merged.modelDir), createdBy: merged.createdBy };
+  const json = { testStore: rel(merged.testStore), modelDir: rel(merged.modelDir), maxLength: merged.maxLength, createdBy: merged.createdBy };
   const file = join(store, RUN_FILE);
   // Same directory as the target (rename is atomic on NFS only within one directory); pid alone
   // can repeat across the hosts of a cluster whose shards all record the run, hence the random tag.

@@ -19,7 +19,9 @@ export function summary(state: ServiceState): Summary {
     faithfulness: data.model.faithfulness ?? null,
     testAgreement: state.agreement,
     xda: { available: data.xda !== undefined, reason: data.xda === undefined ? (data.xdaUnavailableReason ?? 'no model checkpoint configured') : null },
-    text: { available: data.embedText !== undefined, reason: data.embedText === undefined ? (data.xdaUnavailableReason ?? 'no model checkpoint configured') : null },
+    text: m.head === 'token'
+      ? { available: false, reason: 'token-head store: a typed text is many token rows (explain it with `dualxda explain STORE --text ...`)' }
+      : { available: data.embedText !== undefined, reason: data.embedText === undefined ? (data.xdaUnavailableReason ?? 'no model checkpoint configured') : null },
     collapse: data.model.collapse ?? null,
   };
 }

@@ -6,6 +6,7 @@
 import type { TextDetail } from '@dualxda/core';
 import { explainFeatures } from './api-tests.js';
 import { HttpError } from './http-error.js';
+import { isTokenStore } from '../steps/token-rows.js';
 import type { ServiceState } from './service-state.js';
 import type { EmbeddedText } from './types.js';
 
@@ -22,6 +23,9 @@ export function checkTypedText(raw: string | null): string {
 /** Embeds `text` with the checkpoint, or says why the server cannot. */
 export async function embedTyped(state: ServiceState, text: string): Promise<EmbeddedText> {
   const embed = state.data.embedText;
+  // A token-head store's rows are tokens: one pooled answer for the whole text would compare a
+  // text feature with token features (meaningless), so say so instead.
+  if (isTokenStore(state.data.train.store)) throw new HttpError(400, 'this is a token-head store (one row per token): a typed text is explained per token by `dualxda explain STORE --text ...`; pick a test token row here');
   if (embed === undefined) throw new HttpError(404, `explaining a typed text needs the model checkpoint: ${state.data.xdaUnavailableReason ?? 'none configured'} (start the server with --model DIR)`);
   const e = await embed(text);
   if (e.features.length !== state.sv.dim) throw new HttpError(409, `the checkpoint gives ${e.features.length} features per text but the stores hold ${state.sv.dim}: it is not the model that built them`);

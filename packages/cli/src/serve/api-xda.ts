@@ -14,6 +14,7 @@ import { svPosition } from './surrogate-cache.js';
 import { createXdaJobs, type XdaJobProgress, type XdaJobs } from './xda-jobs.js';
 import { createHash } from 'node:crypto';
 import { textTarget } from './api-text.js';
+import { isTokenStore, tokenRowInput } from '../steps/token-rows.js';
 
 /** Tokens returned per side, so a pathological document cannot blow up the response. */
 export const MAX_TOKENS = 4096;
@@ -21,6 +22,8 @@ export const MAX_TOKENS = 4096;
 export const MAX_XDA_WAIT_MS = 25_000;
 /** `wait` when absent: hold the request (the event loop stays free) so plain clients get the pair. */
 export const DEFAULT_XDA_WAIT_MS = MAX_XDA_WAIT_MS;
+/** Token rows read around a token row to rebuild its text (the XDA worker cuts to its own maximum). */
+const TOKEN_CONTEXT_ROWS = 512;
 
 /** The 202 body of a pair still queued or computing. */
 export interface XdaPending extends XdaJobProgress {
@@ -53,6 +56,8 @@ export async function xdaPair(state: ServiceState, test: number | { text: string
   const provider = state.data.xda;
   if (provider === undefined) throw new HttpError(404, `XDA heatmaps are unavailable: ${state.data.xdaUnavailableReason ?? 'no model checkpoint configured'} (start the server with --model DIR)`);
   const testRow = typeof test === 'number' ? test : null;
+  const tokenRows = isTokenStore(state.data.train.store);
+  if (tokenRows && testRow === null) throw new HttpError(400, 'this is a token-head store: XDA explains a pair of token rows, so pick a test token row (a typed text has one row per token)');
   if (testRow !== null && testRow >= state.testLabels.length) throw new HttpError(404, `test row ${testRow} does not exist (the test store has ${state.testLabels.length} rows)`);
   if (trainRow >= state.trainLabels.length) throw new HttpError(404, `training row ${trainRow} does not exist (the training store has ${state.trainLabels.length} rows)`);
   const target = typeof test === 'number' ? (cls ?? (state.testPredictions[test] as number)) : await textTarget(state, test.text, cls);
@@ -62,6 +67,15 @@ export async function xdaPair(state: ServiceState, test: number | { text: string
   const testKey = typeof test === 'number' ? String(test) : `text-${createHash('sha256').update(test.text).digest('hex').slice(0, 32)}`;
   const key = `${testKey}:${trainRow}:${target}:${mode ?? ''}`;
   const compute = async (jobSignal: AbortSignal): Promise<XdaPair> => {
+    if (tokenRows && testRow !== null) {
+      const { train, test: testSource } = state.data;
+      const rows = (s: number, e: number) => Array.from({ length: e - s }, (_, i) => s + i);
+      const [testTokens, trainTokens] = await Promise.all([
+        tokenRowInput(testSource.store, testRow, TOKEN_CONTEXT_ROWS, (s, e) => testSource.readTexts(rows(s, e))),
+        tokenRowInput(train.store, trainRow, TOKEN_CONTEXT_ROWS, (s, e) => train.readTexts(rows(s, e))),
+      ]);
+      return provider({ testText: '', trainText: '', testTokens: { ...testTokens, tokens: [...testTokens.tokens] }, trainTokens: { ...trainTokens, tokens: [...trainTokens.tokens] }, target, alpha, ...(mode === undefined ? {} : { mode }) }, jobSignal);
+    }
     const [[testText], [trainText]] = await Promise.all([typeof test === 'number' ? testTexts(state, [test]) : [test.text], state.data.train.readTexts([trainRow])]);
     return provider({ testText: testText ?? '', trainText: trainText ?? '', target, alpha, ...(mode === undefined ? {} : { mode }) }, jobSignal);
   };

@@ -23,6 +23,8 @@ export interface RunFile {
   testStore?: string;
   modelDir?: string;
   createdBy?: string;
+  /** The token limit `dualxda cache` cut the texts to (XDA and typed texts are cut the same way). */
+  maxLength?: number;
   /** Training-set faithfulness figures recorded when the model was fitted (name -> value). */
   faithfulness?: Record<string, number>;
 }
@@ -35,7 +37,7 @@ export interface DashboardPaths {
 }
 
 /** Builds an XDA provider for a checkpoint directory (wired by the CLI from @dualxda/xda + llm-adapter). */
-export type XdaFactory = (modelDir: string) => Promise<XdaProvider>;
+export type XdaFactory = (modelDir: string, options?: { maxTokens?: number }) => Promise<XdaProvider>;
 
 /** Reads the run file (absent is fine; malformed is an error naming the file and field). */
 export async function readRunFile(store: string): Promise<RunFile> {
@@ -67,6 +69,11 @@ export async function readRunFile(store: string): Promise<RunFile> {
     if (v === undefined) continue;
     if (typeof v !== 'string') throw new DualxdaError('InvalidInputError', `${path}: field '${key}' must be a string`);
     out[key] = v;
+  }
+  const max = (parsed as Record<string, unknown>)['maxLength'];
+  if (max !== undefined && max !== null) {
+    if (typeof max !== 'number' || !Number.isInteger(max) || max < 2) throw new DualxdaError('InvalidInputError', `${path}: field 'maxLength' must be an integer >= 2`);
+    out.maxLength = max;
   }
   const f = (parsed as Record<string, unknown>)['faithfulness'];
   if (f !== undefined) {
@@ -138,8 +145,10 @@ export async function openDashboardData(opts: { store: string; test?: string; mo
       const d = loaded.weights.length / Math.max(1, loaded.classNames.length);
       checkCompatible(loaded, d, { source: paths.model, modelHash: await checkpointModelHash(weights), classNames: [] }, opts.allowMismatch === true, opts.warn ?? (() => undefined));
     }
-    xda = await opts.xdaFactory(paths.model);
-    embedText = createTextEmbedder(paths.model);
+    // Texts are cut like the stores' were (the run file's maxLength): else features differ from the stored ones.
+    const maxLength = paths.run.maxLength;
+    xda = await opts.xdaFactory(paths.model, maxLength === undefined ? {} : { maxTokens: maxLength });
+    embedText = createTextEmbedder(paths.model, undefined, maxLength);
   }
   return {
     train: trainSourceFromStore(trainStore),

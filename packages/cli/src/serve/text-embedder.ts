@@ -12,14 +12,17 @@ import type { EmbeddedText, TextEmbedder } from './types.js';
 /** Texts whose embedding is kept (a page view asks for the same text a few times). */
 const REMEMBERED = 32;
 
-/** A lazily opened embedder for `modelDir`; `release()` frees the model if it was opened. */
-export function createTextEmbedder(modelDir: string, open: (dir: string) => Promise<FeatureModel> = openFeatureModel): TextEmbedder & { release(): Promise<void> } {
+/**
+ * A lazily opened embedder for `modelDir`, cutting texts to `maxLength` (the store's, from its run
+ * record; default: the model's); `release()` frees the model if it was opened.
+ */
+export function createTextEmbedder(modelDir: string, open: (dir: string) => Promise<FeatureModel> = openFeatureModel, maxLength?: number): TextEmbedder & { release(): Promise<void> } {
   let model: Promise<FeatureModel> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   const recent = new Map<string, Promise<EmbeddedText>>();
   const run = async (text: string): Promise<EmbeddedText> => {
     model ??= open(modelDir);
-    const r = await (await model).embed([text], { head: 'sequence' });
+    const r = await (await model).embed([text], { head: 'sequence', ...(maxLength === undefined ? {} : { maxLength }) });
     return { features: r.features.slice(0, r.dim), logits: r.logits === null ? null : r.logits.slice(0, r.numOutputs), truncated: r.truncatedIndices.length > 0 };
   };
   const embed = (text: string): Promise<EmbeddedText> => {

@@ -66,6 +66,12 @@ export interface XdaPairRequest {
   target: number;
   alpha: number;
   mode?: 'per-position' | 'word';
+  /**
+   * Token-head stores: both rows as their texts' tokens plus the row's position (the kernel is
+   * between the final hidden states at those positions); `testText`/`trainText` are then unused.
+   */
+  testTokens?: { tokens: string[]; position: number };
+  trainTokens?: { tokens: string[]; position: number };
 }
 
 /** A typed text embedded by the checkpoint: its features (d) and the network's logits (K), when the head gives them. */

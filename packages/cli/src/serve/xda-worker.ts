@@ -15,7 +15,10 @@ try {
   const engine = await openXdaEngine(modelDir, maxTokens);
   port.on('message', ({ id, req }: { id: number; req: XdaPairRequest }) => {
     try {
-      const [pair] = engine.explain(req.testText, [req.trainText], [req.alpha], req.mode === undefined ? {} : { mode: req.mode });
+      const opts = req.mode === undefined ? {} : { mode: req.mode };
+      const [pair] = req.testTokens !== undefined && req.trainTokens !== undefined
+        ? engine.explainTokens(req.testTokens, [req.trainTokens], [req.alpha], opts)
+        : engine.explain(req.testText, [req.trainText], [req.alpha], opts);
       if (pair === undefined) throw new Error('the XDA engine returned no pair');
       reply({ type: 'done', id, pair: toWirePair(pair) });
     } catch (err) {

@@ -2,10 +2,11 @@ import { countTokenRows, createStoreSink, extractFeatures, type ExtractResult, t
 import type { Shard } from '../cli-options.js';
 import type { CacheOptions } from '../commands/cache/spec.js';
 import type { RunContext } from '../context.js';
-import { InterruptedError } from '../errors.js';
+import { InvalidOptionError } from '@dualxda/core';
+import { InputError, InterruptedError } from '../errors.js';
 import { checkInputFile, checkModelDir } from '../lib/inputs.js';
 import { openFeatureModel } from '../lib/open-feature-model.js';
-import { corpusFiles, readCorpus, scanCorpus } from './corpus.js';
+import { corpusFiles, locateRow, readCorpus, scanCorpus } from './corpus.js';
 
 /** Inputs of `cacheCorpus`: the `dualxda cache` options (paths already absolute) plus a label. */
 export interface CacheCorpusOptions extends Omit<CacheOptions, 'shard'> {
@@ -21,6 +22,18 @@ export interface CacheCorpusResult extends ExtractResult {
   rows: number;
   /** True when the store is finalized (not sharded, or this was the last missing part). */
   complete: boolean;
+}
+
+/**
+ * A bad label found while extracting (llm-adapter names the corpus row and id) as an input error
+ * naming the file, its row and the field; anything else unchanged.
+ */
+async function labelError(err: unknown, files: readonly string[]): Promise<unknown> {
+  if (!(err instanceof InvalidOptionError) || err.option !== 'corpus.label') return err;
+  const m = /row (\d+) \(id (.*?)\): (.*)$/s.exec(err.message);
+  if (m === null) return err;
+  const at = await locateRow(files, Number(m[1]));
+  return new InputError(at.file, `field 'label' row ${at.row} (id ${m[2]}): ${m[3]}`, 'fix the label: a class index or name, or for --head token a list with one label per word or per token (docs/llm-adapter.md, Heads and rows)', { cause: err });
 }
 
 /**
@@ -54,7 +67,7 @@ export async function cacheCorpus(o: CacheCorpusOptions, ctx: RunContext, model?
     });
   } catch (err) {
     if (ctx.signal.aborted) throw new InterruptedError(`finished chunks are kept in ${o.out}; rerun the same command to resume`);
-    throw err;
+    throw await labelError(err, files);
   } finally {
     if (model === undefined) await fm.release();
   }

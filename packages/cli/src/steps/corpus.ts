@@ -34,6 +34,20 @@ export async function* readCorpus(files: readonly string[], limit = Number.POSIT
   }
 }
 
+/** The file and in-file row of corpus row `row` (counting across `files` in order), for error messages. */
+export async function locateRow(files: readonly string[], row: number): Promise<{ file: string; row: number }> {
+  let n = 0;
+  for (const f of files) {
+    let i = 0;
+    for await (const batch of readCorpusBatches(f)) {
+      if (n + batch.length > row) return { file: f, row: i + (row - n) };
+      n += batch.length;
+      i += batch.length;
+    }
+  }
+  return { file: corpusName(files), row };
+}
+
 /** How error messages name the corpus: the file, or the first file and the count. */
 function corpusName(files: readonly string[]): string {
   return files.length === 1 ? String(files[0]) : `${files[0]} (and ${files.length - 1} more files)`;

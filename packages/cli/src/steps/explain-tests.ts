@@ -15,6 +15,8 @@ export interface ExplainedTrainRow {
 export interface ExplainedPrediction {
   id: string;
   text: string;
+  /** Token rows: the whole text the token (`text`) comes from. */
+  context?: string;
   /** Gold label (-1 when unknown). */
   label: number;
   labelName: string;
@@ -59,6 +61,7 @@ export async function explainTests(model: DualDAModel, test: TestInputs, train: 
   return result.rows.map((r, t) => ({
     id: test.ids[t]!,
     text: test.texts[t] ?? '',
+    ...(test.contexts === undefined ? {} : { context: test.contexts[t] ?? '' }),
     label: test.labels[t] ?? -1,
     labelName: (test.labels[t] ?? -1) >= 0 ? name(test.labels[t]!) : '',
     predicted: r.target,

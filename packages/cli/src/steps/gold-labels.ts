@@ -18,6 +18,7 @@ export function goldLabels(rows: readonly CorpusRow[], classNames: readonly stri
   const index = new Map(classNames.map((name, k) => [name, k]));
   const shown = classNames.slice(0, 10).map((c) => JSON.stringify(c)).join(', ') + (K > 10 ? `, … (${K} classes)` : '');
   rows.forEach((r, i) => {
+    if (Array.isArray(r.label)) throw new InputError(source, `row ${i} (id ${JSON.stringify(r.id)}): gold label is a list (per-token labels), but the store is not a token-head store`, 'give one label per text, or explain against a store cached with --head token');
     const k = typeof r.label === 'number' ? r.label : index.get(r.label);
     if (k === undefined || !Number.isInteger(k) || k < 0 || k >= K) {
       throw new InputError(

@@ -13,6 +13,8 @@ export interface TestInputs {
   features: Float32Array;
   ids: string[];
   texts: string[];
+  /** Token rows (token-head store): the whole text each token row comes from (`texts` holds the token). */
+  contexts?: string[];
   /** Gold labels when known (-1 = unknown). */
   labels: Int32Array;
   /** The network's logits (rows x classes) when known: its argmax is the explained class. */
@@ -33,11 +35,12 @@ export async function testInputsFromStore(path: string, ctx: RunContext, limit?:
 }
 
 /** Embeds free texts (or corpus rows) with the checkpoint; logits come from its head. */
-export async function testInputsFromTexts(modelDir: string, texts: readonly string[], ids: readonly string[], labels: ArrayLike<number> | undefined, ctx: RunContext, model?: FeatureModel): Promise<TestInputs> {
+export async function testInputsFromTexts(modelDir: string, texts: readonly string[], ids: readonly string[], labels: ArrayLike<number> | undefined, ctx: RunContext, model?: FeatureModel, maxLength?: number): Promise<TestInputs> {
   const fm = model ?? (await openFeatureModel(await checkModelDir(modelDir)));
   try {
     const bar = ctx.progress({ label: 'embedding test texts', total: texts.length, unit: 'texts' });
-    const r = await fm.embed(texts, { head: 'sequence' });
+    // Cut like the store's texts (its run record's maxLength), so the features are comparable.
+    const r = await fm.embed(texts, { head: 'sequence', ...(maxLength === undefined ? {} : { maxLength }) });
     bar.done(`${r.rows} texts`);
     const lab = new Int32Array(texts.length).fill(-1);
     if (labels !== undefined) lab.set(Array.from(labels));

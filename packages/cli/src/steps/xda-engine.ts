@@ -6,10 +6,11 @@ import type { Heatmap } from '../lib/heatmap.js';
 import { heatmapAlpha, NOT_SUPPORT_VECTOR_NOTE } from './pair-alpha.js';
 
 /**
- * XDA inputs are cut to this many tokens: relevance passes cost O(T²) per layer, and the demo has
- * to stay within its time budget.
+ * XDA inputs are cut like the store's texts: to the `maxLength` its run record names, else to
+ * this, `dualxda cache`'s default cap (llm-adapter's DEFAULT_MAX_LENGTH_CAP; the model's own
+ * limit applies below it). Features of differently cut texts would not be the stored ones.
  */
-export const XDA_MAX_TOKENS = 128;
+export const XDA_MAX_TOKENS = 512;
 
 /**
  * Heatmaps of one (test, train) pair with their budget (the wire `XdaPair` of `/api/xda`, plus α):
@@ -23,10 +24,21 @@ export interface XdaPairResult extends Omit<XdaPair, 'test' | 'train'> {
   alpha: number;
 }
 
+/** A token row as XDA needs it: its text's tokens (as stored, special tokens included) and its position. */
+export interface TokenRowInput {
+  tokens: readonly string[];
+  position: number;
+}
+
 /** A loaded XDA model plus its tokenizer. */
 export interface XdaEngine {
   /** One relevance pass per side for all `trainTexts` against `testText`; `mode` default: @dualxda/xda's. */
   explain(testText: string, trainTexts: readonly string[], alphas: readonly number[], options?: { mode?: RelevanceMode }): XdaPairResult[];
+  /**
+   * Token rows (token-head stores): the kernel is ⟨h_test[p], h_train[q]⟩ of the final hidden
+   * states at the rows' positions; heatmaps cover each row's whole text.
+   */
+  explainTokens(test: TokenRowInput, train: readonly TokenRowInput[], alphas: readonly number[], options?: { mode?: RelevanceMode }): XdaPairResult[];
   release(): void;
   /** The checkpoint whose forward the heatmaps run (checked against the model in STORE). */
   checkpoint: { dir: string; modelHash: string; classNames: readonly string[]; dim: number };
@@ -110,7 +122,24 @@ export async function openXdaEngine(modelDir: string, maxTokens = XDA_MAX_TOKENS
     const ids = encodeTexts(ckpt.tokenizer, [text], maxLength).ids[0]!;
     return { ids, tokens: ids.map((i) => vocab[i] ?? `#${i}`) };
   };
+  const vocabIds = ckpt.tokenizer.get_vocab();
+  const tokenInput = (row: TokenRowInput, side: string): { input: ModelInput; position: number } => {
+    if (row.position >= maxLength) throw new InvalidOptionError(side, `token position ${row.position} is beyond the ${maxLength} tokens XDA runs (XDA_MAX_TOKENS); pick a token row nearer the start of its text`);
+    const tokens = row.tokens.slice(0, maxLength);
+    const ids = tokens.map((t) => {
+      const id = vocabIds.get(t);
+      if (id === undefined) throw new InvalidOptionError(side, `token ${JSON.stringify(t)} is not in the checkpoint's vocabulary (was the store cached with another tokenizer?)`);
+      return id;
+    });
+    return { input: { ids, tokens }, position: row.position };
+  };
   return {
+    explainTokens(test, train, alphas, options = {}) {
+      const t = tokenInput(test, 'test');
+      const rows = train.map((r) => tokenInput(r, 'train'));
+      const pairs = explainTopK(model, t.input, rows.map((r) => r.input), { alphas: alphas.map((a) => heatmapAlpha(a).alpha), mode: options.mode, testPosition: t.position, trainPositions: rows.map((r) => r.position) });
+      return pairs.map((p, i) => toPairResult(p, alphas[i] ?? 0));
+    },
     explain(testText, trainTexts, alphas, options = {}) {
       const pairs = explainTopK(model, input(testText), trainTexts.map(input), { alphas: alphas.map((a) => heatmapAlpha(a).alpha), mode: options.mode });
       return pairs.map((p, i) => toPairResult(p, alphas[i] ?? 0));

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-non-null-assertion -- the test indexes the results it asserts */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
@@ -45,5 +46,22 @@ describe('readCorpus', () => {
     await writeFile(bad, '{"text":"a","label":1}\n{"label":2}\n');
     await expect(collect(readCorpus(bad))).rejects.toThrow(/bad\.jsonl: field 'text' row 1: missing/);
     await expect(collect(readCorpus(join(dir, 'x.csv')))).rejects.toThrow(/unsupported corpus format/);
+  });
+
+  it('reads per-token label lists from JSONL and from a Parquet list column, naming a bad element', async () => {
+    const file = join(dir, 'ner.jsonl');
+    await writeFile(file, '{"id":"a","text":"Ann lives here","label":[1,0,"O"]}\n');
+    const [[row]] = await collect(readCorpus(file));
+    expect(row!.label).toEqual([1, 0, 'O']);
+    const pq = join(dir, 'ner.parquet');
+    // hyparquet-writer stores nested arrays as a JSON column; hyparquet decodes it back to lists.
+    const buf = parquetWriteBuffer({ columnData: [{ name: 'text', data: ['Ann lives here'], type: 'STRING' }, { name: 'label', data: [[1, 0, 0]], type: 'JSON' }] });
+    await writeFile(pq, new Uint8Array(buf));
+    expect((await collect(readCorpus(pq)))[0]![0]!.label).toEqual([1, 0, 0]);
+    const bad = join(dir, 'bad-list.jsonl');
+    await writeFile(bad, '{"text":"a b","label":[0,null]}\n');
+    await expect(collect(readCorpus(bad))).rejects.toThrow(/bad-list\.jsonl: field 'label\[1\]' row 0: is null/);
+    await writeFile(bad, '{"text":"a b","label":[]}\n');
+    await expect(collect(readCorpus(bad))).rejects.toThrow(/field 'label' row 0: is an empty list/);
   });
 });

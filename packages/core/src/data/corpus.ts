@@ -6,8 +6,12 @@ export interface CorpusRow {
   /** Stable id: the id column when present, else the row index (as a decimal string). */
   id: string;
   text: string;
-  /** Label as stored (Hugging Face ClassLabel columns are integers). */
-  label: number | string;
+  /**
+   * Label as stored (Hugging Face ClassLabel columns are integers), or, for token classification,
+   * one label per word or per token (`[0, 1, 0]`; a Parquet list column); the token-head cache
+   * aligns the list to token rows.
+   */
+  label: number | string | (number | string)[];
 }
 
 /** Column names of a corpus; defaults follow Hugging Face datasets' Parquet exports. */
@@ -22,12 +26,26 @@ export interface CorpusReaderOptions {
   batchRows?: number;
 }
 
+/** A per-word/per-token label list: numbers (bigints from Parquet INT64 lists) or class names. */
+function labelList(file: string, column: string, list: unknown[], row: number): (number | string)[] {
+  if (list.length === 0) throw new InvalidInputError(file, column, 'is an empty list (give one label per word or per token)', row);
+  return list.map((v, i) => {
+    if (typeof v === 'bigint') return Number(v);
+    if (typeof v === 'number' || typeof v === 'string') return v;
+    throw new InvalidInputError(file, `${column}[${i}]`, `is ${v === null ? 'null' : typeof v}, not a number or string`, row);
+  });
+}
+
 function toRow(file: string, rec: Record<string, unknown>, row: number, cols: { text: string; label: string; id?: string }): CorpusRow {
   const text = rec[cols.text];
   if (typeof text !== 'string') throw new InvalidInputError(file, cols.text, text === undefined ? 'missing' : `is ${typeof text}, not a string`, row);
-  let label = rec[cols.label];
-  if (typeof label === 'bigint') label = Number(label);
-  if (typeof label !== 'number' && typeof label !== 'string') throw new InvalidInputError(file, cols.label, label === undefined ? 'missing' : `is ${typeof label}, not a number or string`, row);
+  let raw = rec[cols.label];
+  if (typeof raw === 'bigint') raw = Number(raw);
+  if (ArrayBuffer.isView(raw) && !(raw instanceof DataView)) raw = Array.from(raw as unknown as ArrayLike<number | bigint>);
+  let label: CorpusRow['label'];
+  if (Array.isArray(raw)) label = labelList(file, cols.label, raw, row);
+  else if (typeof raw === 'number' || typeof raw === 'string') label = raw;
+  else throw new InvalidInputError(file, cols.label, raw === undefined ? 'missing' : `is ${typeof raw}, not a number, string or list of them`, row);
   let id = String(row);
   if (cols.id !== undefined) {
     const v = rec[cols.id];

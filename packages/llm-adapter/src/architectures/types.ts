@@ -26,6 +26,13 @@ export interface ArchitectureDescriptor {
     vocabSize: string;
     maxPositions: string;
   };
+  /**
+   * Rows of the position table real tokens never use (RoBERTa: padding_idx + 1 = 2, positions
+   * start there); the usable length is `maxPositions` minus this. Default 0.
+   */
+  reservedPositions?: number;
+  /** Token-classification head when it is not named like `sequenceHead` (RoBERTa: `classifier`). */
+  tokenClassifierHead?: HeadParameterNames;
   /** Token embedding matrix [vocab, hidden]; its row count is checked against the tokenizer. */
   embeddingWeight: string;
   /** Name of the layer whose output is the sequence feature (recorded in the store manifest). */

@@ -75,7 +75,7 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
     numLayers: configInt(abs, config, c.numLayers),
     numHeads: configInt(abs, config, c.numHeads),
     vocabSize: configInt(abs, config, c.vocabSize),
-    maxPositions: configInt(abs, config, c.maxPositions),
+    maxPositions: configInt(abs, config, c.maxPositions) - (architecture.reservedPositions ?? 0),
   };
   const rope = architecture.family === 'decoder-only' ? ropeOf(abs, config) : null;
   // A folder with only pytorch_model.bin gets the conversion command before anything else is read.

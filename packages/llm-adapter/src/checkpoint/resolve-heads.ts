@@ -39,8 +39,8 @@ export function readHead(
 
 /**
  * Picks the sequence and token heads. A `*ForTokenClassification` checkpoint applies its
- * sequence-head parameters to every token; otherwise the first present entry of
- * `descriptor.tokenHeads` is the token head, or none.
+ * sequence-head parameters (or `descriptor.tokenClassifierHead`) to every token; otherwise the
+ * first present entry of `descriptor.tokenHeads` is the token head, or none.
  */
 export function resolveHeads(
   dir: string,
@@ -51,7 +51,9 @@ export function resolveHeads(
 ): { sequenceHead: LinearHead | null; tokenHead: LinearHead | null } {
   const archs = Array.isArray(config['architectures']) ? (config['architectures'] as unknown[]) : [];
   const isTokenClassifier = archs.some((a) => typeof a === 'string' && a.endsWith('ForTokenClassification'));
-  if (isTokenClassifier) return { sequenceHead: null, tokenHead: readHead(dir, weights, descriptor.sequenceHead, hiddenSize) };
+  if (isTokenClassifier) {
+    return { sequenceHead: null, tokenHead: readHead(dir, weights, descriptor.tokenClassifierHead ?? descriptor.sequenceHead, hiddenSize) };
+  }
   const sequenceHead = readHead(dir, weights, descriptor.sequenceHead, hiddenSize);
   const tokenNames = descriptor.tokenHeads.find((h) => weights.has(h.weight));
   const tokenHead = tokenNames === undefined ? null : readHead(dir, weights, tokenNames, hiddenSize);

@@ -20,6 +20,8 @@ export interface ExtractResult {
   chunksSkipped: number;
   /** Corpus indices of texts cut to `maxLength`. */
   truncated: number[];
+  /** The token limit the texts were cut to (resolved: the option, else the model's default); XDA must use the same. */
+  maxLength: number;
   seconds: number;
 }
 
@@ -63,7 +65,7 @@ export async function extractFeatures(
   const done = await sink.begin(info);
   const range = sink.chunkRange?.() ?? (chunkCount === null ? { start: 0, end: Number.POSITIVE_INFINITY } : shardChunkRange(chunkCount, opts.shard));
   const meter = createProgressMeter(chunkCount === null ? null : range.end - range.start, opts.onProgress);
-  const result: ExtractResult = { head, dim: info.dim, textsProcessed: 0, rowsWritten: 0, tokens: 0, chunksWritten: 0, chunksSkipped: 0, truncated: [], seconds: 0 };
+  const result: ExtractResult = { head, dim: info.dim, textsProcessed: 0, rowsWritten: 0, tokens: 0, chunksWritten: 0, chunksSkipped: 0, truncated: [], maxLength: embedOpts.maxLength, seconds: 0 };
   let pending: CorpusRow[] = [];
   let pendingChunk = -1;
   // The graph's own sequence logits let us check, on the first chunk, that its features are what
@@ -82,7 +84,7 @@ export async function extractFeatures(
       checkHeadConsistency({ dir: ckpt.dir, output, head: headToCheck, features: emb.features, logits: emb.logits, rows: emb.rows, firstRow: firstText });
       headToCheck = null;
     }
-    const chunk = toRowBatch(pendingChunk, firstText, pending, ids, emb, ckpt.classNames, vocab);
+    const chunk = toRowBatch(pendingChunk, firstText, pending, ids, emb, ckpt.classNames, vocab, ckpt.tokenizer);
     await sink.writeChunk(chunk);
     result.textsProcessed += pending.length;
     result.rowsWritten += emb.rows;

@@ -25,7 +25,8 @@ export async function* readJsonlCorpus(path: string): AsyncGenerator<CorpusRow> 
     const { id, text, label } = row;
     if (typeof id !== 'string' && typeof id !== 'number') throw new InvalidOptionError('corpus', `${path}:${n}: field "id" must be a string or number`);
     if (typeof text !== 'string') throw new InvalidOptionError('corpus', `${path}:${n}: field "text" must be a string`);
-    if (typeof label !== 'number' && typeof label !== 'string') throw new InvalidOptionError('corpus', `${path}:${n}: field "label" must be a number or class name`);
+    const isLabel = (v: unknown): v is number | string => typeof v === 'number' || typeof v === 'string';
+    if (!isLabel(label) && !(Array.isArray(label) && label.length > 0 && label.every(isLabel))) throw new InvalidOptionError('corpus', `${path}:${n}: field "label" must be a number or class name, or a non-empty list of them (one per word or token)`);
     yield { id, text, label };
   }
 }

@@ -4,8 +4,11 @@ import type { HeadKind, RowBatch } from '@dualxda/core';
 export interface CorpusRow {
   id: string | number | bigint;
   text: string;
-  /** Class index 0..K-1, or a class name from the checkpoint's `id2label`. */
-  label: number | string;
+  /**
+   * Class index 0..K-1, or a class name from the checkpoint's `id2label`; for the token head also
+   * a list, one label per word or per token (aligned by `alignTokenLabels`).
+   */
+  label: number | string | (number | string)[];
 }
 
 /** What a sink learns before the first chunk. */

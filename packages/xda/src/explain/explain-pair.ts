@@ -5,6 +5,7 @@ import { resolveExplainPairOptions } from './options.js';
 import type { ExplainPairOptions, RelevanceMode } from './options.js';
 import { extractFeatures, propagate } from './propagate.js';
 import { checkInputs } from '../models/weights.js';
+import { atTokenPositions } from './token-positions.js';
 import type { TokenRelevance } from './propagate.js';
 
 /** XDA of one (test, train) pair. */
@@ -25,6 +26,13 @@ export interface PairExplanation {
 export interface ExplainTopKOptions extends Omit<ExplainPairOptions, 'alpha'> {
   /** α[i, c] per training input (default 1 each). */
   alphas?: readonly number[];
+  /**
+   * Token rows: the test input's position. With `trainPositions`, features are the final hidden
+   * states at these positions (`atTokenPositions`) instead of the pooled sequence features.
+   */
+  testPosition?: number;
+  /** Token rows: each training input's position (same length as `trainInputs`). */
+  trainPositions?: readonly number[];
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
@@ -53,23 +61,31 @@ function innerProduct(directions: Float32Array[], d: number) {
  * pairs[0].test?.relevance; // per test token
  */
 export function explainTopK(model: XdaModel, testInput: ModelInput, trainInputs: readonly ModelInput[], options: ExplainTopKOptions = {}): PairExplanation[] {
-  const alphas = options.alphas ?? trainInputs.map(() => 1);
+  const { testPosition, trainPositions, ...rest } = options;
+  if ((testPosition === undefined) !== (trainPositions === undefined) || (trainPositions !== undefined && trainPositions.length !== trainInputs.length)) {
+    throw new InvalidOptionError('trainPositions', 'token rows need testPosition and one train position per training input');
+  }
+  // Token rows: one wrapper per batch order (test + train for the features, each side for its pass).
+  const at = (positions: number[]): XdaModel => (trainPositions === undefined ? model : atTokenPositions(model, positions));
+  const tp = testPosition ?? 0;
+  const alphas = rest.alphas ?? trainInputs.map(() => 1);
   if (alphas.length !== trainInputs.length) {
     throw new InvalidOptionError('alphas', `has ${alphas.length} entries for ${trainInputs.length} training inputs`);
   }
-  const opts = alphas.map((alpha) => resolveExplainPairOptions({ ...options, alpha }));
-  const { variant, epsilon, side, mode } = resolveExplainPairOptions({ ...options, alpha: 1 });
+  const opts = alphas.map((alpha) => resolveExplainPairOptions({ ...rest, alpha }));
+  const { variant, epsilon, side, mode } = resolveExplainPairOptions({ ...rest, alpha: 1 });
   checkInputs([testInput], model.vocabSize, model.maxPositions, 'testInput');
   checkInputs(trainInputs, model.vocabSize, model.maxPositions, 'trainInputs');
   if (trainInputs.length === 0) return [];
-  const [fTest, ...fTrain] = extractFeatures(model, [testInput, ...trainInputs]) as [Float32Array, ...Float32Array[]];
+  const trainPos = trainPositions ?? [];
+  const [fTest, ...fTrain] = extractFeatures(at([tp, ...trainPos]), [testInput, ...trainInputs]) as [Float32Array, ...Float32Array[]];
   const d = model.featureSize;
   const scaled = (f: Float32Array, a: number) => f.map((v) => v * a);
   const testSide = side === 'train' ? undefined : propagate(
-    model, trainInputs.map(() => testInput), innerProduct(fTrain.map((f, i) => scaled(f, alphas[i] as number)), d), { variant, epsilon, mode },
+    at(trainInputs.map(() => tp)), trainInputs.map(() => testInput), innerProduct(fTrain.map((f, i) => scaled(f, alphas[i] as number)), d), { variant, epsilon, mode },
   );
   const trainSide = side === 'test' ? undefined : propagate(
-    model, trainInputs, innerProduct(alphas.map((a) => scaled(fTest, a)), d), { variant, epsilon, mode },
+    at([...trainPos]), trainInputs, innerProduct(alphas.map((a) => scaled(fTest, a)), d), { variant, epsilon, mode },
   );
   return fTrain.map((f, i) => {
     const kernel = dot(fTest, f);

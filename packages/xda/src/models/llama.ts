@@ -1,6 +1,7 @@
 /**
  * Llama decoder (HF `LlamaForSequenceClassification` layout: RMSNorm, RoPE, GQA, SwiGLU, causal
- * mask); features = final-norm hidden state of the last real token, the input of `score`.
+ * mask); features = final-norm hidden state of the last real token, the input of `score`. Families
+ * with the same layout (Mistral, Qwen2) run this code through a `LlamaVariant`.
  */
 import * as tf from '@tensorflow/tfjs';
 import { parseRopeConfig, ropeCosSin, type RopeConfig } from '@dualxda/core';
@@ -27,7 +28,39 @@ export function ropeTables(T: number, rope: RopeConfig): { cos: tf.Tensor2D; sin
   return { cos: tf.tensor2d(cos, [T, dim]), sin: tf.tensor2d(sin, [T, dim]) };
 }
 
+/** What a Llama-layout family changes (mistral.ts, qwen2.ts): options, not a copy of the forward. */
+export interface LlamaVariant {
+  modelType: string;
+  /**
+   * Attention projections whose bias must be present (Qwen2: q, k, v). Other biases stay optional,
+   * read when the weights have them (Llama's `attention_bias` / `mlp_bias`).
+   */
+  requiredBiases: readonly ('q_proj' | 'k_proj' | 'v_proj' | 'o_proj')[];
+  /** Sliding-window size per layer from the config (null = full causal attention); errors name the field. */
+  slidingWindows(config: HfConfig, numLayers: number): readonly (number | null)[];
+}
+
+export const LLAMA_VARIANT: LlamaVariant = {
+  modelType: 'llama',
+  requiredBiases: [],
+  slidingWindows: (_config, numLayers) => new Array<null>(numLayers).fill(null),
+};
+
+/**
+ * Allowed keys `[1, 1, T, T]` for a causal mask limited to a sliding window: query q sees key k iff
+ * q - window < k <= q (transformers `sliding_window_overlay`); null window = plain causal mask.
+ */
+function causalMask(T: number, window: number | null): tf.Tensor {
+  const band = tf.linalg.bandPart(tf.ones([T, T], 'int32'), window === null ? -1 : Math.min(window - 1, T), 0);
+  return tf.cast(tf.reshape(band, [1, 1, T, T]), 'bool');
+}
+
 export function buildLlama(weights: WeightMap, config: HfConfig): XdaModel {
+  return buildLlamaFamily(weights, config, LLAMA_VARIANT);
+}
+
+/** The Llama forward with a family's differences (`variant`). */
+export function buildLlamaFamily(weights: WeightMap, config: HfConfig, variant: LlamaVariant): XdaModel {
   const H = configInt(config, 'hidden_size');
   const L = configInt(config, 'num_hidden_layers');
   const nHeads = configInt(config, 'num_attention_heads');
@@ -46,18 +79,25 @@ export function buildLlama(weights: WeightMap, config: HfConfig): XdaModel {
     throw new ModelWeightsError('config.partial_rotary_factor', `RoPE must rotate the whole head (${D} dims), got ${ropeConfig.dim}`);
   }
   if (nHeads % nKv !== 0) throw new ModelWeightsError('config.num_key_value_heads', `${nKv} does not divide ${nHeads}`);
+  const windows = variant.slidingWindows(config, L);
   const lin = (name: string, o: number, i: number): LinearAttrs => ({
     weight: takeWeight(weights, `${name}.weight`, [o, i]) as tf.Tensor2D,
     bias: maybeWeight(weights, `${name}.bias`, [o]) as tf.Tensor1D | undefined,
   });
+  const attn = (prefix: string, proj: LlamaVariant['requiredBiases'][number], o: number, i: number): LinearAttrs => {
+    const name = `${prefix}${proj}`;
+    // A required bias that is missing is named, not silently read as zero.
+    const bias = variant.requiredBiases.includes(proj) ? takeWeight(weights, `${name}.bias`, [o]) : maybeWeight(weights, `${name}.bias`, [o]);
+    return { weight: takeWeight(weights, `${name}.weight`, [o, i]) as tf.Tensor2D, bias: bias as tf.Tensor1D | undefined };
+  };
   const norm = (name: string): RmsNormAttrs => ({ weight: takeWeight(weights, `${name}.weight`, [H]) as tf.Tensor1D, eps });
   const embed = takeWeight(weights, 'model.embed_tokens.weight', [V, H]);
   const layers: LlamaLayer[] = Array.from({ length: L }, (_, l) => {
     const p = `model.layers.${l}.`;
     return {
-      inNorm: norm(`${p}input_layernorm`), q: lin(`${p}self_attn.q_proj`, nHeads * D, H),
-      k: lin(`${p}self_attn.k_proj`, nKv * D, H), v: lin(`${p}self_attn.v_proj`, nKv * D, H),
-      o: lin(`${p}self_attn.o_proj`, H, nHeads * D), postNorm: norm(`${p}post_attention_layernorm`),
+      inNorm: norm(`${p}input_layernorm`), q: attn(`${p}self_attn.`, 'q_proj', nHeads * D, H),
+      k: attn(`${p}self_attn.`, 'k_proj', nKv * D, H), v: attn(`${p}self_attn.`, 'v_proj', nKv * D, H),
+      o: attn(`${p}self_attn.`, 'o_proj', H, nHeads * D), postNorm: norm(`${p}post_attention_layernorm`),
       gate: lin(`${p}mlp.gate_proj`, I, H), up: lin(`${p}mlp.up_proj`, I, H), down: lin(`${p}mlp.down_proj`, H, I),
     };
   });
@@ -68,10 +108,18 @@ export function buildLlama(weights: WeightMap, config: HfConfig): XdaModel {
   function hiddenStates(ctx: ExecutionContext, e: tf.Tensor, batch: PaddedBatch): tf.Tensor3D {
     const T = batch.maxLen;
     const rope = ropeTables(T, ropeConfig);
-    const causal = tf.cast(tf.reshape(tf.linalg.bandPart(tf.ones([T, T], 'int32'), -1, 0), [1, 1, T, T]), 'bool');
-    const mask = tf.logicalAnd(keyMask(batch), causal);
+    const keys = keyMask(batch);
+    // One mask per distinct window; a window at least T long is the plain causal mask.
+    const masks = new Map<number | null, tf.Tensor>();
+    const maskOf = (w: number | null): tf.Tensor => {
+      const key = w !== null && w >= T ? null : w;
+      let m = masks.get(key);
+      if (m === undefined) masks.set(key, (m = tf.logicalAnd(keys, causalMask(T, key))));
+      return m;
+    };
     let x = e;
-    for (const ly of layers) {
+    for (const [l, ly] of layers.entries()) {
+      const mask = maskOf(windows[l] ?? null);
       const h = applyOp(ctx, 'RMSNorm', [x], ly.inNorm);
       const heads = (a: LinearAttrs, n: number) => applyOp(ctx, 'SplitHeads', [applyOp(ctx, 'Linear', [h], a)], { numHeads: n });
       const q = applyOp(ctx, 'RoPE', [heads(ly.q, nHeads)], rope);
@@ -110,7 +158,7 @@ export function buildLlama(weights: WeightMap, config: HfConfig): XdaModel {
   };
 
   return {
-    modelType: 'llama',
+    modelType: variant.modelType,
     featureSize: H,
     head,
     vocabSize: V,

@@ -4,7 +4,11 @@
  */
 import { ModelWeightsError } from '../errors.js';
 import { buildBert } from './bert.js';
+import { buildDistilbert } from './distilbert.js';
 import { buildLlama } from './llama.js';
+import { buildMistral } from './mistral.js';
+import { buildQwen2 } from './qwen2.js';
+import { buildRoberta } from './roberta.js';
 import type { HfConfig, WeightMap, XdaModel } from './types.js';
 
 export interface ArchitectureDescriptor {
@@ -18,6 +22,10 @@ export interface ArchitectureDescriptor {
 export const ARCHITECTURES: Readonly<Record<string, ArchitectureDescriptor>> = {
   bert: { modelType: 'bert', family: 'encoder-only', featureToken: 'first', build: buildBert },
   llama: { modelType: 'llama', family: 'decoder-only', featureToken: 'last', build: buildLlama },
+  roberta: { modelType: 'roberta', family: 'encoder-only', featureToken: 'first', build: buildRoberta },
+  distilbert: { modelType: 'distilbert', family: 'encoder-only', featureToken: 'first', build: buildDistilbert },
+  mistral: { modelType: 'mistral', family: 'decoder-only', featureToken: 'last', build: buildMistral },
+  qwen2: { modelType: 'qwen2', family: 'decoder-only', featureToken: 'last', build: buildQwen2 },
 };
 
 /**

@@ -59,6 +59,7 @@ const CASES: Case[] = [
   { op: 'Gelu', name: 'identity rule', inputs: () => [rand([2, 7], 3)], attrs: () => ({}), reference: frozenIdentity('Gelu') },
   { op: 'Silu', name: 'identity rule', inputs: () => [rand([2, 7], 3)], attrs: () => ({}), reference: frozenIdentity('Silu') },
   { op: 'Tanh', name: 'identity rule', inputs: () => [rand([2, 7], 3)], attrs: () => ({}), reference: frozenIdentity('Tanh') },
+  { op: 'Relu', name: 'identity rule', inputs: () => [rand([2, 7], 4)], attrs: () => ({}), reference: frozenIdentity('Relu') },
   {
     op: 'Softmax', name: 'true gradient with a -inf mask', inputs: () => [rand([2, 1, 3, 4], 3)],
     attrs: () => ({ mask: tf.tensor([1, 1, 0, 1, 1, 1, 1, 0, 0, 1, 1, 1], [1, 1, 3, 4], 'bool') }),

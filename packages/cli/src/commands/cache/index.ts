@@ -14,7 +14,7 @@ export async function cache(options: CacheOptions, ctx: RunContext): Promise<voi
   const { shard: _spec, ...rest } = options;
   const r = await cacheCorpus({ ...rest, ...(shard === undefined ? {} : { shard: { index: shard.index, count: shard.count } }), model, data: resolvePath(ctx.cwd, options.data), out, label: 'cache' }, ctx);
   // Every shard writes the same record (atomically), so `explain --text` finds the model after finalize.
-  await writeRunRecord(out, { modelDir: model, createdBy: 'dualxda cache' });
+  await writeRunRecord(out, { modelDir: model, maxLength: r.maxLength, createdBy: 'dualxda cache' });
   ctx.emitJson({ store: out, rows: r.rows, dim: r.dim, textsProcessed: r.textsProcessed, chunksWritten: r.chunksWritten, chunksSkipped: r.chunksSkipped, truncated: r.truncated.length, seconds: r.seconds, finalized: shard === undefined, ...(shard === undefined ? {} : { shard: { index: shard.index, count: shard.count, source: shard.source } }) });
   ctx.print(`cached ${r.textsProcessed} texts (${r.chunksSkipped} chunks already done) into ${out}: ${r.rows} rows x ${r.dim} in ${r.seconds.toFixed(1)} s`);
   if (r.truncated.length > 0) ctx.print(`  ${r.truncated.length} texts were cut to --max-length`);

@@ -82,13 +82,14 @@ export async function demo(options: DemoOptions, ctx: RunContext): Promise<void>
 
   ctx.log(`demo: 1/5 caching features of ${trainFile} and ${testFile} with ${modelDir}`);
   const fm = await openFeatureModel(modelDir);
+  let maxLength: number;
   try {
-    await cacheCorpus({ model: modelDir, data: trainFile, out: trainStore, label: 'cache train', ...(o.limit === undefined ? {} : { limit: o.limit }) }, ctx, fm);
+    ({ maxLength } = await cacheCorpus({ model: modelDir, data: trainFile, out: trainStore, label: 'cache train', ...(o.limit === undefined ? {} : { limit: o.limit }) }, ctx, fm));
     await cacheCorpus({ model: modelDir, data: testFile, out: testStore, label: 'cache test', ...(o.testLimit === undefined ? {} : { limit: o.testLimit }) }, ctx, fm);
   } finally {
     await fm.release();
   }
-  await writeRunRecord(trainStore, { testStore, modelDir, createdBy: 'dualxda demo' });
+  await writeRunRecord(trainStore, { testStore, modelDir, maxLength, createdBy: 'dualxda demo' });
 
   checkpoint(ctx);
   ctx.log(`demo: 2/5 fitting the DualDA surrogate (C=${C})`);
@@ -109,7 +110,7 @@ export async function demo(options: DemoOptions, ctx: RunContext): Promise<void>
   ctx.log('demo: 4/5 XDA token heatmaps for the top proponent and opponent');
   const examples = pickExamples(predictions, o.examples);
   const reports: XdaPairReport[] = [];
-  const engine = await openXdaEngine(modelDir);
+  const engine = await openXdaEngine(modelDir, maxLength);
   try {
     const bar = ctx.progress({ label: 'xda', total: examples.length, unit: 'tests' });
     for (const p of examples) {

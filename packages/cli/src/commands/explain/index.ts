@@ -10,6 +10,7 @@ import { checkCompatible } from '../../steps/compatibility.js';
 import { explainTests, type ExplainedPrediction } from '../../steps/explain-tests.js';
 import { goldLabels } from '../../steps/gold-labels.js';
 import { testInputsFromStore, testInputsFromTexts, type TestInputs } from '../../steps/test-inputs.js';
+import { tokenInputsFromTexts } from '../../steps/token-inputs.js';
 import type { ExplainCliOptions } from './spec.js';
 
 /** Default proponents/opponents per prediction on the terminal. */
@@ -28,7 +29,8 @@ export async function modelDirFor(store: string, flag: string | undefined, ctx: 
 export function printPrediction(p: ExplainedPrediction, ctx: RunContext, topK: number): void {
   const gold = p.label >= 0 ? ` (gold label: ${p.labelName})` : '';
   ctx.print(`test ${p.id}: predicted ${p.predictedName} by the ${p.predictedBy}${gold}`);
-  if (p.text !== '') ctx.print(`  "${snippet(p.text, 100)}"`);
+  if (p.context !== undefined) ctx.print(`  token "${p.text}" of "${snippet(p.context, 90)}"`);
+  else if (p.text !== '') ctx.print(`  "${snippet(p.text, 100)}"`);
   const list = (title: string, rows: ExplainedPrediction['proponents']): void => {
     ctx.print(`  ${title}:`);
     if (rows.length === 0) ctx.print('    (none: no support vector has a score of this sign)');
@@ -53,10 +55,15 @@ export async function writeRecords(path: string, records: readonly ExplanationRe
   else await writeExplanationsJsonl(path, records);
 }
 
-async function testInputs(options: ExplainCliOptions, store: string, classNames: readonly string[], ctx: RunContext): Promise<TestInputs> {
+async function testInputs(options: ExplainCliOptions, store: string, classNames: readonly string[], tokenHead: boolean, ctx: RunContext): Promise<TestInputs> {
+  // Texts are cut like the store's were (`cache --max-length`), so their features are comparable.
+  const maxLength = (await readRunRecord(store))?.maxLength;
   if (options.text !== undefined) {
     const modelDir = await modelDirFor(store, options.model, ctx, 'embed --text');
-    return testInputsFromTexts(modelDir, options.text, options.text.map((_, i) => `text-${i}`), undefined, ctx);
+    const ids = options.text.map((_, i) => `text-${i}`);
+    // A token-head store explains tokens: one test row per token, like its training rows.
+    if (tokenHead) return tokenInputsFromTexts(modelDir, options.text, ids, undefined, ctx, undefined, maxLength);
+    return testInputsFromTexts(modelDir, options.text, ids, undefined, ctx, undefined, maxLength);
   }
   const test = resolveStoreInput(ctx.cwd, options.test!);
   // A URL is a test store read over HTTP (corpora are read from disk only).
@@ -68,10 +75,14 @@ async function testInputs(options: ExplainCliOptions, store: string, classNames:
   await checkInputFile(test, '--test', 'give a test store (from `dualxda cache`) or a .jsonl corpus file');
   const rows = await loadCorpus(await corpusFiles(test), options.limit);
   if (rows.length === 0) throw new InputError(test, '--test corpus has no rows (empty, or only blank lines)', 'give a .jsonl file with one {"id", "text", "label"} object per line');
+  if (tokenHead) {
+    const modelDir = await modelDirFor(store, options.model, ctx, 'embed the --test texts');
+    return tokenInputsFromTexts(modelDir, rows.map((r) => r.text), rows.map((r) => String(r.id)), { labels: rows.map((r) => r.label), classNames, source: test }, ctx, undefined, maxLength);
+  }
   // Checked before the model loads: an unknown gold label is an error, never a silent -1.
   const labels = goldLabels(rows, classNames, test);
   const modelDir = await modelDirFor(store, options.model, ctx, 'embed the --test texts');
-  return testInputsFromTexts(modelDir, rows.map((r) => r.text), rows.map((r) => String(r.id)), labels, ctx);
+  return testInputsFromTexts(modelDir, rows.map((r) => r.text), rows.map((r) => String(r.id)), labels, ctx, undefined, maxLength);
 }
 
 /** `dualxda explain STORE --text ... | --test ...`. */
@@ -80,7 +91,7 @@ export async function explainCommandRunner(options: ExplainCliOptions, ctx: RunC
   const store = await checkStoreDir(resolveStoreInput(ctx.cwd, options.store));
   const model = await loadDualDAModel(store);
   const train = await openFeatureStore(store);
-  const test = await testInputs(options, store, model.classNames, ctx);
+  const test = await testInputs(options, store, model.classNames, train.manifest.head === 'token', ctx);
   checkCompatible(model, test.dim, test.provenance, options.allowMismatch === true, (l) => ctx.warn(l));
   const topK = options.topK ?? DEFAULT_CLI_TOP_K;
   const predictions = await explainTests(model, test, train, topK);

@@ -1,7 +1,7 @@
 import { InvalidOptionError } from '@dualxda/core';
 import type { RunContext } from '../../context.js';
 import { checkStoreDir, resolvePath, resolveStoreInput } from '../../lib/inputs.js';
-import { defaultAssetsDir, startDashboardServer, type XdaProvider } from '../../serve/index.js';
+import { defaultAssetsDir, startDashboardServer, type XdaFactory } from '../../serve/index.js';
 import { createXdaPool, type XdaPool } from '../../serve/xda-pool.js';
 import { ensureDashboardBuilt } from './ensure-dashboard.js';
 import type { ServeCliOptions } from './spec.js';
@@ -22,12 +22,12 @@ function xdaWorkers(): number | undefined {
  * α[train, target]·⟨f_test, f_train⟩ and come with their budget; a pair with α = 0 gets attribution
  * 0 and kernel-only heatmaps, labelled.
  */
-function createPoolFactory(): { factory: (modelDir: string) => Promise<XdaProvider>; close: () => Promise<void> } {
+function createPoolFactory(): { factory: XdaFactory; close: () => Promise<void> } {
   let pool: XdaPool | undefined;
   return {
-    factory: async (modelDir) => {
+    factory: async (modelDir, options = {}) => {
       const size = xdaWorkers();
-      pool = await createXdaPool({ ...(size === undefined ? {} : { size }), workerData: { modelDir } });
+      pool = await createXdaPool({ ...(size === undefined ? {} : { size }), workerData: { modelDir, ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }) } });
       return pool.provider;
     },
     close: async () => pool?.close(),

@@ -11,7 +11,8 @@ import { checkCompatible } from '../../steps/compatibility.js';
 import { explainTests, type ExplainedPrediction, type ExplainedTrainRow } from '../../steps/explain-tests.js';
 import { alphaOf, NOT_SUPPORT_VECTOR_NOTE } from '../../steps/pair-alpha.js';
 import { testInputsFromStore, testInputsFromTexts, type TestInputs } from '../../steps/test-inputs.js';
-import { openXdaEngine, type XdaPairResult } from '../../steps/xda-engine.js';
+import { openXdaEngine, XDA_MAX_TOKENS, type XdaPairResult } from '../../steps/xda-engine.js';
+import { isTokenStore, tokenRowInput } from '../../steps/token-rows.js';
 import { modelDirFor } from '../explain/index.js';
 import type { XdaCliOptions } from './spec.js';
 
@@ -84,19 +85,27 @@ export async function xda(options: XdaCliOptions, ctx: RunContext): Promise<void
   const model = await loadDualDAModel(storePath);
   const train = await openFeatureStore(storePath);
   const modelDir = await modelDirFor(storePath, options.model, ctx, 'compute XDA heatmaps');
+  const tokenStore = isTokenStore(train);
+  // XDA cuts texts like the store's were (`cache --max-length`): else its kernel is not the stored one.
+  const maxTokens = (await readRunRecord(storePath))?.maxLength ?? XDA_MAX_TOKENS;
   let test: TestInputs;
-  if (options.text !== undefined) {
-    test = await testInputsFromTexts(modelDir, [options.text], ['text-0'], undefined, ctx);
+  let testStore: ZarrFeatureStore | undefined;
+  let testRow = 0;
+  if (options.text !== undefined && tokenStore) {
+    throw new UsageError(`${storePath} is a token-head store: XDA explains a pair of token rows, and --text gives a whole text`, 'cache the test texts with `dualxda cache --head token` and pass --test TEXTID#POSITION (`dualxda explain STORE --text ...` explains every token of a typed text)');
+  } else if (options.text !== undefined) {
+    test = await testInputsFromTexts(modelDir, [options.text], ['text-0'], undefined, ctx, undefined, maxTokens);
   } else {
     const run = await readRunRecord(storePath);
     const testPath = options.testStore !== undefined ? resolvePath(ctx.cwd, options.testStore) : run?.testStore;
     if (testPath === undefined) throw new UsageError(`--test ${options.test}: which test store? ${storePath}/dualxda-run.json names none`, 'pass --test-store DIR (a store from `dualxda cache` of the test split)');
     const all = await testInputsFromStore(testPath, ctx);
-    const testStore = await openFeatureStore(testPath);
-    test = selectRow(all, await findRowById(testStore, options.test!, '--test'));
+    testStore = await openFeatureStore(testPath);
+    testRow = await findRowById(testStore, options.test!, '--test');
+    test = selectRow(all, testRow);
   }
   checkCompatible(model, test.dim, test.provenance, options.allowMismatch === true, (l) => ctx.warn(l));
-  const engine = await openXdaEngine(modelDir);
+  const engine = await openXdaEngine(modelDir, maxTokens);
   try {
     // The heatmaps re-run this checkpoint on both texts: it must be the one that built STORE.
     const c = engine.checkpoint;
@@ -119,7 +128,10 @@ export async function xda(options: XdaCliOptions, ctx: RunContext): Promise<void
     if (missing.length > 0) throw new InputError(storePath, 'the training store has no texts, XDA needs them', 'rebuild the store with `dualxda cache` (imported .npy stores carry no texts)');
     const bar = ctx.progress({ label: 'xda', total: picks.length, unit: 'pairs' });
     const alphas = picks.map((p) => alphaOf(model, p.row.index, prediction!.predicted));
-    const pairs = engine.explain(prediction!.text, picks.map((p) => p.row.text), alphas, { mode: options.mode });
+    // Token rows: the pair's kernel is between the two rows' final hidden states at their positions.
+    const pairs = tokenStore
+      ? engine.explainTokens(await tokenRowInput(testStore!, testRow, maxTokens), await Promise.all(picks.map((p) => tokenRowInput(train, p.row.index, maxTokens))), alphas, { mode: options.mode })
+      : engine.explain(prediction!.text, picks.map((p) => p.row.text), alphas, { mode: options.mode });
     bar.done(`${pairs.length} pairs`);
     const reports: XdaPairReport[] = picks.map((p, i) => ({ kind: p.kind, test: { id: prediction!.id, text: prediction!.text, predicted: prediction!.predictedName }, train: p.row, pair: pairs[i]! }));
     ctx.emitJson(reports.map(pairJson));

@@ -1,0 +1,173 @@
+/**
+ * The post-LayerNorm BERT-style encoder shared by BERT, RoBERTa and DistilBERT: absolute position
+ * embeddings (+ token types) → LayerNorm → L × (attention, Add & LayerNorm, FFN, Add & LayerNorm)
+ * → a pooling dense layer with its activation on the first token → the last linear layer. The
+ * families differ only in parameter names, config keys, the position offset and the pooling
+ * activation, which an `EncoderLayout` states as data; dropout is identity at inference.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { applyOp } from '../engine.js';
+import type { ExecutionContext } from '../engine.js';
+import { ModelWeightsError } from '../errors.js';
+import type { LayerNormAttrs, LinearAttrs } from '../op-names.js';
+import type { HfConfig, PaddedBatch, WeightMap, XdaModel } from './types.js';
+import { keyMask, maybeWeight, takeWeight } from './weights.js';
+
+/** Shapes and settings of one encoder, read from `config.json` by the layout. */
+export interface EncoderDims {
+  hidden: number;
+  layers: number;
+  heads: number;
+  /** Config key of `heads`, for error messages. */
+  headsField: string;
+  intermediate: number;
+  vocab: number;
+  /** Rows of the position-embedding table. */
+  positionRows: number;
+  /** Token-type rows; 0 for families without token types (DistilBERT). */
+  typeVocab: number;
+  eps: number;
+  /** The FFN activation. */
+  activation: 'Gelu' | 'Relu';
+  /** Position id of the first token (RoBERTa: padding_idx + 1; BERT, DistilBERT: 0). */
+  positionOffset: number;
+}
+
+/** Parameter names of one encoder block, relative to the base-model prefix. */
+export interface EncoderBlockNames {
+  q: string; k: string; v: string; o: string; ln1: string; inter: string; out: string; ln2: string;
+}
+
+/** One family's spelling of the shared encoder. */
+export interface EncoderLayout {
+  modelType: string;
+  readConfig(config: HfConfig): EncoderDims;
+  /** Base-model prefix in a `*ForSequenceClassification` checkpoint (`bert.`); a bare model has none. */
+  basePrefix: string;
+  wordEmbeddings: string;
+  positionEmbeddings: string;
+  /** Absent for families without token types. */
+  tokenTypeEmbeddings?: string;
+  embeddingsNorm: string;
+  block(layer: number): EncoderBlockNames;
+  /**
+   * The dense layer between the first token's state and the last linear layer (BERT `pooler.dense`
+   * inside the base model, RoBERTa `classifier.dense`, DistilBERT `pre_classifier`) and its
+   * activation. When the checkpoint lacks it, the features are the first token's state.
+   */
+  pooler: { name: string; inBase: boolean; activation: 'Tanh' | 'Relu' };
+  /** The last linear layer, whose input is the feature vector. */
+  head: string;
+}
+
+/**
+ * Builds the shared encoder from HF weights named as `layout` says.
+ *
+ * @throws ModelWeightsError naming the weight or `config.<field>` that is missing, misshapen or
+ *   unsupported.
+ * @example
+ * const model = buildEncoder(weights, config, ROBERTA_LAYOUT); // what createXdaModel does for 'roberta'
+ */
+export function buildEncoder(weights: WeightMap, config: HfConfig, layout: EncoderLayout): XdaModel {
+  const dims = layout.readConfig(config);
+  const { hidden: H, heads: nHeads, intermediate: I, vocab: V, eps } = dims;
+  if (H % nHeads !== 0) throw new ModelWeightsError(`config.${dims.headsField}`, `${nHeads} does not divide hidden size ${H}`);
+  if (dims.positionRows <= dims.positionOffset) {
+    throw new ModelWeightsError('config.max_position_embeddings', `${dims.positionRows} leaves no position after the offset ${dims.positionOffset}`);
+  }
+  const pre = weights.has(`${layout.basePrefix}${layout.wordEmbeddings}.weight`) ? layout.basePrefix : '';
+  const w = (name: string, shape: number[]) => takeWeight(weights, pre + name, shape);
+  const lin = (full: string, o: number, i: number): LinearAttrs => ({
+    weight: takeWeight(weights, `${full}.weight`, [o, i]) as tf.Tensor2D,
+    bias: maybeWeight(weights, `${full}.bias`, [o]) as tf.Tensor1D | undefined,
+  });
+  const ln = (name: string): LayerNormAttrs => ({
+    gamma: w(`${name}.weight`, [H]) as tf.Tensor1D, beta: w(`${name}.bias`, [H]) as tf.Tensor1D, eps,
+  });
+  const wordEmb = w(`${layout.wordEmbeddings}.weight`, [V, H]);
+  const posEmb = w(`${layout.positionEmbeddings}.weight`, [dims.positionRows, H]);
+  const typeEmb = layout.tokenTypeEmbeddings === undefined ? undefined : w(`${layout.tokenTypeEmbeddings}.weight`, [dims.typeVocab, H]);
+  const embLn = ln(layout.embeddingsNorm);
+  const layers = Array.from({ length: dims.layers }, (_, l) => {
+    const n = layout.block(l);
+    return {
+      q: lin(pre + n.q, H, H), k: lin(pre + n.k, H, H), v: lin(pre + n.v, H, H), o: lin(pre + n.o, H, H),
+      ln1: ln(n.ln1), inter: lin(pre + n.inter, I, H), out: lin(pre + n.out, H, I), ln2: ln(n.ln2),
+    };
+  });
+  // Without the pooling layer (e.g. a *ForTokenClassification checkpoint) the features are the
+  // first token's state, as llm-adapter pools the `last_hidden_state` of such a graph.
+  const poolerName = (layout.pooler.inBase ? pre : '') + layout.pooler.name;
+  const pooler = weights.has(`${poolerName}.weight`) ? lin(poolerName, H, H) : undefined;
+  const headW = weights.get(`${layout.head}.weight`);
+  const head: LinearAttrs | undefined = headW === undefined ? undefined : lin(layout.head, headW.shape[0] ?? 0, H);
+  const scale = 1 / Math.sqrt(H / nHeads);
+
+  function positionEmbeddings(batch: PaddedBatch): tf.Tensor3D {
+    const positions = tf.tensor1d(Array.from({ length: batch.maxLen }, (_, t) => t + dims.positionOffset), 'int32');
+    const pos = tf.expandDims(tf.gather(posEmb, positions), 0);
+    if (typeEmb === undefined) return tf.tile(pos, [batch.lengths.length, 1, 1]) as tf.Tensor3D;
+    return tf.add(pos, tf.gather(typeEmb, tf.tensor2d(batch.tokenTypeIds, undefined, 'int32'))) as tf.Tensor3D;
+  }
+
+  function hiddenStates(ctx: ExecutionContext, e: tf.Tensor, batch: PaddedBatch): tf.Tensor3D {
+    const constant = positionEmbeddings(batch);
+    let x = applyOp(ctx, 'LayerNorm', [applyOp(ctx, 'AddConstant', [e], { constant })], embLn);
+    const mask = keyMask(batch);
+    for (const ly of layers) {
+      const heads = (a: LinearAttrs) => applyOp(ctx, 'SplitHeads', [applyOp(ctx, 'Linear', [x], a)], { numHeads: nHeads });
+      const scores = applyOp(ctx, 'MatMulQK', [heads(ly.q), heads(ly.k)], { scale });
+      const probs = applyOp(ctx, 'Softmax', [scores], { mask });
+      const context = applyOp(ctx, 'MergeHeads', [applyOp(ctx, 'MatMulAV', [probs, heads(ly.v)], {})], {});
+      x = applyOp(ctx, 'LayerNorm', [applyOp(ctx, 'Add', [applyOp(ctx, 'Linear', [context], ly.o), x], {})], ly.ln1);
+      const hidden = applyOp(ctx, dims.activation, [applyOp(ctx, 'Linear', [x], ly.inter)], {});
+      x = applyOp(ctx, 'LayerNorm', [applyOp(ctx, 'Add', [applyOp(ctx, 'Linear', [hidden], ly.out), x], {})], ly.ln2);
+    }
+    return x as tf.Tensor3D;
+  }
+
+  function poolFeatures(ctx: ExecutionContext, x: tf.Tensor, batch: PaddedBatch): tf.Tensor2D {
+    const first = applyOp(ctx, 'SelectToken', [x], { index: batch.lengths.map(() => 0) });
+    if (pooler === undefined) return first as tf.Tensor2D;
+    return applyOp(ctx, layout.pooler.activation, [applyOp(ctx, 'Linear', [first], pooler)], {}) as tf.Tensor2D;
+  }
+
+  const all = (): tf.Tensor[] => {
+    const ts: tf.Tensor[] = [wordEmb, posEmb, embLn.gamma, embLn.beta, ...(typeEmb ? [typeEmb] : [])];
+    const push = (a: LinearAttrs) => ts.push(a.weight, ...(a.bias ? [a.bias] : []));
+    for (const ly of layers) {
+      [ly.q, ly.k, ly.v, ly.o, ly.inter, ly.out].forEach(push);
+      ts.push(ly.ln1.gamma, ly.ln1.beta, ly.ln2.gamma, ly.ln2.beta);
+    }
+    if (pooler) push(pooler);
+    if (head) push(head);
+    return ts;
+  };
+
+  return {
+    modelType: layout.modelType,
+    featureSize: H,
+    head,
+    vocabSize: V,
+    maxPositions: dims.positionRows - dims.positionOffset,
+    embed: (batch) => tf.gather(wordEmb, tf.tensor2d(batch.ids, undefined, 'int32')) as tf.Tensor3D,
+    positionEmbeddings,
+    features: (ctx, e, batch) => poolFeatures(ctx, hiddenStates(ctx, e, batch), batch),
+    hiddenStates,
+    poolFeatures,
+    dispose: () => all().forEach((t) => t.dispose()),
+  };
+}
+
+/**
+ * The FFN activation named by `field`, among the ones the encoder has rules for.
+ *
+ * @example
+ * encoderActivation({ activation: 'relu' }, 'activation', 'gelu'); // 'Relu'
+ */
+export function encoderActivation(config: HfConfig, field: string, fallback: string): 'Gelu' | 'Relu' {
+  const act = config[field] ?? fallback;
+  if (act === 'gelu') return 'Gelu';
+  if (act === 'relu') return 'Relu';
+  throw new ModelWeightsError(`config.${field}`, `only "gelu" (exact) and "relu" are supported, got ${JSON.stringify(act)}`);
+}
