@@ -9,15 +9,13 @@
  * Same setup as dashboard-e2e.test.ts: a synthetic run written to disk, real XDA on tiny-bert when
  * the checkpoint is present (wordpieces, 32-token cut), otherwise a whitespace-token stub.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attnLrp, axeViolations, buildDashboard, CHROMIUM_FLAGS, overlapXda, ROOT, TINY_BERT, type Violation } from './dashboard-harness.js';
-import { startDashboardServer, type DashboardServer } from '../src/serve/server.js';
-import { createSyntheticRun, syntheticStoreContent } from '../src/serve/synthetic-data.js';
-import { writeRun } from '../src/serve/write-stores.js';
+import { axeViolations, CHROMIUM_FLAGS, ROOT, startDiskRun, type Violation } from './dashboard-harness.js';
+import type { DashboardServer } from '../src/serve/server.js';
 
 const OUT = join(ROOT, 'test-output', 'dashboard-a11y');
 const VIEWPORTS = [
@@ -32,14 +30,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'dualxda-a11y-'));
 const base = (): string => server.url.replace(/\/$/, '');
 
 beforeAll(async () => {
-  const dist = join(scratch, 'dist');
-  await buildDashboard(dist);
-  const run = createSyntheticRun({ trainRows: 300, testRows: 120, dim: 16, classNames: ['sports', 'business', 'tech', 'world'], seed: 11 });
-  const real = existsSync(join(TINY_BERT, 'config.json'));
-  const modelDir = real ? TINY_BERT : join(scratch, 'checkpoint');
-  mkdirSync(modelDir, { recursive: true });
-  const store = await writeRun(scratch, syntheticStoreContent(run, 'train'), syntheticStoreContent(run, 'test'), run.solution, modelDir);
-  server = await startDashboardServer({ store, port: 0, assetsDir: dist, xdaFactory: real ? attnLrp : async () => overlapXda });
+  server = await startDiskRun(scratch);
   // bypassCSP: the server's Content-Security-Policy (rightly) forbids the inline script that injects axe.
   context = await chromium.launchPersistentContext(join(scratch, 'profile'), { executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS, headless: true, bypassCSP: true });
   // The top proponent of test 0 is a support vector: its heatmap splits a real attribution.

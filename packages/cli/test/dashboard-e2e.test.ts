@@ -9,15 +9,13 @@
  * from a token-overlap stub, which still covers the UI and API plumbing (XDA's numbers are tested
  * in @dualxda/xda).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attnLrp, buildDashboard, CHROMIUM_FLAGS, overlapXda, ROOT, TINY_BERT } from './dashboard-harness.js';
-import { startDashboardServer, type DashboardServer } from '../src/serve/server.js';
-import { createSyntheticRun, syntheticStoreContent } from '../src/serve/synthetic-data.js';
-import { writeRun } from '../src/serve/write-stores.js';
+import { CHROMIUM_FLAGS, ROOT, startDiskRun } from './dashboard-harness.js';
+import type { DashboardServer } from '../src/serve/server.js';
 
 const OUT = join(ROOT, 'test-output', 'dashboard');
 
@@ -26,15 +24,7 @@ let context: BrowserContext;
 const scratch = mkdtempSync(join(tmpdir(), 'dualxda-e2e-'));
 
 beforeAll(async () => {
-  const dist = join(scratch, 'dist');
-  // Build the current sources (not a possibly stale apps/dashboard/dist) into a scratch folder.
-  await buildDashboard(dist);
-  const run = createSyntheticRun({ trainRows: 300, testRows: 120, dim: 16, classNames: ['sports', 'business', 'tech', 'world'], seed: 11 });
-  const real = existsSync(join(TINY_BERT, 'config.json'));
-  const modelDir = real ? TINY_BERT : join(scratch, 'checkpoint');
-  mkdirSync(modelDir, { recursive: true });
-  const store = await writeRun(scratch, syntheticStoreContent(run, 'train'), syntheticStoreContent(run, 'test'), run.solution, modelDir);
-  server = await startDashboardServer({ store, port: 0, assetsDir: dist, xdaFactory: real ? attnLrp : async () => overlapXda });
+  server = await startDiskRun(scratch);
   context = await chromium.launchPersistentContext(join(scratch, 'profile'), { executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS, headless: true, viewport: { width: 1280, height: 900 } });
 }, 60_000);
 

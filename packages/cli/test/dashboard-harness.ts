@@ -4,12 +4,15 @@
  * build of the current dashboard sources, and the two XDA providers (real AttnLRP on tiny-bert, or
  * a token-overlap stub that covers the UI and API plumbing when the checkpoint is absent).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import type { XdaFactory } from '../src/serve/open-data.js';
+import { startDashboardServer, type DashboardServer } from '../src/serve/server.js';
+import { createSyntheticRun, syntheticStoreContent } from '../src/serve/synthetic-data.js';
+import { writeRun } from '../src/serve/write-stores.js';
 import type { XdaProvider } from '../src/serve/types.js';
 import { heatmapAlpha, NOT_SUPPORT_VECTOR_NOTE } from '../src/steps/pair-alpha.js';
 import { openXdaEngine, toWirePair } from '../src/steps/xda-engine.js';
@@ -69,4 +72,20 @@ export async function axeViolations(page: Page): Promise<Violation[]> {
     const r = await axe.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)) }));
   });
+}
+
+/**
+ * Builds the current dashboard sources into `scratch/dist`, writes a 300-training / 120-test
+ * synthetic run to disk the way `dualxda demo` does (Zarr stores, `dualda/` model, run file) and
+ * serves it: real AttnLRP on tiny-bert when present, else the token-overlap stub.
+ */
+export async function startDiskRun(scratch: string): Promise<DashboardServer> {
+  const dist = join(scratch, 'dist');
+  await buildDashboard(dist);
+  const run = createSyntheticRun({ trainRows: 300, testRows: 120, dim: 16, classNames: ['sports', 'business', 'tech', 'world'], seed: 11 });
+  const real = existsSync(join(TINY_BERT, 'config.json'));
+  const modelDir = real ? TINY_BERT : join(scratch, 'checkpoint');
+  mkdirSync(modelDir, { recursive: true });
+  const store = await writeRun(scratch, syntheticStoreContent(run, 'train'), syntheticStoreContent(run, 'test'), run.solution, modelDir);
+  return startDashboardServer({ store, port: 0, assetsDir: dist, xdaFactory: real ? attnLrp : async () => overlapXda });
 }
