@@ -10,8 +10,20 @@
  * duals tend to); explain skips entries with α[i, c_t] = 0, so GFLOPS count only `computedFraction`
  * of the dense work. `--alphaPerSv 4` gives the dense worst case.
  *
- *   node --conditions=@dualxda/source --import tsx tools/bench/explain.ts [--sv 20000] [--dim 768] [--batch 64] [--reps 7] [--block 512] [--threads 2] [--kernels js,f64,f32]
+ *
+ * Baseline in the same run (issue 17 item 5): the same model, test rows and targets are written to
+ * a temp folder and tools/bench/explain-numpy-baseline.py (Debian /usr/bin/python3, numpy +
+ * OpenBLAS, OPENBLAS_NUM_THREADS = the config's threads) does the same work on the same non-zero-α
+ * rows. Each wasm result gets `vsNumpy`: our CPU per query / numpy's (batched, goal <= 1.2) and the
+ * single-query latency / the memory-bandwidth bound (the query's class rows read at the measured
+ * sequential read speed, goal <= 1.5). `--python none` skips it.
+ *
+ *   node --conditions=@dualxda/source --import tsx tools/bench/explain.ts [--sv 20000] [--dim 768] [--batch 64] [--reps 7] [--block 512] [--threads 2] [--kernels js,f64,f32] [--python /usr/bin/python3]
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createExplainWorkspace, explainBatchInto, explainThreaded, explainThreadedInto, releaseExplainThreads, resolveExplainOptions, selectGramKernel, type DualDAModel, type GramPrecision } from '@dualxda/core';
 
@@ -27,6 +39,7 @@ const { values } = parseArgs({
     kernels: { type: 'string', default: 'js,f64,f32' },
     // Non-zero α classes per support vector (Crammer–Singer: the label and its rivals); K = all.
     alphaPerSv: { type: 'string', default: '2' },
+    python: { type: 'string', default: '/usr/bin/python3' },
   },
 });
 const nSV = Number(values.sv);
@@ -130,11 +143,16 @@ const results = configs.map(({ name, backend, precision, threads }) => {
   }
   // Single query through the public wrapper.
   const singleMs: number[] = [];
+  const singleCpuMs: number[] = [];
   const one = { data: test.subarray(0, d), shape: [1, d] };
-  for (let r = 0; r < Math.max(5, reps); r++) {
+  explainThreaded(model, one, { targets: Int32Array.of(0), topK, backend, precision, threads });
+  for (let r = 0; r < Math.max(7, reps); r++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     explainThreaded(model, one, { targets: Int32Array.of(0), topK, backend, precision, threads });
     singleMs.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    singleCpuMs.push((c.user + c.system) / 1000);
   }
   const p50 = median(perQueryMs);
   // Work actually done: kernel entries with α[i, c_t] ≠ 0 (the class-gathered path skips the rest).
@@ -150,6 +168,8 @@ const results = configs.map(({ name, backend, precision, threads }) => {
     batchedP50PerQueryCpuMs: +cpuP50.toFixed(4),
     wallIfIdleMs: +(cpuP50 / threads).toFixed(4),
     singleQueryP50Ms: +median(singleMs).toFixed(3),
+    singleQueryMinMs: +Math.min(...singleMs).toFixed(3),
+    singleQueryP50CpuMs: +median(singleCpuMs).toFixed(3),
     meetsGoal: p50 <= 1,
     meetsGoalIfIdle: cpuP50 / threads <= 1,
     gflops: +gflops.toFixed(2),
@@ -161,6 +181,54 @@ const results = configs.map(({ name, backend, precision, threads }) => {
 });
 
 await releaseExplainThreads(model);
+
+interface NumpySide { gemmOnlyPerQueryCpuMs: number; gemvOnlySingleQueryWallMs: number; batchedPerQueryCpuMs: number; batchedPerQueryWallMs: number; singleQueryCpuMs: number; singleQueryWallMs: number; singleQueryMinWallMs: number }
+interface NumpyRun { float32: NumpySide; float64: NumpySide; readGBps: number; singleQueryBoundMs: number; singleQueryBytes: number; blasThreads: string }
+/** Runs the numpy baseline on the same data, once per thread count. */
+function numpyBaseline(threadCounts: number[]): Map<number, NumpyRun> | string {
+  if (values.python === 'none') return 'skipped (--python none)';
+  const dir = mkdtempSync(join(tmpdir(), 'dualxda-explain-bench-'));
+  try {
+    const targets = Int32Array.from({ length: B }, (_, t) => t % K);
+    writeFileSync(join(dir, 'meta.json'), JSON.stringify({ nSV, dim: d, K, batch: B, topK }));
+    const raw = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    writeFileSync(join(dir, 'sv.f32'), raw(model.svFeatures));
+    writeFileSync(join(dir, 'alpha.f64'), raw(model.svAlpha));
+    writeFileSync(join(dir, 'test.f32'), raw(test));
+    writeFileSync(join(dir, 'targets.i32'), raw(targets));
+    const script = new URL('./explain-numpy-baseline.py', import.meta.url).pathname;
+    const out = new Map<number, NumpyRun>();
+    for (const t of threadCounts) {
+      const env = { ...process.env, OPENBLAS_NUM_THREADS: String(t), OMP_NUM_THREADS: String(t) };
+      out.set(t, JSON.parse(execFileSync(values.python, [script, dir, String(reps)], { env, encoding: 'utf8' })) as NumpyRun);
+    }
+    return out;
+  } catch (e) {
+    return `failed: ${(e as Error).message.split('\n')[0]}`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const numpy = numpyBaseline([...new Set(results.map((r) => r.threads))]);
+const vsNumpy = (r: (typeof results)[number]): Record<string, number> | undefined => {
+  if (typeof numpy === 'string' || r.kernel.startsWith('js')) return undefined;
+  const np = numpy.get(r.threads);
+  if (np === undefined) return undefined;
+  const side = r.kernel.includes('float32') ? np.float32 : np.float64;
+  return {
+    // Against the products alone (OpenBLAS sgemm/dgemm on the same rows): the strict BLAS line.
+    batchedCpuRatioVsGemmOnly: +(r.batchedP50PerQueryCpuMs / side.gemmOnlyPerQueryCpuMs).toFixed(3),
+    // Against numpy doing the same whole job (products, α scaling, row sums, top-k).
+    batchedCpuRatio: +(r.batchedP50PerQueryCpuMs / side.batchedPerQueryCpuMs).toFixed(3),
+    batchedWallRatio: +(r.batchedP50PerQueryMs / side.batchedPerQueryWallMs).toFixed(3),
+    singleQueryWallRatio: +(r.singleQueryP50Ms / side.singleQueryWallMs).toFixed(3),
+    singleQueryWallRatioVsGemvOnly: +(r.singleQueryP50Ms / side.gemvOnlySingleQueryWallMs).toFixed(3),
+    singleQueryVsBandwidthBound: +(r.singleQueryP50Ms / np.singleQueryBoundMs).toFixed(3),
+    // CPU time includes the waits on memory but not the time other processes held the core.
+    singleQueryCpuVsBandwidthBound: +(r.singleQueryP50CpuMs / np.singleQueryBoundMs).toFixed(3),
+    singleQueryMinVsBandwidthBound: +(r.singleQueryMinMs / np.singleQueryBoundMs).toFixed(3),
+  };
+};
 const fastestPeak = Math.max(...results.map((r) => r.kernelPeakGflopsPerThread * r.threads));
 console.log(JSON.stringify({
   bench: 'explain',
@@ -174,7 +242,9 @@ console.log(JSON.stringify({
   computedFraction,
   loadAverage1mStart: loadAtStart,
   fastestKernelPeakGflops: fastestPeak,
-  results: results.map((r) => ({ ...r, fractionOfFastestPeak: +(r.gflops / fastestPeak).toFixed(3) })),
+  results: results.map((r) => ({ ...r, fractionOfFastestPeak: +(r.gflops / fastestPeak).toFixed(3), vsNumpy: vsNumpy(r) })),
+  numpyBaseline: typeof numpy === 'string' ? numpy : Object.fromEntries(numpy),
+  goals: { batchedCpuRatioVsGemmOnly: 1.2, batchedCpuRatio: 1.2, singleQueryVsBandwidthBound: 1.5 },
   loadAverage1mEnd: (await import('node:os')).loadavg()[0],
   node: process.version,
 }, null, 2));

@@ -11,8 +11,8 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { openModel, type Checkpoint, type FeatureForward, type FeatureModel } from '@dualxda/llm-adapter';
-import { createXdaModel, forwardBatch, useXdaBackend } from '@dualxda/xda';
+import { openModel, type FeatureModel } from '@dualxda/llm-adapter';
+import { xdaFeatureForward } from '../src/xda-forward.js';
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,20 +25,7 @@ const batchSize = Number(arg('batch-size', '32'));
 const lines = readFileSync('packages/llm-adapter/assets/corpus/train.jsonl', 'utf8').split('\n').filter((l) => l.trim() !== '');
 const texts = lines.slice(0, n).map((l) => (JSON.parse(l) as { text: string }).text);
 
-/** The CLI's forward (packages/cli/src/lib/open-feature-model.ts; tools may not import the cli). */
 const backend = arg('backend', 'wasm') as 'wasm' | 'cpu';
-async function xdaForward(ckpt: Checkpoint): Promise<FeatureForward> {
-  await useXdaBackend(backend);
-  const model = createXdaModel(ckpt.weights, ckpt.config);
-  return {
-    name: `tfjs-${backend}`,
-    run: (batch, want) => {
-      const o = forwardBatch(model, batch, { features: want.features, hiddenStates: want.lastHiddenState });
-      return { features: o.features, lastHiddenState: o.hiddenStates };
-    },
-    release: () => model.dispose(),
-  };
-}
 
 async function measure(model: FeatureModel): Promise<{ wallSeconds: number; cpuSeconds: number; tokensPerSecond: number; features: Float32Array }> {
   await model.embed(texts.slice(0, 4), { maxLength, batchSize }); // warm-up
@@ -62,7 +49,7 @@ try {
   const onnxModel = await openModel(modelDir, { intraOpThreads: 1 });
   const onnx = await measure(onnxModel);
   await onnxModel.release();
-  const builtinModel = await openModel(copy, { forward: xdaForward });
+  const builtinModel = await openModel(copy, { forward: xdaFeatureForward(backend) });
   const builtin = await measure(builtinModel);
   await builtinModel.release();
   let diff = 0;

@@ -8,19 +8,31 @@
  * `--model` names a folder of packages/llm-adapter/assets (default spam-bert). While that folder
  * does not exist the bench uses a random BERT with spam-bert's shape (2 layers, hidden 128, 4 heads,
  * intermediate 512, 128 positions; `model: "random-spam-bert-shape"`): timing depends only on the
- * shape. The sequence length is capped at max_position_embeddings (reported as `seq`). `k` > 1 times explainTopK (one batched relevance
- * pass per side for k training examples) and reports the time divided by k.
+ * shape. The sequence length is capped at max_position_embeddings (reported as `seq`). `k` > 1 times
+ * explainTopK (one batched relevance pass for both sides of k pairs) and reports the time / k.
+ *
+ * The baseline runs in the same invocation: tools/bench/xda-torch-baseline.py (Debian python3-torch,
+ * 1 thread) computes the same pairs' gradient×input heatmaps (both sides, one forward + backward of
+ * the batch [test × k, trains]) on the same safetensors at the same length; per k the line carries
+ * `torchMsPerPair` and `ratioToTorch` = XDA ms/pair ÷ torch ms/pair, and the same in CPU ms
+ * (`--no-torch` skips it; a random model has no safetensors for torch to read, so it is skipped
+ * there too). `--rounds` (3) rounds of (torch, XDA) run one after another and each number is the
+ * median over rounds of the per-round medians of `--runs` calls (the machine may be shared).
+ * `--before PATH` also times an older @dualxda/xda in the same rounds (PATH: its src/index.ts, e.g.
+ * from `git archive HEAD packages/xda | tar -x -C /tmp/old` plus a node_modules link) and reports
+ * `beforeMsPerPair` and `speedup`.
  *
  * `--deletion` adds a line `{bench: "xda-deletion"}`: evaluateTokenDeletion on the model's
  * reference.json texts (needs a real assets folder, i.e. spam-bert once it exists): mean drop of
  * ⟨f_test, f_train⟩ after deleting the 3 most relevant vs 3 random train tokens.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseSafetensors } from '@dualxda/core';
 import { createXdaModel, evaluateTokenDeletion, explainTopK, useXdaBackend } from '@dualxda/xda';
 import type { HfConfig, WeightEntry, WeightMap, XdaBackend } from '@dualxda/xda';
-import { printBenchJson, timeRuns } from '../src/index.js';
+import { printBenchJson } from '../src/index.js';
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -81,17 +93,78 @@ let s = 12345;
 const nextId = () => 5 + ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) % (vocab - 5));
 const input = () => ({ ids: [2, ...Array.from({ length: seq - 2 }, nextId), 3] });
 
+/** Torch's ms/pair for `k` pairs (wall and CPU medians of `runs`), or null when skipped. */
+function torchBaseline(k: number): { wall: number; cpu: number; version: string } | null {
+  if (!found || process.argv.includes('--no-torch')) return null;
+  const script = join(import.meta.dirname, 'xda-torch-baseline.py');
+  const r = spawnSync('/usr/bin/python3', [script, '--model', dir, '--seq', String(seq), '--k', String(k), '--runs', String(runs), '--threads', '1'], {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (r.status !== 0) throw new Error(`xda-torch-baseline.py exited with ${r.status ?? r.signal}`);
+  const out = JSON.parse(r.stdout) as Record<string, { msPerPair: number; cpuMsPerPair: number }> & { torch: string };
+  const line = out[`k${k}`] as { msPerPair: number; cpuMsPerPair: number };
+  return { wall: line.msPerPair, cpu: line.cpuMsPerPair, version: out.torch };
+}
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+/** Median wall and CPU ms per pair of `runs` calls after one warm-up call. */
+function timePairs(fn: () => unknown, k: number): { wall: number; cpu: number } {
+  fn();
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    fn();
+    walls.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpus.push((c.user + c.system) / 1000);
+  }
+  return { wall: median(walls) / k, cpu: median(cpus) / k };
+}
+
+/** An older @dualxda/xda (`--before PATH` to its src/index.ts, e.g. from `git archive HEAD`), timed in the same rounds. */
+type XdaModule = Pick<typeof import('@dualxda/xda'), 'createXdaModel' | 'explainTopK'>;
+const beforePath = arg('before', '');
+const before = beforePath === '' ? undefined : ((await import(resolve(beforePath))) as XdaModule);
+const rounds = Number(arg('rounds', '3'));
+
 for (const backend of arg('backends', 'cpu,wasm').split(',') as XdaBackend[]) {
   const active = await useXdaBackend(backend);
   const xda = createXdaModel(weights, config);
+  const old = before?.createXdaModel(weights, config);
   const test = input();
-  const result: Record<string, unknown> = { model, backend: active, seq, hidden: config['hidden_size'], layers: config['num_hidden_layers'] };
+  const result: Record<string, unknown> = { model, backend: active, seq, hidden: config['hidden_size'], layers: config['num_hidden_layers'], rounds, runs };
   for (const k of ks) {
     const trains = Array.from({ length: k }, input);
-    const timing = await timeRuns(() => explainTopK(xda, test, trains), { runs, warmup: 1 });
-    result[`k${k}`] = { msPerPair: timing.p50 / k, msPerCall: timing };
+    // Rounds of (torch, ours, before) one after another, so that a shared machine's load hits all alike.
+    const per: { torch: { wall: number; cpu: number } | null; ours: { wall: number; cpu: number }; before?: { wall: number; cpu: number } }[] = [];
+    let version = '';
+    for (let r = 0; r < rounds; r++) {
+      const torch = torchBaseline(k);
+      version = torch?.version ?? '';
+      const ours = timePairs(() => explainTopK(xda, test, trains), k);
+      const was = old === undefined || before === undefined ? undefined : timePairs(() => before.explainTopK(old, test, trains), k);
+      per.push({ torch, ours, ...(was ? { before: was } : {}) });
+    }
+    const med = (f: (p: (typeof per)[number]) => number | undefined) => {
+      const xs = per.map(f).filter((x): x is number => x !== undefined);
+      return xs.length === 0 ? undefined : median(xs);
+    };
+    const line: Record<string, unknown> = { msPerPair: med((p) => p.ours.wall), cpuMsPerPair: med((p) => p.ours.cpu) };
+    if (per[0]?.torch) {
+      Object.assign(line, {
+        torchMsPerPair: med((p) => p.torch?.wall), torchCpuMsPerPair: med((p) => p.torch?.cpu),
+        ratioToTorch: med((p) => p.ours.wall / (p.torch?.wall ?? NaN)), cpuRatioToTorch: med((p) => p.ours.cpu / (p.torch?.cpu ?? NaN)),
+      });
+      result['torch'] = { version, threads: 1 };
+    }
+    if (before) Object.assign(line, { beforeMsPerPair: med((p) => p.before?.wall), beforeCpuMsPerPair: med((p) => p.before?.cpu), speedup: med((p) => (p.before?.wall ?? NaN) / p.ours.wall) });
+    result[`k${k}`] = line;
   }
   xda.dispose();
+  old?.dispose();
   printBenchJson('xda', result);
 }
 

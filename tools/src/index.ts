@@ -10,3 +10,4 @@ export { percentile, printBenchJson, summarize, timeRuns, trackPeakRss } from '.
 export type { TimingStats } from './bench-harness.js';
 export { projectShardedBuild } from './scale-projection.js';
 export type { ShardedBuildInputs, ShardedBuildProjection } from './scale-projection.js';
+export { xdaFeatureForward } from './xda-forward.js';

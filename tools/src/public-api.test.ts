@@ -11,6 +11,7 @@ describe('@dualxda/tools public api', () => {
         "summarize",
         "timeRuns",
         "trackPeakRss",
+        "xdaFeatureForward",
       ]
     `);
   });

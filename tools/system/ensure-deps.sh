@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`'s pretest: the Debian packages the test suite needs (dashboard e2e in Chromium,
-# solver parity against liblinear-train, numpy and torch references, the SLURM recipe on a real cluster).
+# solver parity against liblinear-train, numpy and torch references, the ONNX export recipe (python3-onnx), the SLURM recipe on a real cluster).
 # Installs the missing ones when it can (root + apt-get), saying so; otherwise stops at once with
 # the one command to run. DUALXDA_SKIP_SYSTEM_DEPS=1 skips the check (not the tests that need them).
 set -euo pipefail
@@ -16,6 +16,7 @@ need chromium test -x /usr/bin/chromium
 need liblinear-tools command -v liblinear-train
 need python3-numpy /usr/bin/python3 -c 'import numpy'
 need python3-torch /usr/bin/python3 -c 'import torch'
+need python3-onnx /usr/bin/python3 -c 'import onnx'
 need slurmctld command -v slurmctld
 need slurmd command -v slurmd
 need slurm-client command -v sbatch

@@ -32,6 +32,15 @@ describe('cache --codec', () => {
     expect(Array.from(b!.features)).toEqual(Array.from(a!.features));
   });
 
+  it('--workers 2 runs the graph on worker threads and writes the same store values', async () => {
+    const r = await run(['cache', '--model', embeddedModelDir('tiny-bert'), '--data', 'c.jsonl', '--out', 'workers', '--chunk-rows', '8', '--workers', '2', '-q'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const [a, b] = await Promise.all(['raw', 'workers'].map(async (s) => openFeatureStore(join(dir, s))));
+    const [ra, rb] = await Promise.all([a!.readRows(0, 24), b!.readRows(0, 24)]);
+    expect(Array.from(rb.features)).toEqual(Array.from(ra.features));
+    expect(Array.from(await b!.readLogits(0, 24))).toEqual(Array.from(await a!.readLogits(0, 24)));
+  });
+
   it('names the option and its values on a bad codec', async () => {
     const r = await run(['cache', '--model', embeddedModelDir('tiny-bert'), '--data', 'c.jsonl', '--out', 'x', '--codec', 'lz4'], dir);
     expect(r.code).toBe(2);

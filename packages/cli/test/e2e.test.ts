@@ -162,6 +162,10 @@ describe('dualxda end to end on tiny-bert', () => {
     expect(m['self-influence'][0]!.score).toBeGreaterThanOrEqual(m['self-influence'][1]!.score);
     const info = await run(['inspect', 'train', '--json'], dir);
     expect(JSON.parse(info.stdout)).toMatchObject({ manifest: { rows: 45, dim: 32 }, run: { modelDir: model }, faithfulness: { mcc: m.faithfulness.mcc, logitCosine: m.faithfulness.logitCosine } });
+    // Recorded for the dashboard's overview (serve reads the run file), the rest of the record kept.
+    const runFile = JSON.parse(await readFile(join(dir, 'train', 'dualxda-run.json'), 'utf8')) as { faithfulness: Record<string, number>; modelDir: string };
+    expect(runFile.faithfulness).toMatchObject({ mcc: m.faithfulness.mcc, logitCosine: m.faithfulness.logitCosine });
+    expect(runFile.modelDir).toBeDefined();
   });
 
   it('demo runs the whole pipeline on a given model and corpus folder', async () => {
@@ -173,8 +177,8 @@ describe('dualxda end to end on tiny-bert', () => {
     expect(s.supportVectors).toBeGreaterThan(0);
     expect(s.examples).toHaveLength(2);
     for (const e of s.examples) expect(e.xda.length).toBeGreaterThan(0);
-    const runFile = JSON.parse(await readFile(join(dir, 'demo', 'train', 'dualxda-run.json'), 'utf8')) as Record<string, string>;
-    expect(runFile).toMatchObject({ testStore: '../test', createdBy: 'dualxda demo' });
+    const runFile = JSON.parse(await readFile(join(dir, 'demo', 'train', 'dualxda-run.json'), 'utf8')) as Record<string, unknown>;
+    expect(runFile).toMatchObject({ testStore: '../test', createdBy: 'dualxda demo', faithfulness: { mcc: s.faithfulness.mcc } });
     expect((await readFile(join(dir, 'demo', 'explanations.jsonl'), 'utf8')).split('\n').length).toBeGreaterThan(6);
   });
 

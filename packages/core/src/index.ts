@@ -93,6 +93,8 @@ export { explanationsToJsonl, explanationsToParquet, writeExplanationsJsonl, wri
 // Collapse alarm: feature spectrum, proponent diversity and verdict (issue 13; docs/attribution.md "Collapse alarm").
 export { jacobiEigenF64 } from './linalg/eigen-jacobi.js';
 export { symmetricEigenvaluesF64 } from './linalg/eigen-tridiagonal.js';
+export { createEmitter, WASM_I32, WASM_OP, WASM_V128, wasmKernelModule } from './linalg/wasm-asm.js';
+export type { WasmKernelFunction } from './linalg/wasm-asm.js';
 export { featureSpectrum } from './diagnostics/feature-spectrum.js';
 export { createSpectrumAccumulator } from './diagnostics/spectrum-accumulator.js';
 export type { FeatureMatrix, SpectrumAccumulator } from './diagnostics/spectrum-accumulator.js';

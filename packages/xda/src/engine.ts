@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { UnsupportedOpError } from './errors.js';
+import { readFloat32 } from './gemm/tensor-io.js';
 import { getKernel } from './kernels.js';
 import type { OpAttrsMap, OpName } from './op-names.js';
 import { getRule } from './registry.js';
@@ -20,16 +21,39 @@ export interface ExecutionContext extends RuleContext {
   trace: Set<OpName>;
   /** Per-place list of `[B]` tensors of relevance the rules state they keep in the backward. */
   ledger: Map<AbsorbedPlace, tf.Tensor[]>;
+  /**
+   * When set, the forward tensors each rule reads in the backward are kept here by reference
+   * instead of through tfjs's `save`, which copies every one (an Identity kernel each); whoever set
+   * it disposes them after the backward (`propagate` does).
+   */
+  held?: tf.Tensor[];
 }
 
 export function createExecutionContext(opts: { variant?: RuleVariant; epsilon?: number; grad?: boolean } = {}): ExecutionContext {
   return { variant: opts.variant ?? 'attnlrp', epsilon: opts.epsilon ?? 0, grad: opts.grad ?? false, trace: new Set<OpName>(), ledger: new Map() };
 }
 
-/** Σ over every axis except the batch axis 0; non-finite inputs (−∞ masks) count as 0. */
+/**
+ * Σ over every axis except the batch axis 0; non-finite inputs (−∞ masks) count as 0. Summed in JS
+ * (float64, read back as float32): the guarded tfjs reduction was five kernels per ledger entry.
+ */
 export function rowSum(x: tf.Tensor): tf.Tensor1D {
-  const flat = tf.reshape(x, [x.shape[0] ?? 1, -1]);
-  return tf.sum(tf.where(tf.isFinite(flat), flat, tf.zerosLike(flat)), 1) as tf.Tensor1D;
+  const rows = x.shape[0] ?? 1;
+  const out = readFloat32([x], ([v]) => {
+    const xs = v as Float32Array;
+    const per = rows === 0 ? 0 : xs.length / rows;
+    const sums = new Float32Array(rows);
+    for (let r = 0; r < rows; r++) {
+      let s = 0;
+      for (let i = r * per; i < (r + 1) * per; i++) {
+        const e = xs[i] as number;
+        if (Number.isFinite(e)) s += e;
+      }
+      sums[r] = s;
+    }
+    return sums;
+  });
+  return tf.tensor1d(out);
 }
 
 /** Applies op `op` under `ctx`: forward kernel, plus its relevance rule as the gradient. */
@@ -46,11 +70,14 @@ export function applyOp<K extends OpName>(ctx: ExecutionContext, op: K, inputs: 
     const save = args.pop() as (ts: tf.Tensor[]) => void;
     const xs = args as tf.Tensor[];
     const y = forward(xs, attrs);
-    save([...xs, y]);
+    const held = ctx.held;
+    if (held === undefined) save([...xs, y]);
+    else for (const t of [...xs, y]) held.push(tf.keep(t));
     return {
       value: y,
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], savedCopies: tf.Tensor[]) => {
         const gOut = Array.isArray(dy) ? (dy[0] as tf.Tensor) : dy;
+        const saved = held === undefined ? savedCopies : [...xs, y];
         const ins = saved.slice(0, xs.length);
         const out = saved[xs.length] as tf.Tensor;
         const st = { inputs: ins, output: out };

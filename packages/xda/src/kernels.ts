@@ -3,6 +3,8 @@
  * each op lives in its rule (`rules/*.ts`), never here.
  */
 import * as tf from '@tensorflow/tfjs';
+import { batchMatMul } from './gemm/batch-matmul.js';
+import { mapFloat32 } from './gemm/tensor-io.js';
 import * as ops from './op-names.js';
 import type { OpAttrsMap, OpName } from './op-names.js';
 
@@ -18,19 +20,23 @@ function at(inputs: tf.Tensor[], i: number): tf.Tensor {
 export function linearForward(x: tf.Tensor, attrs: ops.LinearAttrs): tf.Tensor {
   const inDim = x.shape[x.shape.length - 1] as number;
   const outDim = attrs.weight.shape[0];
-  const flat = tf.matMul(tf.reshape(x, [-1, inDim]), attrs.weight, false, true);
+  const x2 = tf.reshape(x, [-1, inDim]);
+  const flat = attrs.weightT === undefined ? tf.matMul(x2, attrs.weight, false, true) : tf.matMul(x2, attrs.weightT);
   const z = attrs.bias === undefined ? flat : tf.add(flat, attrs.bias);
   return tf.reshape(z, [...x.shape.slice(0, -1), outDim]);
 }
 
-/** Masked softmax over the last axis; fully masked rows give 0, not NaN. */
+/**
+ * Masked softmax over the last axis; fully masked rows give 0, not NaN. The mask enters as an
+ * additive 0 / −∞ term at its own (broadcastable) shape: x + 0 is x exactly and exp(−∞) is 0, so
+ * this equals selecting with the broadcast mask, without materialising it (tfjs-wasm's broadcast is
+ * slower than the whole softmax).
+ */
 export function maskedSoftmax(x: tf.Tensor, mask: tf.Tensor): tf.Tensor {
-  const m = tf.broadcastTo(mask, x.shape);
-  const negInf = tf.fill(x.shape, -Infinity);
-  const masked = tf.where(m, x, negInf);
+  const masked = tf.add(x, tf.where(mask, tf.zeros(mask.shape), tf.fill(mask.shape, -Infinity)));
   const rowMax = tf.max(masked, -1, true);
   const safeMax = tf.where(tf.isFinite(rowMax), rowMax, tf.zerosLike(rowMax));
-  const e = tf.where(m, tf.exp(tf.sub(x, safeMax)), tf.zerosLike(x));
+  const e = tf.exp(tf.sub(masked, safeMax));
   const denom = tf.sum(e, -1, true);
   return tf.div(e, tf.where(tf.greater(denom, 0), denom, tf.onesLike(denom)));
 }
@@ -53,6 +59,29 @@ function rotateHalf(x: tf.Tensor): tf.Tensor {
   return tf.concat([tf.neg(x2), x1], -1);
 }
 
+/**
+ * `[B, T, H]` → `[B, H]`, row b at position `index[b]`, as row copies with a custom gradient that
+ * writes G into one zero `[B, T, H]` tensor. Not gather (its gradient needs UnsortedSegmentSum,
+ * which the wasm backend lacks), and not per-row slices, whose gradient pads every row to the
+ * whole batch (B² work).
+ */
+function selectToken(x: tf.Tensor, index: readonly number[]): tf.Tensor {
+  const [b, t, h] = x.shape as [number, number, number];
+  if (index.length !== b || index.some((p) => !Number.isInteger(p) || p < 0 || p >= t)) {
+    throw new RangeError(`SelectToken: index [${index.join(', ')}] does not pick one of ${t} positions in each of ${b} rows`);
+  }
+  const select = tf.customGrad((...args: unknown[]) => ({
+    value: mapFloat32([args[0] as tf.Tensor], [b, h], ([v], out) => {
+      for (let r = 0; r < b; r++) out.set((v as Float32Array).subarray((r * t + (index[r] as number)) * h, (r * t + (index[r] as number) + 1) * h), r * h);
+    }),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[]) => mapFloat32([Array.isArray(dy) ? (dy[0] as tf.Tensor) : dy], [b, t, h], ([g], out) => {
+      out.fill(0);
+      for (let r = 0; r < b; r++) out.set((g as Float32Array).subarray(r * h, (r + 1) * h), (r * t + (index[r] as number)) * h);
+    }),
+  }));
+  return select(x);
+}
+
 const KERNELS: { [K in OpName]: ForwardKernel<K> } = {
   [ops.Linear]: (xs, a) => linearForward(at(xs, 0), a),
   [ops.Add]: (xs) => tf.add(at(xs, 0), at(xs, 1)),
@@ -68,8 +97,8 @@ const KERNELS: { [K in OpName]: ForwardKernel<K> } = {
   [ops.Tanh]: (xs) => tf.tanh(at(xs, 0)),
   [ops.Relu]: (xs) => tf.relu(at(xs, 0)),
   [ops.Softmax]: (xs, a) => maskedSoftmax(at(xs, 0), a.mask),
-  [ops.MatMulQK]: (xs, a) => tf.mul(tf.matMul(at(xs, 0), at(xs, 1), false, true), a.scale),
-  [ops.MatMulAV]: (xs) => tf.matMul(at(xs, 0), at(xs, 1)),
+  [ops.MatMulQK]: (xs, a) => tf.mul(batchMatMul(at(xs, 0), at(xs, 1), false, true), a.scale),
+  [ops.MatMulAV]: (xs) => batchMatMul(at(xs, 0), at(xs, 1)),
   [ops.GatedProduct]: (xs) => tf.mul(at(xs, 0), at(xs, 1)),
   [ops.RoPE]: (xs, a) => tf.add(tf.mul(at(xs, 0), a.cos), tf.mul(rotateHalf(at(xs, 0)), a.sin)),
   // [B, T, H·D] -> [B, H, T, D]
@@ -90,14 +119,7 @@ const KERNELS: { [K in OpName]: ForwardKernel<K> } = {
     const tiled = tf.tile(tf.reshape(at(xs, 0), [b, h, 1, t * d]), [1, 1, a.repeats, 1]);
     return tf.reshape(tiled, [b, h * a.repeats, t, d]);
   },
-  // [B, T, H] -> [B, H] at position index[b]. Slices, not gather: gather's gradient needs
-  // UnsortedSegmentSum, which the wasm backend lacks.
-  [ops.SelectToken]: (xs, a) => {
-    const x = at(xs, 0);
-    const h = x.shape[2] as number;
-    const rows = a.index.map((p, b) => tf.slice(x, [b, p, 0], [1, 1, h]));
-    return tf.reshape(rows.length === 1 ? (rows[0] as tf.Tensor) : tf.concat(rows, 0), [a.index.length, h]);
-  },
+  [ops.SelectToken]: (xs, a) => selectToken(at(xs, 0), a.index),
   [ops.Dropout]: (xs) => at(xs, 0),
 };
 

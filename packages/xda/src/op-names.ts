@@ -30,6 +30,12 @@ export const Dropout = 'Dropout';
 export interface LinearAttrs {
   weight: tf.Tensor2D;
   bias?: tf.Tensor1D;
+  /**
+   * `weight` transposed (`[in, out]`), made once per model by `transposedWeights` (within a memory
+   * budget): the forward then multiplies untransposed, tfjs-wasm's fast matMul path (~15× the
+   * transposed one).
+   */
+  weightT?: tf.Tensor2D;
 }
 /** `x + constant` where the constant (position/type embedding) does not depend on the input. */
 export interface AddConstantAttrs {

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useSyncExternalStore, type ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { navigate } from '../app/hash-route.js';
 import { ErrorNote } from '../components/status.js';
 import { VirtualList } from '../components/virtual-list.js';
@@ -6,9 +6,9 @@ import type { Summary } from '../lib/api-types.js';
 import { usePageHeading } from '../lib/use-page-heading.js';
 import type { TestFilters } from '../services/api-client.js';
 import { className } from '../services/format.js';
-import { formatRoute, type TestListRouteState } from '../services/route.js';
+import { formatRoute, type Route, type TestListRouteState } from '../services/route.js';
 import { createTestListStore } from '../services/test-list-store.js';
-import { useListUrl } from './use-list-url.js';
+import { useListRoute } from './use-list-route.js';
 import type { ViewContext } from './view-context.js';
 
 export const title = 'Test examples';
@@ -36,6 +36,8 @@ function filtersOf(r: TestListRouteState): TestFilters {
   return { q: r.q ?? '', pred: r.pred ?? null, label: r.label ?? null, misclassified: r.mis === true, ...(r.sort === undefined ? {} : { sort: r.sort }) };
 }
 
+const toRoute = (r: TestListRouteState): Route => ({ ...r, view: 'tests' });
+
 /** "no rows match “x”, predicted spam" in words. */
 function describeFilters(f: TestFilters, names: readonly string[]): string {
   const parts = [f.q.trim() === '' ? '' : `“${f.q.trim()}”`, f.pred === null ? '' : `predicted ${className(names, f.pred)}`, f.label === null ? '' : `labelled ${className(names, f.label)}`, f.misclassified ? 'misclassified' : ''];
@@ -49,14 +51,7 @@ function describeFilters(f: TestFilters, names: readonly string[]): string {
  */
 export function TestListView({ api, summary, route }: ViewContext & { route: TestListRouteState }): ReactNode {
   const store = useMemo(() => createTestListStore(api), [api]);
-  const snap = useSyncExternalStore(store.subscribe, store.getSnapshot);
-  const f = filtersOf(route);
-  const key = JSON.stringify(f);
-  useEffect(() => store.setFilters(filtersOf(route)), [store, key]);
-  const latest = useRef(route);
-  latest.current = route;
-  const { draft, setDraft, epoch, onFirstRow } = useListUrl(route.q ?? '', route.at ?? 0, (patch) => navigate({ ...latest.current, view: 'tests', ...patch }, { replace: true }));
-  const set = (patch: TestListRouteState): void => navigate({ ...route, view: 'tests', ...patch, at: 0 });
+  const { snap, filters: f, filtersKey: key, draft, setDraft, epoch, onFirstRow, set } = useListRoute(store, route, filtersOf, toRoute);
   const heading = usePageHeading(title);
   const names = summary.classNames;
   const classOptions = [<option key="any" value="">any</option>, ...names.map((n, m) => <option key={m} value={m}>{n}</option>)];

@@ -1,14 +1,13 @@
-import { useEffect, useMemo, useRef, useSyncExternalStore, type ReactNode } from 'react';
-import { navigate } from '../app/hash-route.js';
+import { useMemo, type ReactNode } from 'react';
 import { ErrorNote } from '../components/status.js';
 import { VirtualList } from '../components/virtual-list.js';
 import type { Summary } from '../lib/api-types.js';
 import { usePageHeading } from '../lib/use-page-heading.js';
 import type { TrainFilters, TrainListItem } from '../services/api-client.js';
 import { className, formatScore } from '../services/format.js';
-import { formatRoute, type TrainListRouteState } from '../services/route.js';
+import { formatRoute, type Route, type TrainListRouteState } from '../services/route.js';
 import { createPagedListStore } from '../services/test-list-store.js';
-import { useListUrl } from './use-list-url.js';
+import { useListRoute } from './use-list-route.js';
 import type { ViewContext } from './view-context.js';
 
 export const title = 'Training set';
@@ -24,19 +23,14 @@ function filtersOf(r: TrainListRouteState): TrainFilters {
   return { q: r.q ?? '', label: r.label ?? null, sv: r.sv === true, ...(r.sort === undefined ? {} : { sort: r.sort }) };
 }
 
+const toRoute = (r: TrainListRouteState): Route => ({ ...r, view: 'train-list' });
+
 const same = (a: TrainFilters, b: TrainFilters): boolean => JSON.stringify({ ...a, q: a.q.trim() }) === JSON.stringify({ ...b, q: b.q.trim() });
 
 /** Training-set browser: search, label and support-vector filters, self-influence sort; all in the URL. */
 export function TrainListView({ api, summary, route }: ViewContext & { route: TrainListRouteState }): ReactNode {
   const store = useMemo(() => createPagedListStore<TrainFilters, TrainListItem>((f, o, l) => api.trainList(f, o, l), filtersOf({}), same), [api]);
-  const snap = useSyncExternalStore(store.subscribe, store.getSnapshot);
-  const f = filtersOf(route);
-  const key = JSON.stringify(f);
-  useEffect(() => store.setFilters(filtersOf(route)), [store, key]);
-  const latest = useRef(route);
-  latest.current = route;
-  const { draft, setDraft, epoch, onFirstRow } = useListUrl(route.q ?? '', route.at ?? 0, (patch) => navigate({ ...latest.current, view: 'train-list', ...patch }, { replace: true }));
-  const set = (patch: TrainListRouteState): void => navigate({ ...route, view: 'train-list', ...patch, at: 0 });
+  const { snap, filters: f, filtersKey: key, draft, setDraft, epoch, onFirstRow, set } = useListRoute(store, route, filtersOf, toRoute);
   const heading = usePageHeading(title);
   const names = summary.classNames;
   const total = snap.total;

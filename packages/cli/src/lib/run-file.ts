@@ -18,6 +18,8 @@ export interface RunRecord {
    * way, or their features are not the stored ones.
    */
   maxLength?: number;
+  /** Training-set faithfulness figures recorded when the model was fitted (name -> value). */
+  faithfulness?: Record<string, number>;
   createdBy: string;
 }
 
@@ -60,7 +62,11 @@ export async function readRunRecord(store: string): Promise<RunRecord | undefine
   const abs = (p: unknown): string | undefined => (typeof p === 'string' && p !== '' && !isHttpUrl(p) ? (isAbsolute(p) ? p : remote ? storeKeyUrl(store, p) : resolve(store, p)) : undefined);
   const max = raw.maxLength;
   if (max !== undefined && max !== null && !(Number.isInteger(max) && max >= 2)) throw new InputError(file, `field 'maxLength' must be an integer >= 2, got ${JSON.stringify(max)}`, 'delete it or rerun `dualxda cache`');
-  const out: RunRecord = { createdBy: typeof raw.createdBy === 'string' ? raw.createdBy : 'unknown', ...(typeof max === 'number' ? { maxLength: max } : {}) };
+  const f = raw.faithfulness;
+  if (f !== undefined && (typeof f !== 'object' || f === null || Array.isArray(f) || Object.values(f).some((v) => typeof v !== 'number'))) {
+    throw new InputError(file, `field 'faithfulness' must be an object of numbers, got ${JSON.stringify(f)}`, 'delete it or rerun `dualxda eval --metric faithfulness`');
+  }
+  const out: RunRecord = { createdBy: typeof raw.createdBy === 'string' ? raw.createdBy : 'unknown', ...(typeof max === 'number' ? { maxLength: max } : {}), ...(f === undefined ? {} : { faithfulness: f }) };
   const testStore = abs(raw.testStore);
   const modelDir = remote && typeof raw.modelDir === 'string' && !isAbsolute(raw.modelDir) ? undefined : abs(raw.modelDir);
   if (testStore !== undefined) out.testStore = testStore;
@@ -74,11 +80,23 @@ export async function writeRunRecord(store: string, update: RunRecord): Promise<
   const previous = (await readRunRecord(store)) ?? { createdBy: update.createdBy };
   const merged = { ...previous, ...update };
   const rel = (p: string | undefined): string | undefined => (p === undefined ? undefined : relative(store, p) || '.');
-  const json = { testStore: rel(merged.testStore), modelDir: rel(merged.modelDir), maxLength: merged.maxLength, createdBy: merged.createdBy };
+  const json = { testStore: rel(merged.testStore), modelDir: rel(merged.modelDir), maxLength: merged.maxLength, faithfulness: merged.faithfulness, createdBy: merged.createdBy };
   const file = join(store, RUN_FILE);
   // Same directory as the target (rename is atomic on NFS only within one directory); pid alone
   // can repeat across the hosts of a cluster whose shards all record the run, hence the random tag.
   const tmp = `${file}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`;
   await writeFile(tmp, `${JSON.stringify(json, null, 2)}\n`);
   await rename(tmp, file);
+}
+
+/**
+ * Records training-set faithfulness figures in the run file, where `serve` reads them for the
+ * dashboard's overview (finite figures only: a NaN Kendall tau has no JSON number). A store read
+ * over HTTP is left alone. The rest of the record is kept.
+ */
+export async function recordFaithfulness(store: string, figures: object, createdBy: string): Promise<void> {
+  if (isHttpUrl(store)) return;
+  const faithfulness = Object.fromEntries(Object.entries(figures).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1])));
+  const previous = await readRunRecord(store);
+  await writeRunRecord(store, { faithfulness, createdBy: previous?.createdBy ?? createdBy });
 }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Summary, TestDetail, TrainDetail } from '@dualxda/core';
-import { openDashboardData, readRunFile, resolveDashboardPaths, RUN_FILE } from './open-data.js';
+import { readRunRecord, RUN_FILE } from '../lib/run-file.js';
+import { openDashboardData, resolveDashboardPaths } from './open-data.js';
 import { startDashboardServer, type DashboardServer } from './server.js';
 import { createSyntheticDashboardData, createSyntheticRun, syntheticStoreContent } from './synthetic-data.js';
 import { getJson } from './test-http.js';
@@ -68,13 +69,13 @@ describe('serving Zarr stores from disk', () => {
   it('rejects a malformed run file naming the file and field', async () => {
     const bad = mkdtempSync(join(dir, 'bad-'));
     writeFileSync(join(bad, RUN_FILE), JSON.stringify({ testStore: 3 }));
-    await expect(readRunFile(bad)).rejects.toThrow(/testStore/);
+    await expect(readRunRecord(bad)).rejects.toThrow(/testStore/);
     writeFileSync(join(bad, RUN_FILE), JSON.stringify({ faithfulness: { mcc: 'high' } }));
-    await expect(readRunFile(bad)).rejects.toThrow(/faithfulness/);
+    await expect(readRunRecord(bad)).rejects.toThrow(/faithfulness/);
     writeFileSync(join(bad, RUN_FILE), JSON.stringify({ testStore: 'x', faithfulness: { mcc: 0.9, logitCosine: 0.95 } }));
-    expect((await readRunFile(bad)).faithfulness).toEqual({ mcc: 0.9, logitCosine: 0.95 });
+    expect((await readRunRecord(bad))?.faithfulness).toEqual({ mcc: 0.9, logitCosine: 0.95 });
     writeFileSync(join(bad, RUN_FILE), '{nope');
-    await expect(readRunFile(bad)).rejects.toThrow(/not valid JSON/);
+    await expect(readRunRecord(bad)).rejects.toThrow(/not valid JSON/);
     await expect(resolveDashboardPaths({ store: join(dir, 'empty') })).rejects.toThrow(/--test/);
   });
 });

@@ -5,29 +5,16 @@
  * store may be an http(s) URL of a static file server: it is only read, and nothing (no cache, no
  * run file) is written beside it.
  */
-import { DualxdaError, isHttpUrl, loadDualDAModel, openFeatureStore, readStoreKey, storeKeyUrl, type FeatureStoreReader } from '@dualxda/core';
-import { readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { DualxdaError, isHttpUrl, loadDualDAModel, openFeatureStore, type FeatureStoreReader } from '@dualxda/core';
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { readCollapseReport } from '../lib/collapse-file.js';
 import { checkpointModelHash, checkpointWeightFiles } from '../lib/file-hash.js';
+import { readRunRecord, RUN_FILE, type RunRecord } from '../lib/run-file.js';
 import { checkCompatible } from '../steps/compatibility.js';
 import { createTextEmbedder } from './text-embedder.js';
 import type { DashboardData, SurrogateModel, TestSource, TextEmbedder, TrainSource, XdaProvider } from './types.js';
 import { createXdaDiskCache, XDA_CACHE_DIR, xdaModelVersion } from './xda-disk-cache.js';
-
-/** Name of the run file next to a training store. */
-export const RUN_FILE = 'dualxda-run.json';
-
-/** Contents of `<STORE>/dualxda-run.json`; relative paths are relative to the store. */
-export interface RunFile {
-  testStore?: string;
-  modelDir?: string;
-  createdBy?: string;
-  /** The token limit `dualxda cache` cut the texts to (XDA and typed texts are cut the same way). */
-  maxLength?: number;
-  /** Training-set faithfulness figures recorded when the model was fitted (name -> value). */
-  faithfulness?: Record<string, number>;
-}
 
 /** Paths after applying the run file. */
 export interface DashboardPaths {
@@ -39,64 +26,14 @@ export interface DashboardPaths {
 /** Builds an XDA provider for a checkpoint directory (wired by the CLI from @dualxda/xda + llm-adapter). */
 export type XdaFactory = (modelDir: string, options?: { maxTokens?: number }) => Promise<XdaProvider>;
 
-/** Reads the run file (absent is fine; malformed is an error naming the file and field). */
-export async function readRunFile(store: string): Promise<RunFile> {
-  const remote = isHttpUrl(store);
-  const path = remote ? storeKeyUrl(store, RUN_FILE) : join(store, RUN_FILE);
-  let text: string;
-  if (remote) {
-    // 404 = no run file; other HTTP failures throw StoreHttpError naming the URL and status.
-    const bytes = await readStoreKey(store, RUN_FILE);
-    if (bytes === undefined) return {};
-    text = new TextDecoder().decode(bytes);
-  } else {
-    try {
-      text = await readFile(path, 'utf8');
-    } catch {
-      return {};
-    }
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (cause) {
-    throw new DualxdaError('InvalidInputError', `${path}: not valid JSON`, { cause });
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new DualxdaError('InvalidInputError', `${path}: expected a JSON object`);
-  const out: RunFile = {};
-  for (const key of ['testStore', 'modelDir', 'createdBy'] as const) {
-    const v = (parsed as Record<string, unknown>)[key];
-    if (v === undefined) continue;
-    if (typeof v !== 'string') throw new DualxdaError('InvalidInputError', `${path}: field '${key}' must be a string`);
-    out[key] = v;
-  }
-  const max = (parsed as Record<string, unknown>)['maxLength'];
-  if (max !== undefined && max !== null) {
-    if (typeof max !== 'number' || !Number.isInteger(max) || max < 2) throw new DualxdaError('InvalidInputError', `${path}: field 'maxLength' must be an integer >= 2`);
-    out.maxLength = max;
-  }
-  const f = (parsed as Record<string, unknown>)['faithfulness'];
-  if (f !== undefined) {
-    if (typeof f !== 'object' || f === null || Array.isArray(f) || Object.values(f).some((v) => typeof v !== 'number')) {
-      throw new DualxdaError('InvalidInputError', `${path}: field 'faithfulness' must be an object of numbers`);
-    }
-    out.faithfulness = f as Record<string, number>;
-  }
-  return out;
-}
-
-/** Applies run-file defaults; explicit flags win. */
-export async function resolveDashboardPaths(opts: { store: string; test?: string; model?: string }): Promise<DashboardPaths & { run: RunFile }> {
+/** Applies run-file defaults (`lib/run-file.ts`: paths already absolute, or URLs beside a remote store); explicit flags win. */
+export async function resolveDashboardPaths(opts: { store: string; test?: string; model?: string }): Promise<DashboardPaths & { run: RunRecord }> {
   const place = (p: string): string => (isHttpUrl(p) ? p.replace(/\/+$/, '') : resolve(p));
   const store = place(opts.store);
-  const remote = isHttpUrl(store);
-  const run = await readRunFile(store);
-  // Relative paths in the run file are relative to the store: beside it on disk, or beside its URL.
-  // A URL inside the file is ignored: only URLs derived from the one the user named are fetched.
-  const rel = (p: string | undefined): string | undefined => (p === undefined || isHttpUrl(p) ? undefined : isAbsolute(p) ? p : remote ? storeKeyUrl(store, p) : resolve(store, p));
-  const test = opts.test !== undefined ? place(opts.test) : rel(run.testStore);
+  const run = (await readRunRecord(store)) ?? { createdBy: 'unknown' };
+  const test = opts.test !== undefined ? place(opts.test) : run.testStore;
   if (test === undefined) throw new DualxdaError('InvalidInputError', `${store}: no test store given (--test) and ${RUN_FILE} names none`);
-  return { store, test, model: opts.model !== undefined ? resolve(opts.model) : rel(run.modelDir), run };
+  return { store, test, model: opts.model !== undefined ? resolve(opts.model) : run.modelDir, run };
 }
 
 /** Wraps a reader as a training source; rows without a text column read as ''. */

@@ -6,7 +6,7 @@
 import { createDualDAModel, createFeatureStoreWriter, finalizeFeatureStore, openFeatureStore, saveDualDAModel, type RowBatch } from '@dualxda/core';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RUN_FILE } from './open-data.js';
+import { RUN_FILE } from '../lib/run-file.js';
 
 /** Columns of one store, produced batch by batch so 1M-row stores never sit in memory. */
 export interface StoreContent {

@@ -6,11 +6,10 @@
  * resolved next to this module with this module's extension, and a `.ts` entry gets tsx's loader
  * registered inside the worker (a loader registered in the main thread does not reach workers).
  */
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { XdaPair } from '@dualxda/core';
+import { entryBeside, workerBootstrap } from '../lib/worker-bootstrap.js';
 import type { XdaPairRequest, XdaProvider } from './types.js';
 
 /** Options of `createXdaPool`. Defaults: `DEFAULT_XDA_POOL_OPTIONS`. */
@@ -43,26 +42,6 @@ export interface XdaPool {
   close(): Promise<void>;
 }
 
-/** The worker entry beside this module: `.ts` when running from sources, `.js` from dist/. */
-function defaultEntry(): URL {
-  return new URL(import.meta.url.endsWith('.ts') ? './xda-worker.ts' : './xda-worker.js', import.meta.url);
-}
-
-/**
- * Bootstrap evaluated in each worker: registers tsx (plus the @dualxda/source condition, as
- * bin/dualxda.js does) when the entry is TypeScript, then imports the entry.
- */
-function bootstrap(entry: URL): string {
-  // The ESM build of tsx's API: require.resolve finds the CommonJS one (index.cjs), whose
-  // register() cannot locate its loader from inside a worker; index.mjs sits beside it.
-  const tsx = entry.pathname.endsWith('.ts') ? pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href : undefined;
-  const hook = `export function resolve(s, c, next) { return next(s, c.conditions.includes('@dualxda/source') ? c : { ...c, conditions: [...c.conditions, '@dualxda/source'] }); }`;
-  return `(async () => {
-    ${tsx === undefined ? '' : `(await import(${JSON.stringify(tsx)})).register(); (await import('node:module')).register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`}
-    await import(${JSON.stringify(entry.href)});
-  })().catch((e) => require('node:worker_threads').parentPort.postMessage({ type: 'fatal', message: String(e && e.stack || e) }));`;
-}
-
 /**
  * Starts `size` workers and resolves once all have loaded their engine (rejects with the first
  * worker's load error).
@@ -75,7 +54,7 @@ function bootstrap(entry: URL): string {
 export async function createXdaPool(options: XdaPoolOptions = {}): Promise<XdaPool> {
   const size = options.size ?? DEFAULT_XDA_POOL_OPTIONS.size();
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`XDA pool size must be an integer >= 1, got ${size}`);
-  const code = bootstrap(options.entry ?? defaultEntry());
+  const code = workerBootstrap(options.entry ?? entryBeside(import.meta.url, 'xda-worker'));
   const queue: Task[] = [];
   const idle: Worker[] = [];
   const running = new Map<Worker, Task>();

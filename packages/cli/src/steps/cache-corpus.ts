@@ -62,6 +62,7 @@ export async function cacheCorpus(o: CacheCorpusOptions, ctx: RunContext, model?
       ...(o.batchSize === undefined ? {} : { batchSize: o.batchSize }),
       ...(!token && o.chunkRows !== undefined ? { chunkRows: o.chunkRows } : {}),
       ...(o.maxLength === undefined ? {} : { maxLength: o.maxLength }),
+      ...(o.workers === undefined ? {} : { workers: o.workers }),
       signal: ctx.signal,
       onProgress: (p) => bar.update(p.textsDone),
     });

@@ -12,6 +12,7 @@ import { DEFAULT_DIVERSITY_OPTIONS, DEFAULT_SAMPLE_SEED, collapseVerdict, create
 import type { RunContext } from '../context.js';
 import { InterruptedError } from '../errors.js';
 import { isDirectory } from '../lib/inputs.js';
+import type { BackgroundSpectrum } from './background-spectrum.js';
 import { argmaxRows } from './explain-tests.js';
 
 /** Documented defaults of the collapse report (docs/attribution.md). */
@@ -30,6 +31,8 @@ export interface CollapseReportOptions {
   queries?: number;
   seed?: number;
   k?: number;
+  /** The training store's spectrum, already started in the background (`fit`); computed here when absent or failed. */
+  spectrum?: BackgroundSpectrum;
 }
 
 /** The spectrum of every row of a store, streamed (memory: K + 1 d×d float64 matrices). */
@@ -42,6 +45,18 @@ export async function storeSpectrum(store: ZarrFeatureStore, numClasses: number,
   }
   bar.done(`${store.rows} rows x ${store.dim}`);
   return acc.finish();
+}
+
+async function spectrumOf(train: ZarrFeatureStore, K: number, background: BackgroundSpectrum | undefined, ctx: RunContext): Promise<FeatureSpectrum> {
+  if (background !== undefined) {
+    try {
+      return await background.result(ctx);
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      ctx.warn(`collapse check: the background spectrum failed (${err instanceof Error ? err.message : String(err)}); computing it here`);
+    }
+  }
+  return storeSpectrum(train, K, ctx);
 }
 
 interface QuerySample {
@@ -91,7 +106,7 @@ export async function computeCollapseReport(model: DualDAModel, train: ZarrFeatu
   const interrupted = (): InterruptedError => new InterruptedError('the model is saved; the collapse report was not written (`dualxda inspect` recomputes it)');
   let spectrum: FeatureSpectrum;
   try {
-    spectrum = await storeSpectrum(train, K, ctx);
+    spectrum = await spectrumOf(train, K, options.spectrum, ctx);
   } catch (err) {
     if (ctx.signal.aborted) throw interrupted();
     throw err;

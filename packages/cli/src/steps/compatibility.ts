@@ -23,7 +23,12 @@ export function checkCompatible(model: DualDAModel, dim: number, test: Provenanc
     throw new InputError(test.source, `has ${dim}-dimensional features, but the model was fitted on ${d}-dimensional ones`, 'embed the test inputs with the checkpoint that built STORE (dualxda cache --model ...)');
   }
   const problems: string[] = [];
-  if (test.classNames.length > 0 && test.classNames.join('\u0000') !== model.classNames.join('\u0000')) {
+  const ids = model.classIds;
+  if (ids !== undefined) {
+    // A candidate-set model (`fit --classes`): its class k is the test side's class ids[k].
+    const bad = ids.findIndex((c, k) => test.classNames.length > 0 && test.classNames[c] !== model.classNames[k]);
+    if (bad >= 0) problems.push(`class ${ids[bad]} is ${JSON.stringify(test.classNames[ids[bad] as number] ?? '(none)')}, but the model's candidate class ${bad} (store class ${ids[bad]}) is ${JSON.stringify(model.classNames[bad])}`);
+  } else if (test.classNames.length > 0 && test.classNames.join('\u0000') !== model.classNames.join('\u0000')) {
     problems.push(`classes [${test.classNames.join(', ')}] differ from the model's [${model.classNames.join(', ')}]`);
   }
   if (test.modelHash !== '' && model.modelHash !== '' && test.modelHash !== model.modelHash) {

@@ -1,11 +1,13 @@
 import { loadDualDAModel, openFeatureStore, saveDualDAModel, type CollapseReport, type DualDAModel, type ZarrFeatureStore } from '@dualxda/core';
 import { solveCrammerSingerAsync, solveCrammerSingerBlocks, solveCrammerSingerParallel, type SolverOptions, type SolverResult } from '@dualxda/solver';
 import type { RunContext } from '../context.js';
-import { InterruptedError } from '../errors.js';
+import { InputError, InterruptedError, UsageError } from '../errors.js';
 import { writeCollapseReport } from '../lib/collapse-file.js';
 import { readRunRecord } from '../lib/run-file.js';
+import { startStoreSpectrum, type BackgroundSpectrum } from './background-spectrum.js';
 import { computeCollapseReport } from './collapse-report.js';
 import { expandWeights, readFitRows, withRowsInMemory } from './fit-rows.js';
+import { describeClassSet, resolveClassSet, restrictToClasses, type ClassRestriction, type ClassSetSpec } from './fit-classes.js';
 import { toFitError } from './solver-errors.js';
 
 /**
@@ -13,6 +15,25 @@ import { toFitError } from './solver-errors.js';
  * use 1e-3 (dualda.md §1.8), which also gives the sparse explanations the tool is about.
  */
 export const DEFAULT_FIT_C = 1e-3;
+
+/**
+ * Largest dense α (rows × classes float64) a fit without `--classes` may need: the solver keeps
+ * α dense, so a store with an LM head (K = vocabulary) must declare a candidate set instead.
+ */
+export const DENSE_ALPHA_BUDGET_BYTES = 2 ** 31;
+
+/**
+ * Largest feature spectrum the collapse report may accumulate ((K + 1) d × d float64 matrices);
+ * past it (many candidate classes on wide features) the report is skipped with a warning.
+ */
+export const COLLAPSE_SPECTRUM_BUDGET_BYTES = 512 * 2 ** 20;
+
+/**
+ * rows × d² from which `fit` computes the collapse report's spectrum on a worker thread during the
+ * solve: about 1 s of accumulation on one core (e.g. 8,000 rows of 768-d features; the 60,000 x
+ * 128 Fashion-MNIST bench, 0.3 s, stays on the main thread).
+ */
+export const BACKGROUND_SPECTRUM_MIN_WORK = 4e9;
 
 /** Inputs of `fitStore`. */
 export interface FitStoreOptions {
@@ -23,6 +44,8 @@ export interface FitStoreOptions {
   maxPasses?: number;
   /** memory (default; parallel when threads != 1), block (out-of-core) or parallel. */
   mode?: 'memory' | 'block' | 'parallel';
+  /** A declared candidate set of classes (`--classes`); default: every class of the store. */
+  classes?: ClassSetSpec;
 }
 
 /** What `fitStore` reports back. */
@@ -42,6 +65,8 @@ export interface FitSummary {
   /** Share of training rows the surrogate (argmax W x + b) labels correctly. */
   trainAccuracy: number;
   mode: 'memory' | 'block' | 'parallel';
+  /** With `--classes`: the rule, the classes of the store, and the rows dropped (label outside the set). */
+  candidateClasses?: { rule: string; storeClasses: number; rowsDropped: number };
 }
 
 /** Share of training rows the surrogate (argmax W x + b) labels correctly, chunk by chunk. */
@@ -121,10 +146,10 @@ export function supportVectorsPerClass(model: DualDAModel, labelsOf: (svIndex: n
  * queries from the run file's test store when it names one). A failure here does not undo the fit:
  * it is a warning and the report is null; Ctrl-C still stops the command.
  */
-export async function recordCollapseReport(storePath: string, model: DualDAModel, store: ZarrFeatureStore, ctx: RunContext): Promise<CollapseReport | null> {
+export async function recordCollapseReport(storePath: string, model: DualDAModel, store: ZarrFeatureStore, ctx: RunContext, spectrum?: BackgroundSpectrum): Promise<CollapseReport | null> {
   try {
     const run = await readRunRecord(storePath);
-    const report = await computeCollapseReport(model, store, ctx, run?.testStore === undefined ? {} : { testStore: run.testStore });
+    const report = await computeCollapseReport(model, store, ctx, { ...(run?.testStore === undefined ? {} : { testStore: run.testStore }), ...(spectrum === undefined ? {} : { spectrum }) });
     await writeCollapseReport(storePath, report);
     return report;
   } catch (err) {
@@ -145,12 +170,24 @@ export async function fitStore(storePath: string, options: FitStoreOptions, ctx:
   const mode = options.mode ?? (options.threads !== undefined && options.threads !== 1 ? 'parallel' : 'memory');
   // The in-memory modes read the store once; every later step reads those rows (block mode
   // stays out of core and streams the store each time).
+  if (options.classes !== undefined && mode === 'block') throw new UsageError('--classes needs the in-memory solver (it drops the rows outside the set before solving)', 'leave out --mode block');
   const inMemory = mode === 'block' ? undefined : await readFitRows(onDisk, ctx);
+  const restriction = inMemory && options.classes !== undefined ? await restrictRows(storePath, inMemory, options.classes, manifest.classNames, ctx) : undefined;
+  // After a restriction the rows are the kept ones (0 … kept − 1); the saved model's svIndices are mapped back.
   const store = inMemory ? withRowsInMemory(onDisk, inMemory) : onDisk;
   const labels = inMemory ? inMemory.labels : await store.readLabels();
   const C = options.C ?? DEFAULT_FIT_C;
-  const K = Math.max(manifest.classNames.length, 1 + labels.reduce((a, b) => Math.max(a, b), 0));
-  const classNames = Array.from({ length: K }, (_, k) => manifest.classNames[k] ?? `class_${k}`);
+  const K = restriction ? restriction.classIds.length : Math.max(manifest.classNames.length, 1 + labels.reduce((a, b) => Math.max(a, b), 0));
+  const classNames = restriction ? Array.from(restriction.classIds, (c) => manifest.classNames[c] ?? `class_${c}`) : Array.from({ length: K }, (_, k) => manifest.classNames[k] ?? `class_${k}`);
+  if (!restriction && store.rows * K * 8 > DENSE_ALPHA_BUDGET_BYTES) {
+    throw new UsageError(
+      `${storePath}: ${store.rows} rows x ${K} classes need a dense alpha of ${((store.rows * K * 8) / 2 ** 30).toFixed(1)} GiB (budget ${DENSE_ALPHA_BUDGET_BYTES / 2 ** 30} GiB); an LM head's classes are its vocabulary`,
+      'declare a candidate set: --classes top:N (the N most frequent labels), --classes labels, or --classes FILE (docs/solver.md)',
+    );
+  }
+  // The collapse report's spectra ((K + 1) d × d float64) can outgrow memory with many candidate classes.
+  const spectrumBytes = (K + 1) * store.dim * store.dim * 8;
+  const withCollapse = spectrumBytes <= COLLAPSE_SPECTRUM_BUDGET_BYTES;
   const bar = ctx.progress({ label: 'fit: solving', unit: 'passes' });
   const solverOptions: SolverOptions = {
     C,
@@ -162,6 +199,11 @@ export async function fitStore(storePath: string, options: FitStoreOptions, ctx:
     onProgress: (p) => bar.update(p.pass),
   };
   ctx.log(`fit: Crammer-Singer SVM (${mode}) on ${store.rows} rows x ${store.dim} features, ${K} classes, C=${C}`);
+  // The collapse report's spectrum needs only the store: when it is long work it runs on another
+  // thread during the solve (a worker costs ~0.4 s CPU and ~25 MB to start, so small ones stay here).
+  // (Not with a candidate set: the store's own rows and labels are not the ones solved.)
+  const backgroundSpectrum = restriction === undefined && withCollapse && onDisk.rows * onDisk.dim * onDisk.dim >= BACKGROUND_SPECTRUM_MIN_WORK;
+  const spectrum = backgroundSpectrum ? startStoreSpectrum(storePath, K, onDisk.rows) : undefined;
   let result: SolverResult;
   try {
     if (!inMemory) {
@@ -174,13 +216,17 @@ export async function fitStore(storePath: string, options: FitStoreOptions, ctx:
       result = { ...solved, weights: expandWeights(inMemory, solved.weights, solved.classes), dim: inMemory.dim };
     }
   } catch (err) {
+    spectrum?.cancel();
     // C too large for the data, a diverged (NaN) solve, NaN features, one class: never a saved model.
     throw toFitError(err, storePath, C);
   }
   bar.done(`${result.iterations} passes`);
+  if (result.stopReason === 'aborted' || ctx.signal.aborted) spectrum?.cancel();
   if (result.stopReason === 'aborted' || ctx.signal.aborted) throw new InterruptedError('the store is unchanged (no model saved); rerun `dualxda fit` to start again');
   if (result.classes !== K) ctx.warn(`the solver saw ${result.classes} classes, the store names ${K}; classes without training rows get no support vectors`);
-  const model = await toModel(expandClasses(result, K), C, store, classNames);
+  // Candidate set: the solve and the steps below run on the kept rows; the saved model points at store rows.
+  const solved = await toModel(expandClasses(result, K), C, store, classNames);
+  const model = restriction === undefined ? solved : toStoreRows(solved, restriction, manifest.classNames.length);
   await saveDualDAModel(storePath, model);
   const summary: FitSummary = {
     C,
@@ -188,7 +234,7 @@ export async function fitStore(storePath: string, options: FitStoreOptions, ctx:
     dim: store.dim,
     classes: K,
     supportVectors: result.svIndices.length,
-    svPerClass: supportVectorsPerClass(model, (s) => labels[model.svIndices[s]!]!),
+    svPerClass: supportVectorsPerClass(solved, (s) => labels[solved.svIndices[s]!]!),
     converged: result.converged,
     stopReason: result.stopReason,
     iterations: result.iterations,
@@ -196,11 +242,29 @@ export async function fitStore(storePath: string, options: FitStoreOptions, ctx:
     dualityGap: result.dualityGap,
     seconds: result.seconds,
     // The solver's final pass already classified every row, unless classes were added back empty.
-    trainAccuracy: result.classes === K ? result.trainAccuracy : await surrogateAccuracy(model, store, ctx.signal),
+    trainAccuracy: result.classes === K ? result.trainAccuracy : await surrogateAccuracy(solved, store, ctx.signal),
     mode,
+    ...(restriction === undefined ? {} : { candidateClasses: { rule: restriction.rule, storeClasses: manifest.classNames.length, rowsDropped: restriction.dropped } }),
   };
-  const collapse = await recordCollapseReport(storePath, model, store, ctx);
+  if (!withCollapse) ctx.warn(`collapse check skipped: ${K} classes x ${store.dim}^2 features need ${(spectrumBytes / 2 ** 20).toFixed(0)} MiB of spectra (budget ${COLLAPSE_SPECTRUM_BUDGET_BYTES / 2 ** 20} MiB)`);
+  const collapse = withCollapse ? await recordCollapseReport(storePath, solved, store, ctx, spectrum) : null;
   return { model, summary, collapse };
+}
+
+/** Resolves the candidate set and drops the rows outside it (in place), logging what it did. */
+async function restrictRows(storePath: string, rows: Parameters<typeof restrictToClasses>[0], spec: ClassSetSpec, classNames: readonly string[], ctx: RunContext): Promise<ClassRestriction & { rule: string }> {
+  const ids = await resolveClassSet(spec, rows.labels, classNames);
+  const total = rows.rows;
+  const r = restrictToClasses(rows, ids);
+  if (rows.rows === 0) throw new InputError(storePath, `--classes ${describeClassSet(spec)}: none of the ${total} training rows has a label in the candidate set`, 'use --classes labels or a larger top:N');
+  ctx.log(`fit: candidate set ${describeClassSet(spec)}: ${ids.length} of ${classNames.length} classes; ${r.dropped} of ${total} rows have a label outside it and are dropped`);
+  return { ...r, rule: describeClassSet(spec) };
+}
+
+/** The model of a candidate-set solve, pointing at store rows and classes (`classIds`). */
+function toStoreRows(model: DualDAModel, r: ClassRestriction & { rule: string }, storeClasses: number): DualDAModel {
+  const diagnostics = { ...model.diagnostics, candidateClasses: { rule: r.rule, classes: r.classIds.length, storeClasses, rowsKept: r.storeRows.length, rowsDropped: r.dropped } };
+  return { ...model, svIndices: Int32Array.from(model.svIndices, (s) => r.storeRows[s] as number), classIds: Array.from(r.classIds), diagnostics };
 }
 
 /** Loads the model `fit` saved, with a hint when there is none. */

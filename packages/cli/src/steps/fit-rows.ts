@@ -113,7 +113,8 @@ function gather(m: FitRows, indices: ArrayLike<number>): RowBlock {
 /**
  * `store` with its row reads (iterChunks, gatherRows, readRows, readLabels, readNorms) served from
  * `m`, so the steps after the solve (support-vector rows, training accuracy, the collapse report)
- * do not decode the store again. Everything else (manifest, logits, texts) still comes from the store.
+ * do not decode the store again. `rows` and `chunkCount` are `m`'s (fewer after `fit --classes`).
+ * Everything else (manifest, logits, texts) still comes from the store, by store row.
  */
 export function withRowsInMemory(store: ZarrFeatureStore, m: FitRows): ZarrFeatureStore {
   const block = (start: number, end: number, reuse?: Float32Array): RowBlock => ({
@@ -125,8 +126,12 @@ export function withRowsInMemory(store: ZarrFeatureStore, m: FitRows): ZarrFeatu
     ids: m.ids.slice(start, end),
     norms: m.norms.subarray(start, end),
   });
+  // `m` may hold fewer rows than the store (`fit --classes` drops rows labelled outside the set).
+  const chunkCount = Math.ceil(m.rows / store.chunkRows);
   return {
     ...store,
+    rows: m.rows,
+    chunkCount,
     readChunk: async (k) => block(k * store.chunkRows, Math.min(m.rows, (k + 1) * store.chunkRows)),
     readRows: async (start, end) => block(start, end),
     gatherRows: async (indices) => gather(m, indices),
@@ -136,7 +141,7 @@ export function withRowsInMemory(store: ZarrFeatureStore, m: FitRows): ZarrFeatu
     // consumers in fit (training accuracy, the collapse spectrum) are done with a block before
     // they ask for the next.
     async *iterChunks(opts = {}) {
-      const last = opts.end ?? store.chunkCount;
+      const last = Math.min(opts.end ?? chunkCount, chunkCount);
       const reuse = m.cols ? new Float32Array(store.chunkRows * m.dim) : undefined;
       for (let k = opts.start ?? 0; k < last; k++) {
         opts.signal?.throwIfAborted();

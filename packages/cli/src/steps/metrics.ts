@@ -98,5 +98,7 @@ export async function topSelfInfluence(model: DualDAModel, train: ZarrFeatureSto
   const order = Array.from(model.svIndices).sort((a, b) => scores[b]! - scores[a]!).slice(0, k);
   const texts = train.hasTexts && order.length > 0 ? await train.gatherTexts(order) : order.map(() => '');
   const ids = (await train.gatherRows(order)).ids;
-  return order.map((i, j) => ({ index: i, id: ids[j]!, label: model.classNames[labels[i]!] ?? String(labels[i]), score: scores[i]!, text: texts[j]! }));
+  // Labels are store classes: a candidate-set model (`classIds`) names them by the store.
+  const nameOf = (y: number): string => (model.classIds === undefined ? model.classNames[y] : train.manifest.classNames[y]) ?? String(y);
+  return order.map((i, j) => ({ index: i, id: ids[j]!, label: nameOf(labels[i]!), score: scores[i]!, text: texts[j]! }));
 }

@@ -30,13 +30,18 @@ export async function tokenInputsFromTexts(modelDir: string, texts: readonly str
   const fm = model ?? (await openFeatureModel(await checkModelDir(modelDir)));
   try {
     const bar = ctx.progress({ label: 'embedding test texts (token head)', total: texts.length, unit: 'texts' });
-    const r = await fm.embed(texts, { head: 'token', ...(maxLength === undefined ? {} : { maxLength }) });
+    // An LM head (causal or masked): the network's logits over the vocabulary are computed for these
+    // few rows (a cache keeps none), so explain knows its prediction.
+    const role = fm.checkpoint.tokenHead?.role;
+    const lm = role === 'causal-lm' || role === 'masked-lm';
+    const r = await fm.embed(texts, { head: 'token', lmLogits: lm, ...(maxLength === undefined ? {} : { maxLength }) });
     bar.done(`${texts.length} texts, ${r.rows} tokens`);
     const vocab: string[] = [];
     for (const [token, id] of fm.checkpoint.tokenizer.get_vocab()) vocab[id] = token;
     const offsets = r.tokenOffsets ?? new Int32Array(0);
     const tokenIds = r.tokenIds ?? new Int32Array(0);
-    const perText = texts.map((text, i) => goldOf(fm, text, i, ids[i] as string, r.lengths[i] as number, gold));
+    // LM rows are labelled by a token (the next one, or their own; a store class id); corpus labels are not used.
+    const perText = lm ? [] : texts.map((text, i) => goldOf(fm, text, i, ids[i] as string, r.lengths[i] as number, gold));
     const rowIds: string[] = [];
     const rowTexts: string[] = [];
     const contexts: string[] = [];
@@ -47,7 +52,7 @@ export async function tokenInputsFromTexts(modelDir: string, texts: readonly str
       rowIds.push(tokenRowId(ids[t] as string, p));
       rowTexts.push(vocab[tokenIds[row] as number] ?? '');
       contexts.push(texts[t] as string);
-      labels[row] = perText[t]?.[p] ?? -1;
+      labels[row] = r.lmLabels?.[row] ?? perText[t]?.[p] ?? -1;
     }
     const provenance = { source: fm.checkpoint.dir, modelHash: fm.checkpoint.modelHash, classNames: fm.checkpoint.classNames };
     return { rows: r.rows, dim: r.dim, features: r.features, ids: rowIds, texts: rowTexts, contexts, labels, logits: r.logits, classes: r.numOutputs, provenance };

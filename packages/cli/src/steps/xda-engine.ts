@@ -135,6 +135,11 @@ export async function openXdaEngine(modelDir: string, maxTokens = XDA_MAX_TOKENS
   };
   return {
     explainTokens(test, train, alphas, options = {}) {
+      const transform = ckpt.tokenHead?.transform;
+      if (transform !== undefined) {
+        // The stored kernel is between transform outputs; XDA's relevance pass ends at the hidden state.
+        throw new InvalidOptionError('head', `${ckpt.dir}: XDA of masked-LM token rows is not supported: their features are the output of "${transform.name}" (dense → GELU → LayerNorm of the hidden state), which the relevance pass does not cover, so its kernel would not be the stored one`);
+      }
       const t = tokenInput(test, 'test');
       const rows = train.map((r) => tokenInput(r, 'train'));
       const pairs = explainTopK(model, t.input, rows.map((r) => r.input), { alphas: alphas.map((a) => heatmapAlpha(a).alpha), mode: options.mode, testPosition: t.position, trainPositions: rows.map((r) => r.position) });

@@ -5,7 +5,7 @@
  * array and released with it) and copies each test batch in.
  */
 import { gemmNtF32 } from '../linalg/gemm-nt.js';
-import { createWasmGemmF32, type WasmGemmF32 } from '../linalg/wasm-gemm-f32.js';
+import { createWasmGemmF32, DEFAULT_GEMM_TILE, F64_GEMM_TILE, type WasmGemmF32 } from '../linalg/wasm-gemm-f32.js';
 import type { FeatureMatrixView } from './kernel.js';
 
 export interface GramKernel {
@@ -59,8 +59,11 @@ interface Pack {
   wasm: WasmGemmF32;
   d4: number;
   svPad: number;
+  /** Rows of the gemm tile; the rows left over go through the 1-row `gemv` tile. */
+  tileRows: number;
+  /** Bytes per float of the loaded test rows: 4, or 8 for float64 (promoted once, 'f64-mixed'). */
+  testElem: 4 | 8;
   testPtr: number;
-  rowsPad: number;
   outPtr: number;
   /** i32 column table of `gather` (blockSize entries). */
   idxPtr: number;
@@ -77,9 +80,12 @@ function ensureBytes(wasm: WasmGemmF32, bytes: number): boolean {
 }
 
 function createPack(svFeatures: Float32Array, dim: number, nSV: number, precision: GramPrecision): Pack | null {
-  // float64 promotes while loading: storing promoted copies measured 15% slower end to end (2×
-  // the memory traffic of the class-gathered path) for a 13% faster in-cache kernel.
-  const wasm = createWasmGemmF32(precision === 'float32' ? 'f32' : 'f64');
+  // float64 keeps the support vectors in float32 and promotes them while loading: storing promoted
+  // copies doubles the memory traffic (and the memory), which the streamed kernel pays for. Only
+  // the test rows, read again for every support vector, are stored promoted ('f64-mixed').
+  const f32 = precision === 'float32';
+  const tile = f32 ? DEFAULT_GEMM_TILE : F64_GEMM_TILE;
+  const wasm = createWasmGemmF32(f32 ? 'f32' : 'f64-mixed', tile);
   if (wasm === null) return null;
   const d4 = Math.ceil(dim / 4) * 4;
   const svPad = Math.ceil(nSV / 4) * 4;
@@ -87,7 +93,7 @@ function createPack(svFeatures: Float32Array, dim: number, nSV: number, precisio
   const mem = new Float32Array(wasm.memory.buffer, 0, svPad * d4);
   for (let j = 0; j < nSV; j++) mem.set(svFeatures.subarray(j * dim, (j + 1) * dim), j * d4);
   const testPtr = svPad * d4 * 4;
-  return { wasm, d4, svPad, testPtr, rowsPad: 0, outPtr: testPtr, idxPtr: testPtr };
+  return { wasm, d4, svPad, tileRows: tile.rows, testElem: f32 ? 4 : 8, testPtr, outPtr: testPtr, idxPtr: testPtr };
 }
 
 /**
@@ -102,50 +108,65 @@ export function createWasmGramKernel(svFeatures: Float32Array, dim: number, nSV:
   if (pack === undefined) byPrecision.set(precision, (pack = createPack(svFeatures, dim, nSV, precision)));
   if (pack === null) return null;
   const p = pack;
-  const rowBytes = p.d4 * 4;
+  const svBytes = p.d4 * 4;
+  const testBytes = p.d4 * p.testElem;
+  const ldc = blockSize * 8;
   let rows = 0;
   let out = new Float64Array(0);
   let idx = new Int32Array(0);
+  /** C rows [r0, r0 + m) of the loaded batch, columns [j0, j0 + nbPad) against B rows from byte b (or idx), tile rows then gemv. */
+  const run = (r0: number, m: number, j0: number, nbPad: number, b: number, gather: boolean): void => {
+    const main = m - (m % p.tileRows);
+    const a = p.testPtr + r0 * testBytes;
+    const c = p.outPtr + j0 * 8;
+    if (main > 0) {
+      if (gather) p.wasm.gemmIdx(main, nbPad, svBytes, a, testBytes, 0, svBytes, c, ldc, p.idxPtr + j0 * 4);
+      else p.wasm.gemm(main, nbPad, svBytes, a, testBytes, b, svBytes, c, ldc);
+    }
+    if (main < m) {
+      const a1 = a + main * testBytes;
+      const c1 = c + main * ldc;
+      if (gather) p.wasm.gemvIdx(m - main, nbPad, svBytes, a1, testBytes, 0, svBytes, c1, ldc, p.idxPtr + j0 * 4);
+      else p.wasm.gemv(m - main, nbPad, svBytes, a1, testBytes, b, svBytes, c1, ldc);
+    }
+  };
+  const copyOut = (m: number, nb: number, gram: Float64Array, ldg: number): void => {
+    for (let i = 0; i < m; i++) {
+      const o = i * blockSize;
+      const g = i * ldg;
+      for (let j = 0; j < nb; j++) gram[g + j] = out[o + j] as number;
+    }
+  };
   return {
     load(view, order) {
       rows = view.rows;
-      p.rowsPad = rows + (rows & 1);
-      // Two spare zero rows: a `gather` over an odd row range computes one row past it.
-      const rowsAlloc = rows + 2;
-      p.outPtr = p.testPtr + rowsAlloc * rowBytes;
-      p.idxPtr = p.outPtr + rowsAlloc * blockSize * 8;
-      if (!ensureBytes(p.wasm, p.idxPtr + blockSize * 4)) throw new RangeError('explain: test batch too large for the WebAssembly kernel; use a smaller batch');
-      const mem = new Float32Array(p.wasm.memory.buffer, p.testPtr, rowsAlloc * p.d4);
+      p.outPtr = p.testPtr + rows * testBytes;
+      p.idxPtr = p.outPtr + rows * ldc;
+      // The idx table has 8 spare entries and 8 spare B rows follow it: the f64 kernel reads the
+      // next column group ahead (wasm-gemm-f32.ts).
+      if (!ensureBytes(p.wasm, p.idxPtr + (blockSize + 8) * 4 + 8 * svBytes)) throw new RangeError('explain: test batch too large for the WebAssembly kernel; use a smaller batch');
+      const mem = p.testElem === 4 ? new Float32Array(p.wasm.memory.buffer, p.testPtr, rows * p.d4) : new Float64Array(p.wasm.memory.buffer, p.testPtr, rows * p.d4);
       mem.fill(0);
       for (let t = 0; t < rows; t++) {
         let src = view.offset + (order === undefined ? t : (order[t] as number)) * view.rowStride;
         for (let q = 0; q < view.dim; q++, src += view.colStride) mem[t * p.d4 + q] = view.data[src] as number;
       }
       // Memory does not grow between load() and block(), so one view serves the whole batch.
-      out = new Float64Array(p.wasm.memory.buffer, p.outPtr, rowsAlloc * blockSize);
-      idx = new Int32Array(p.wasm.memory.buffer, p.idxPtr, blockSize);
+      out = new Float64Array(p.wasm.memory.buffer, p.outPtr, rows * blockSize);
+      idx = new Int32Array(p.wasm.memory.buffer, p.idxPtr, blockSize + 8);
     },
     block(s0, nb, gram, ldg) {
       if (rows === 0 || nb === 0) return;
-      const nbPad = Math.ceil(nb / 4) * 4;
-      p.wasm.gemm(p.rowsPad, nbPad, rowBytes, p.testPtr, rowBytes, s0 * rowBytes, rowBytes, p.outPtr, blockSize * 8);
-      for (let t = 0; t < rows; t++) {
-        const o = t * blockSize;
-        const g = t * ldg;
-        for (let j = 0; j < nb; j++) gram[g + j] = out[o + j] as number;
-      }
+      run(0, rows, 0, Math.ceil(nb / 4) * 4, s0 * svBytes, false);
+      copyOut(rows, nb, gram, ldg);
     },
     gather(r0, m, cols, c0, nb, gram, ldg) {
       if (m === 0 || nb === 0) return;
       const nbPad = Math.ceil(nb / 4) * 4;
       for (let j = 0; j < nb; j++) idx[j] = cols[c0 + j] as number;
-      for (let j = nb; j < nbPad; j++) idx[j] = cols[c0] as number; // computed, never read
-      p.wasm.gemmIdx(m + (m & 1), nbPad, rowBytes, p.testPtr + r0 * rowBytes, rowBytes, 0, rowBytes, p.outPtr, blockSize * 8, p.idxPtr);
-      for (let i = 0; i < m; i++) {
-        const o = i * blockSize;
-        const g = i * ldg;
-        for (let j = 0; j < nb; j++) gram[g + j] = out[o + j] as number;
-      }
+      for (let j = nb; j < nbPad + 8; j++) idx[j] = cols[c0] as number; // computed or read ahead, never used
+      run(r0, m, 0, nbPad, 0, true);
+      copyOut(m, nb, gram, ldg);
     },
   };
 }

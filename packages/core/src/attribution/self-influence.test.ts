@@ -26,6 +26,11 @@ describe('selfInfluence', () => {
   it('uses the supplied labels, even a wrong one', () => {
     expect([...selfInfluence(model, 3, { labels: Int32Array.from([1, 0, 1]) })]).toEqual([25 * -0.4, 0, 4 * 0.1]);
   });
+  it('maps store labels through a candidate-set model\'s classIds', () => {
+    const candidates: DualDAModel = { ...model, classIds: [7, 31999] };
+    expect([...selfInfluence(candidates, 3, { labels: Int32Array.from([7, 5, 31999]) })]).toEqual([25 * 0.4, 0, 4 * 0.1]);
+    expect(() => selfInfluence(candidates, 3, { labels: Int32Array.from([1, 0, 31999]) })).toThrow(/labels\[0\] = 1 is not one of the model's candidate classes/);
+  });
   it('names bad options', () => {
     expect(() => selfInfluence(model, 3, { labels: new Int32Array(2) })).toThrow(/labels/);
     expect(() => selfInfluence(model, 2)).toThrow(/option n/);

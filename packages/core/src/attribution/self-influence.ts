@@ -34,13 +34,15 @@ export function selfInfluence(model: DualDAModel, n: number, options: SelfInflue
   const { labels } = options;
   if (labels !== undefined && labels.length !== n) throw new InvalidOptionError('labels', `length ${labels.length}, expected n = ${n}`);
   const out = new Float64Array(n);
+  // A candidate-set model (`classIds`): labels are store classes, its α columns are candidate indices.
+  const index = model.classIds === undefined ? null : new Map(model.classIds.map((c, k) => [c, k]));
   for (let j = 0; j < nSV; j++) {
     const i = model.svIndices[j] as number;
     if (i < 0 || i >= n) throw new InvalidOptionError('n', `support vector ${j} has training index ${i}, outside 0..${n - 1}`);
     let a: number;
     if (labels !== undefined) {
-      const y = labels[i] as number;
-      if (y < 0 || y >= K) throw new InvalidOptionError('labels', `labels[${i}] = ${y} is outside 0..${K - 1}`);
+      const y = index === null ? (labels[i] as number) : (index.get(labels[i] as number) ?? -1);
+      if (y < 0 || y >= K) throw new InvalidOptionError('labels', index === null ? `labels[${i}] = ${y} is outside 0..${K - 1}` : `labels[${i}] = ${labels[i]} is not one of the model's candidate classes`);
       a = model.svAlpha[j * K + y] as number;
     } else {
       a = -Infinity;

@@ -32,8 +32,18 @@ export interface SpectrumAccumulator {
   finish(): FeatureSpectrum;
 }
 
-/** Rows per syrk block: large enough that each class gets several rows per pass over its matrix. */
+/**
+ * Rows per syrk block. Each slot stages its own rows until a block is full, so the d²/2 dot products
+ * of a block always run over BLOCK_ROWS rows, whatever the class mix of the incoming chunks (with 10
+ * classes a shared block gave each class ~26 rows, and the per-dot overhead dominated).
+ */
 const BLOCK_ROWS = 256;
+
+/** A slot's moments plus its staged rows, shifted and transposed (d × BLOCK_ROWS). */
+interface StagedSlot extends SlotMoments {
+  stage: Float64Array;
+  staged: number;
+}
 
 /**
  * Creates an accumulator for d-dimensional rows with `numClasses` classes (0: no within-class
@@ -51,27 +61,19 @@ export function createSpectrumAccumulator(d: number, numClasses = 0, options: Om
   if (!Number.isInteger(numClasses) || numClasses < 0) throw new InvalidOptionError('numClasses', `must be a non-negative integer, got ${numClasses}`);
   const resolved = resolveSpectrumOptions({ ...options, numClasses });
   // Slot numClasses holds unlabelled rows; every slot is allocated on its first row.
-  const slots: (SlotMoments | undefined)[] = new Array(numClasses + 1).fill(undefined);
+  const slots: (StagedSlot | undefined)[] = new Array(numClasses + 1).fill(undefined);
   const shift = new Float64Array(d);
   let rows = 0;
-  const xt = new Float64Array(d * BLOCK_ROWS); // shifted rows of one slot, transposed (d × block)
-  const order = new Int32Array(BLOCK_ROWS);
-  const slotOf = new Int32Array(BLOCK_ROWS);
 
-  const slot = (k: number): SlotMoments => (slots[k] ??= { rows: 0, sum: new Float64Array(d), moment: new Float64Array(d * d) });
+  const slot = (k: number): StagedSlot => (slots[k] ??= { rows: 0, sum: new Float64Array(d), moment: new Float64Array(d * d), stage: new Float64Array(d * BLOCK_ROWS), staged: 0 });
 
-  /** S'_slot += Yᵀ Y for the `m` shifted rows in xt (upper triangle only; finish mirrors it). */
-  const syrk = (s: SlotMoments, m: number): void => {
-    const { moment } = s;
-    for (let i = 0; i < d; i++) {
-      const oi = i * BLOCK_ROWS;
-      for (let j = i; j < d; j++) {
-        const oj = j * BLOCK_ROWS;
-        let acc = 0;
-        for (let p = 0; p < m; p++) acc += (xt[oi + p] as number) * (xt[oj + p] as number);
-        moment[i * d + j] = (moment[i * d + j] as number) + acc;
-      }
-    }
+  /** S'_slot += Yᵀ Y over its staged rows (upper triangle only; finish mirrors it), then empties the stage. */
+  const flush = (s: StagedSlot): void => {
+    const m = s.staged;
+    if (m === 0) return;
+    syrkUpper(s.stage, m, d, s.moment);
+    s.rows += m;
+    s.staged = 0;
   };
 
   const add = (matrix: FeatureMatrix, labels?: ArrayLike<number>): void => {
@@ -81,32 +83,24 @@ export function createSpectrumAccumulator(d: number, numClasses = 0, options: Om
     if (data.length < n * d) throw new InvalidShapeError(`${n * d} elements`, `${data.length}`, 'spectrum rows');
     if (labels !== undefined && labels.length < n) throw new InvalidShapeError(`${n} labels`, `${labels.length}`, 'spectrum labels');
     if (n === 0) return;
+    for (let p = 0; p < n; p++) {
+      const y = labels === undefined ? -1 : (labels[p] as number);
+      if (y >= numClasses || !Number.isInteger(y)) throw new InvalidOptionError('labels', `label ${y} of row ${rows + p} is outside 0..${numClasses - 1} (negative = unlabelled)`);
+    }
     if (rows === 0) for (let j = 0; j < d; j++) shift[j] = data[j] as number;
-    for (let start = 0; start < n; start += BLOCK_ROWS) {
-      const m = Math.min(BLOCK_ROWS, n - start);
-      for (let p = 0; p < m; p++) {
-        const y = labels === undefined ? -1 : (labels[start + p] as number);
-        if (y >= numClasses || !Number.isInteger(y)) throw new InvalidOptionError('labels', `label ${y} of row ${rows + start + p} is outside 0..${numClasses - 1} (negative = unlabelled)`);
-        slotOf[p] = y < 0 ? numClasses : y;
+    for (let p = 0; p < n; p++) {
+      const y = labels === undefined ? -1 : (labels[p] as number);
+      const s = slot(y < 0 ? numClasses : y);
+      const { stage, sum } = s;
+      const col = s.staged;
+      const base = p * d;
+      for (let j = 0; j < d; j++) {
+        const v = (data[base + j] as number) - (shift[j] as number);
+        stage[j * BLOCK_ROWS + col] = v;
+        sum[j] = (sum[j] as number) + v;
       }
-      // Visit each slot present in the block once (block-local counting sort by slot).
-      for (let p = 0; p < m; p++) order[p] = p;
-      order.subarray(0, m).sort((a, b) => (slotOf[a] as number) - (slotOf[b] as number) || a - b);
-      for (let q = 0; q < m; ) {
-        const k = slotOf[order[q] as number] as number;
-        let cnt = 0;
-        const s = slot(k);
-        for (; q < m && slotOf[order[q] as number] === k; q++, cnt++) {
-          const base = (start + (order[q] as number)) * d;
-          for (let j = 0; j < d; j++) {
-            const y = (data[base + j] as number) - (shift[j] as number);
-            xt[j * BLOCK_ROWS + cnt] = y;
-            s.sum[j] = (s.sum[j] as number) + y;
-          }
-        }
-        s.rows += cnt;
-        syrk(s, cnt);
-      }
+      s.staged = col + 1;
+      if (s.staged === BLOCK_ROWS) flush(s);
     }
     rows += n;
   };
@@ -118,6 +112,50 @@ export function createSpectrumAccumulator(d: number, numClasses = 0, options: Om
       return rows;
     },
     add,
-    finish: () => finishSpectrum(d, numClasses, slots, shift, rows, resolved),
+    finish: () => {
+      for (const s of slots) if (s !== undefined) flush(s);
+      return finishSpectrum(d, numClasses, slots, shift, rows, resolved);
+    },
   };
+}
+
+/**
+ * moment[i·d + j] += Σ_p stage[i][p] · stage[j][p] for j ≥ i, over the first m rows of a d × BLOCK_ROWS
+ * transposed stage. 2 × 2 output tiles share their loads (four dot products per four loads).
+ */
+function syrkUpper(stage: Float64Array, m: number, d: number, moment: Float64Array): void {
+  const R = BLOCK_ROWS;
+  let i = 0;
+  for (; i + 1 < d; i += 2) {
+    const a0 = i * R, a1 = a0 + R;
+    let j = i;
+    for (; j + 1 < d; j += 2) {
+      const b0 = j * R, b1 = b0 + R;
+      let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+      for (let p = 0; p < m; p++) {
+        const x0 = stage[a0 + p] as number, x1 = stage[a1 + p] as number;
+        const z0 = stage[b0 + p] as number, z1 = stage[b1 + p] as number;
+        s00 += x0 * z0;
+        s01 += x0 * z1;
+        s10 += x1 * z0;
+        s11 += x1 * z1;
+      }
+      moment[i * d + j] = (moment[i * d + j] as number) + s00;
+      moment[i * d + j + 1] = (moment[i * d + j + 1] as number) + s01;
+      // (i + 1, i) is below the diagonal when j = i: finish mirrors the upper triangle.
+      if (j > i) moment[(i + 1) * d + j] = (moment[(i + 1) * d + j] as number) + s10;
+      moment[(i + 1) * d + j + 1] = (moment[(i + 1) * d + j + 1] as number) + s11;
+    }
+    if (j < d) {
+      moment[i * d + j] = (moment[i * d + j] as number) + dot(stage, a0, j * R, m);
+      moment[(i + 1) * d + j] = (moment[(i + 1) * d + j] as number) + dot(stage, a1, j * R, m);
+    }
+  }
+  if (i < d) moment[i * d + i] = (moment[i * d + i] as number) + dot(stage, i * R, i * R, m);
+}
+
+function dot(v: Float64Array, a: number, b: number, m: number): number {
+  let acc = 0;
+  for (let p = 0; p < m; p++) acc += (v[a + p] as number) * (v[b + p] as number);
+  return acc;
 }

@@ -7,6 +7,7 @@ describe('WebAssembly SIMD gemm', () => {
     expect(WebAssembly.validate(wasmGemmF32Bytes('f32'))).toBe(true);
     expect(WebAssembly.validate(wasmGemmF32Bytes('f64'))).toBe(true);
     expect(WebAssembly.validate(wasmGemmF32Bytes('f64-operands'))).toBe(true);
+    expect(WebAssembly.validate(wasmGemmF32Bytes('f64-mixed', { rows: 4, cols: 2 }))).toBe(true);
     expect(WebAssembly.validate(wasmGemmF32Bytes('f32', { rows: 3, cols: 5 }))).toBe(true);
   });
 
@@ -27,6 +28,29 @@ describe('WebAssembly SIMD gemm', () => {
     expect(run('f64-operands')).toEqual(f64);
     expect(run('f64', { rows: 3, cols: 5 })).toEqual(f64);
     expectClose(run('f32', { rows: 1, cols: 4 }), f64, { rtol: 1e-5, atol: 1e-5 });
+  });
+
+  it("gives bitwise the 'f64' results from float64 A rows ('f64-mixed') and from the 1-row gemv tile", () => {
+    const [m, n, d] = [8, 12, 16];
+    const a = Float32Array.from({ length: m * d }, (_, q) => Math.sin(q * 0.91) * 5);
+    const b = Float32Array.from({ length: n * d }, (_, q) => Math.cos(q * 1.3) / 3);
+    const run = (acc: 'f64' | 'f64-mixed', fn: 'gemm' | 'gemv', tile?: { rows: number; cols: number }): number[] => {
+      const k = createWasmGemmF32(acc, tile);
+      expect(k).not.toBeNull();
+      if (k === null) return [];
+      const ea = acc === 'f64-mixed' ? 8 : 4;
+      (ea === 8 ? new Float64Array(k.memory.buffer, 0, m * d) : new Float32Array(k.memory.buffer, 0, m * d)).set(a);
+      const bPtr = m * d * 8;
+      new Float32Array(k.memory.buffer, bPtr, n * d).set(b);
+      const c = bPtr + n * d * 4;
+      k[fn](m, n, d * 4, 0, d * ea, bPtr, d * 4, c, n * 8);
+      return Array.from(new Float64Array(k.memory.buffer, c, m * n));
+    };
+    const want = run('f64', 'gemm');
+    expect(want.some((v) => v !== 0)).toBe(true);
+    expect(run('f64-mixed', 'gemm', { rows: 4, cols: 2 })).toEqual(want);
+    expect(run('f64-mixed', 'gemv', { rows: 4, cols: 2 })).toEqual(want);
+    expect(run('f64', 'gemv')).toEqual(want);
   });
 
   it('gathers the B rows named by an index table (gemmIdx)', () => {

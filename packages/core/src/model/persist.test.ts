@@ -27,6 +27,17 @@ describe('saveDualDAModel / loadDualDAModel', () => {
     expect(await readlink(join(dir, 'dualda'))).toBe(names[1]);
   });
 
+  it('round-trips a candidate-set model (classIds) and refuses bad class ids', async () => {
+    const { model } = createSyntheticModel({ n: 30, d: 4, K: 3, seed: 3 });
+    model.classIds = [5, 17, 31999];
+    await saveDualDAModel(dir, model);
+    const back = await loadDualDAModel(dir);
+    expect(back.classIds).toEqual([5, 17, 31999]);
+    expect(back).toEqual(model);
+    await expect(saveDualDAModel(dir, { ...model, classIds: [5, 5, 7] })).rejects.toThrow(/classIds: must be ascending, distinct/);
+    await expect(saveDualDAModel(dir, { ...model, classIds: [5] })).rejects.toThrow(/classIds: length 1, expected K = 3/);
+  });
+
   it('replaces an existing model atomically', async () => {
     await saveDualDAModel(dir, createSyntheticModel({ n: 20, d: 4, K: 2, seed: 1 }).model);
     const second = createSyntheticModel({ n: 30, d: 5, K: 3, seed: 4 }).model;

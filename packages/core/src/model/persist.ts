@@ -58,6 +58,8 @@ async function writeGroup(io: StoreIO, model: DualDAModel, nSV: number, K: numbe
     diagnostics: model.diagnostics,
     modelHash: model.modelHash,
     datasetRevision: model.datasetRevision,
+    // Only candidate-set models carry it, so other models' files are unchanged.
+    ...(model.classIds === undefined ? {} : { classIds: model.classIds }),
   };
   // The group's zarr.json is written last: a version directory with it is complete.
   await io.put('zarr.json', jsonBytes({ zarr_format: 3, node_type: 'group', attributes }));
@@ -185,6 +187,7 @@ export async function loadDualDAModel(storePath: string): Promise<DualDAModel> {
     modelHash: attr<string>(a, 'modelHash', (v) => typeof v === 'string', where),
     datasetRevision: attr<string>(a, 'datasetRevision', (v) => typeof v === 'string', where),
   };
+  if (a['classIds'] !== undefined) model.classIds = attr<number[]>(a, 'classIds', (v) => Array.isArray(v) && v.every((c) => Number.isInteger(c)), where);
   validateDualDAModel(model);
   return model;
 }

@@ -35,6 +35,11 @@ export interface DualDAModel {
   modelHash: string;
   /** Dataset revision the surrogate was fitted on. */
   datasetRevision: string;
+  /**
+   * Declared candidate set (`fit --classes`, e.g. an LM head with K = vocabulary): the store class
+   * id of each model class (K, distinct, ascending). Absent: model class k is store class k.
+   */
+  classIds?: number[];
 }
 
 /** A DualDA model is malformed; names the offending field. */
@@ -76,5 +81,12 @@ export function validateDualDAModel(model: DualDAModel): DualDAModelDims {
   expect('svFeatures', model.svFeatures.length, nSV * d, 'nSV*d');
   expect('svNorms', model.svNorms.length, nSV, 'nSV');
   if (!(model.C > 0)) throw new DualDAModelError('C', `must be > 0, got ${model.C}`);
+  const ids = model.classIds;
+  if (ids !== undefined) {
+    expect('classIds', ids.length, K, 'K');
+    if (!ids.every((c, k) => Number.isInteger(c) && c >= 0 && (k === 0 || c > (ids[k - 1] as number)))) {
+      throw new DualDAModelError('classIds', 'must be ascending, distinct, non-negative integers');
+    }
+  }
   return { nSV, K, d };
 }

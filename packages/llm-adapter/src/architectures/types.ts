@@ -43,6 +43,20 @@ export interface ArchitectureDescriptor {
   sequenceHead: HeadParameterNames;
   /** Token heads, tried in order (token classifier, LM head); the first present one is used. */
   tokenHeads: readonly HeadParameterNames[];
+  /**
+   * The causal-LM head of a `*ForCausalLM` checkpoint (class = next token, K = vocabulary). When
+   * its weight is absent and `config.tie_word_embeddings` is true, `embeddingWeight` is the head
+   * (tied embeddings, as transformers saves them). Absent: the family has no causal-LM head.
+   */
+  causalLmHead?: HeadParameterNames;
+  /**
+   * The masked-LM head of a `*ForMaskedLM` checkpoint (class = the token at the row's position,
+   * K = vocabulary): `transform` is the prefix of the dense → GELU → LayerNorm map between the hidden
+   * state and `decoder` (whose input is therefore the transform's output); a decoder weight absent
+   * from the file is tied to `embeddingWeight` unless `config.tie_word_embeddings` is false.
+   * Absent: `*ForMaskedLM` checkpoints of the family are refused by name.
+   */
+  maskedLmHead?: { transform: string; decoder: HeadParameterNames };
   /** Prefix for the transformer blocks, `{i}` = layer index (used by the XDA weight loader). */
   layerPrefix: string;
 }

@@ -5,6 +5,7 @@ import type { ArchitectureDescriptor } from '../architectures/types.js';
 import { ModelLoadError, VocabMismatchError } from '../errors.js';
 import { getArchitecture } from '../registry.js';
 import { loadTokenizer, tokenizerVocabSize, type Tokenizer } from './load-tokenizer.js';
+import { vocabClassNames } from './vocab-class-names.js';
 import { configInt, readCheckpointJson } from './read-json.js';
 import { locateWeights, readCheckpointWeights } from './read-weights.js';
 import { resolveHeads, type LinearHead } from './resolve-heads.js';
@@ -20,7 +21,10 @@ export interface Checkpoint {
   numHeads: number;
   vocabSize: number;
   maxPositions: number;
-  /** Class names, index = label id (from `id2label`, else `LABEL_i`). */
+  /**
+   * Class names, index = label id (from `id2label`, else `LABEL_i`); for an LM head (causal or
+   * masked) the vocabulary (`vocabClassNames`: class k = token id k).
+   */
   classNames: string[];
   tokenizer: Tokenizer;
   /**
@@ -95,7 +99,9 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   const tokVocab = tokenizerVocabSize(tokenizer);
   if (tokVocab > embeddingRows) throw new VocabMismatchError(abs, tokVocab, embeddingRows);
   const heads = resolveHeads(abs, architecture, config, weights, hiddenSize);
-  const classNames = classNamesOf(config, heads.sequenceHead ?? heads.tokenHead);
+  const role = heads.tokenHead?.role;
+  const lm = role === 'causal-lm' || role === 'masked-lm' ? heads.tokenHead : null;
+  const classNames = lm === null ? classNamesOf(config, heads.sequenceHead ?? heads.tokenHead) : vocabClassNames(tokenizer, lm.weight.shape[0] as number);
   return { dir: abs, config, architecture, ...dims, classNames, tokenizer, weights, modelHash, weightFiles, rope, ...heads, onnxPath };
 }
 

@@ -9,6 +9,12 @@ export interface EmbedOptions {
   maxLength?: number;
   /** Texts per forward pass (default 32). */
   batchSize?: number;
+  /**
+   * Causal-LM token head only: compute the rows × vocabulary next-token logits (default false).
+   * A corpus-scale cache would hold n × V floats (100k tokens × 32k classes = 12.8 GB), so caches
+   * store none; `explain --text` asks for them on its few rows to know the network's prediction.
+   */
+  lmLogits?: boolean;
 }
 
 /** `EmbedOptions` with every field set. */
@@ -20,7 +26,7 @@ export type ResolvedEmbedOptions = Required<EmbedOptions>;
  * @example
  * DEFAULT_EMBED_OPTIONS.batchSize; // 32
  */
-export const DEFAULT_EMBED_OPTIONS: Readonly<ResolvedEmbedOptions> = { head: 'sequence', maxLength: 0, batchSize: 32 };
+export const DEFAULT_EMBED_OPTIONS: Readonly<ResolvedEmbedOptions> = { head: 'sequence', maxLength: 0, batchSize: 32, lmLogits: false };
 
 /** Cap on the default `maxLength`: attention cost grows with T², and 512 covers BERT's window. */
 export const DEFAULT_MAX_LENGTH_CAP = 512;
@@ -39,5 +45,6 @@ export function resolveEmbedOptions(options: EmbedOptions, maxPositions: number)
     throw new InvalidOptionError('maxLength', `must be an integer in [2, ${maxPositions}] (max_position_embeddings), got ${r.maxLength}`);
   }
   if (!Number.isInteger(r.batchSize) || r.batchSize < 1) throw new InvalidOptionError('batchSize', `must be a positive integer, got ${r.batchSize}`);
+  if (typeof r.lmLogits !== 'boolean') throw new InvalidOptionError('lmLogits', `must be a boolean, got ${JSON.stringify(r.lmLogits)}`);
   return r;
 }

@@ -1,9 +1,10 @@
 import { InvalidOptionError, type HeadKind } from '@dualxda/core';
 import { resolveEmbedOptions } from '../embed/embed-options.js';
-import { embedTexts } from '../embed/embed-texts.js';
+import type { EmbedResult } from '../embed/embed-texts.js';
 import type { FeatureModel } from '../model.js';
 import { resolveExtractOptions, shardChunkRange, type ExtractOptions } from './extract-options.js';
 import { checkHeadConsistency } from './head-consistency.js';
+import { createExtractRunner, createOrderedPipeline, embedChunk } from './pipeline.js';
 import { createProgressMeter } from './progress.js';
 import { toRowBatch } from './to-row-batch.js';
 import type { CorpusRow, FeatureSink, SinkInfo } from './types.js';
@@ -56,8 +57,10 @@ export async function extractFeatures(
     totalRows: opts.totalRows,
     classNames: ckpt.classNames,
     modelHash: ckpt.modelHash,
-    layer: head === 'token' ? ckpt.architecture.tokenFeatureLayer : ckpt.architecture.sequenceFeatureLayer,
-    numOutputs: linear?.weight.shape[0] ?? 0,
+    // A masked-LM head's features are its transform's output.
+    layer: head === 'token' ? (linear?.transform?.name ?? ckpt.architecture.tokenFeatureLayer) : ckpt.architecture.sequenceFeatureLayer,
+    // An LM head keeps no n × vocabulary logits unless asked (`lmLogits`, see embedTexts).
+    numOutputs: linear === null || ((linear.role === 'causal-lm' || linear.role === 'masked-lm') && !embedOpts.lmLogits) ? 0 : (linear.weight.shape[0] as number),
     shard: opts.shard,
     textRowStarts: head === 'token' ? opts.textRowStarts : null,
   };
@@ -73,46 +76,63 @@ export async function extractFeatures(
   const runner = model.runner;
   let headToCheck = head === 'sequence' && runner.outputNames.includes('logits') ? linear : null;
 
-  const flush = async (): Promise<void> => {
+  // workers > 0: a pool of ONNX sessions embeds later chunks while this one is written (pipeline.ts).
+  const ex = await createExtractRunner(model, opts.workers);
+  const pipe = createOrderedPipeline<EmbedResult>(ex.depth);
+  // `last`: the final chunk, split over the workers so that they all finish together (pipeline.ts).
+  const flush = async (last = false): Promise<void> => {
     if (pending.length === 0) return;
-    const firstText = pendingChunk * opts.chunkRows;
-    const ids = pending.map((r) => String(r.id));
-    const emb = await embedTexts(ckpt, model.runner, pending.map((r) => r.text), embedOpts, firstText, ids);
+    const texts = pending;
+    const k = pendingChunk;
+    pending = [];
+    const firstText = k * opts.chunkRows;
+    const ids = texts.map((r) => String(r.id));
+    const job = embedChunk(ckpt, ex.runner, texts.map((r) => r.text), embedOpts, firstText, ids, last ? ex.parts : 1);
+    await pipe.push(job, (emb) => writeChunk(emb, texts, k, firstText, ids));
+  };
+  const writeChunk = async (emb: EmbedResult, texts: CorpusRow[], k: number, firstText: number, ids: string[]): Promise<void> => {
     if (emb.dim !== info.dim) throw new InvalidOptionError('head', `model features have dim ${emb.dim}, expected hidden_size ${info.dim}`);
     if (headToCheck !== null && emb.logits !== null) {
       const output = runner.outputNames.includes('features') ? 'features' : 'last_hidden_state';
       checkHeadConsistency({ dir: ckpt.dir, output, head: headToCheck, features: emb.features, logits: emb.logits, rows: emb.rows, firstRow: firstText });
       headToCheck = null;
     }
-    const chunk = toRowBatch(pendingChunk, firstText, pending, ids, emb, ckpt.classNames, vocab, ckpt.tokenizer);
+    const chunk = toRowBatch(k, firstText, texts, ids, emb, ckpt.classNames, vocab, ckpt.tokenizer);
     await sink.writeChunk(chunk);
-    result.textsProcessed += pending.length;
+    result.textsProcessed += texts.length;
     result.rowsWritten += emb.rows;
     result.tokens += chunk.tokens;
     result.chunksWritten++;
     result.truncated.push(...chunk.truncated);
-    meter.chunk(pending.length, emb.rows, chunk.tokens);
-    pending = [];
+    meter.chunk(texts.length, emb.rows, chunk.tokens);
   };
 
   let row = 0;
-  for await (const item of corpus) {
-    const k = Math.floor(row / opts.chunkRows);
-    row++;
-    if (k < range.start) continue;
-    if (k >= range.end) break;
-    if (k !== pendingChunk) {
-      await flush();
-      opts.signal?.throwIfAborted();
-      pendingChunk = k;
-      if (done.has(k)) {
-        result.chunksSkipped++;
-        meter.skip();
+  try {
+    for await (const item of corpus) {
+      const k = Math.floor(row / opts.chunkRows);
+      row++;
+      if (k < range.start) continue;
+      if (k >= range.end) break;
+      if (k !== pendingChunk) {
+        await flush();
+        opts.signal?.throwIfAborted();
+        pendingChunk = k;
+        if (done.has(k)) {
+          result.chunksSkipped++;
+          meter.skip();
+        }
       }
+      if (!done.has(k)) pending.push(item);
     }
-    if (!done.has(k)) pending.push(item);
+    await flush(true);
+    await pipe.drain();
+  } catch (e) {
+    await pipe.settle();
+    throw e;
+  } finally {
+    await ex.release();
   }
-  await flush();
   await sink.end();
   result.seconds = meter.elapsed();
   return result;

@@ -4,7 +4,7 @@ import { DEFAULT_EXTRACT_OPTIONS, resolveExtractOptions, shardChunkRange } from 
 
 describe('resolveExtractOptions', () => {
   it('documented defaults equal the defaults object', () => {
-    expect(DEFAULT_EXTRACT_OPTIONS).toEqual({ ...DEFAULT_EMBED_OPTIONS, chunkRows: 1024, totalRows: null, shard: null, textRowStarts: null, onProgress: null, signal: null });
+    expect(DEFAULT_EXTRACT_OPTIONS).toEqual({ ...DEFAULT_EMBED_OPTIONS, chunkRows: 1024, totalRows: null, shard: null, textRowStarts: null, onProgress: null, signal: null, workers: 0 });
   });
   it('names the bad option; sharding needs totalRows', () => {
     expect(() => resolveExtractOptions({ chunkRows: 0 })).toThrow(/option chunkRows/);

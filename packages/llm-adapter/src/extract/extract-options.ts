@@ -21,6 +21,13 @@ export interface ExtractOptions extends EmbedOptions {
   onProgress?: ((p: ExtractProgress) => void) | null;
   /** Stops between chunks (default: none). */
   signal?: AbortSignal | null;
+  /**
+   * ONNX Runtime worker threads, each with its own single-threaded CPU session, embedding up to
+   * `workers` + 1 chunks at a time while this thread tokenises and writes (extract/pipeline.ts).
+   * 0 (default): the model's own runner, one chunk after another. Ignored for a built-in forward
+   * or the CUDA provider. Each worker holds a copy of the graph's weights.
+   */
+  workers?: number;
 }
 
 /** `ExtractOptions` with every field set (embed defaults included). */
@@ -40,6 +47,7 @@ export const DEFAULT_EXTRACT_OPTIONS: Readonly<ResolvedExtractOptions> = {
   textRowStarts: null,
   onProgress: null,
   signal: null,
+  workers: 0,
 };
 
 /**
@@ -61,6 +69,7 @@ export function resolveExtractOptions(options: ExtractOptions = {}): ResolvedExt
     if (!Number.isInteger(index) || index < 0 || index >= count) throw new InvalidOptionError('shard', `index must be in [0, ${count - 1}], got ${index}`);
     if (r.totalRows === null) throw new InvalidOptionError('shard', 'needs totalRows to split the corpus into contiguous chunk ranges');
   }
+  if (!Number.isInteger(r.workers) || r.workers < 0 || r.workers > 64) throw new InvalidOptionError('workers', `must be an integer in 0..64, got ${r.workers}`);
   if (r.textRowStarts !== null && (r.totalRows === null || r.textRowStarts.length !== r.totalRows + 1)) {
     throw new InvalidOptionError('textRowStarts', `needs totalRows and totalRows + 1 entries, got ${r.textRowStarts.length} for totalRows ${r.totalRows}`);
   }

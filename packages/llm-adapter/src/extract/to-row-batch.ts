@@ -12,7 +12,8 @@ export function tokenRowId(textId: string, position: number): string {
 /**
  * Turns one chunk's embedding into store rows. Token rows get ids `textId#position` (so every
  * token row can be looked up by id), their text's label or, for a label list, the aligned
- * per-token label (`alignTokenLabels`, which needs `tokenizer`), and [corpus text index, position] offsets.
+ * per-token label (`alignTokenLabels`, which needs `tokenizer`), or for a causal-LM head the next
+ * token's id (`EmbedResult.lmLabels`), and [corpus text index, position] offsets.
  */
 export function toRowBatch(
   index: number,
@@ -25,7 +26,9 @@ export function toRowBatch(
   tokenizer?: Tokenizer,
 ): ExtractedChunk {
   const token = emb.tokenOffsets !== null && emb.tokenIds !== null;
-  const textLabels = rows.map((r, i) => (Array.isArray(r.label) ? listLabel(token, firstText + i, ids[i] as string) : labelIndex(r.label, classNames, firstText + i, ids[i] as string)));
+  // Causal-LM rows are labelled by their next token; the corpus `label` is not used (nor checked).
+  const next = emb.lmLabels;
+  const textLabels = next !== null ? [] : rows.map((r, i) => (Array.isArray(r.label) ? listLabel(token, firstText + i, ids[i] as string) : labelIndex(r.label, classNames, firstText + i, ids[i] as string)));
   let tokens = 0;
   for (const n of emb.lengths) tokens += n;
   const truncated = emb.truncatedIndices.map((i) => firstText + i);
@@ -38,11 +41,11 @@ export function toRowBatch(
   const rowIds: string[] = new Array<string>(emb.rows);
   const texts: string[] = new Array<string>(emb.rows);
   const offsets = new Int32Array(emb.tokenOffsets);
-  const perToken = rows.map((row, i) => (Array.isArray(row.label) ? tokenLabels(row, emb.lengths[i] as number, classNames, firstText + i, ids[i] as string, tokenizer) : null));
+  const perToken = rows.map((row, i) => (next === null && Array.isArray(row.label) ? tokenLabels(row, emb.lengths[i] as number, classNames, firstText + i, ids[i] as string, tokenizer) : null));
   for (let r = 0; r < emb.rows; r++) {
     const local = offsets[2 * r] as number;
     const position = offsets[2 * r + 1] as number;
-    labels[r] = perToken[local]?.[position] ?? (textLabels[local] as number);
+    labels[r] = next !== null ? (next[r] as number) : (perToken[local]?.[position] ?? (textLabels[local] as number));
     rowIds[r] = tokenRowId(ids[local] as string, position);
     texts[r] = vocab[emb.tokenIds[r] as number] ?? '';
     offsets[2 * r] = firstText + local;

@@ -51,9 +51,31 @@ function innerProduct(directions: Float32Array[], d: number) {
 }
 
 /**
- * XDA for the top-k training examples of one test input, batched: one relevance pass for all
- * test-side maps and one for all train-side maps. The initial relevance at the feature layer is
- * R_k = α_i f_test,k f_train,k, so each side's tokens plus the absorbed terms sum to α_i ⟨f_t, f_i⟩
+ * Readout of the one-pass `side: 'both'` batch [test × k, train_1 … train_k]: row b's direction is
+ * α · its partner row's features (test copy i ↔ train i), read from the pass's own forward and
+ * entered as constants (so no gradient flows through them). `onFeatures` receives all `[2k, d]`.
+ */
+function partnerReadout(alphas: readonly number[], d: number, onFeatures: (f: Float32Array) => void) {
+  const k = alphas.length;
+  return (_ctx: unknown, f: tf.Tensor2D): tf.Tensor1D => {
+    const v = f.dataSync() as Float32Array;
+    onFeatures(Float32Array.from(v));
+    const c = new Float32Array(2 * k * d);
+    for (let i = 0; i < k; i++) {
+      const a = alphas[i] as number;
+      for (let j = 0; j < d; j++) {
+        c[i * d + j] = a * (v[(k + i) * d + j] as number);
+        c[(k + i) * d + j] = a * (v[i * d + j] as number);
+      }
+    }
+    return tf.sum(tf.mul(f, tf.tensor2d(c, [2 * k, d])), 1) as tf.Tensor1D;
+  };
+}
+
+/**
+ * XDA for the top-k training examples of one test input, batched: one relevance pass for both
+ * sides' maps (`side: 'both'`), or one feature forward and one pass for one side. The initial
+ * relevance at the feature layer is R_k = α_i f_test,k f_train,k, so each side's tokens plus the absorbed terms sum to α_i ⟨f_t, f_i⟩
  * (`TokenRelevance.tokenSum`, `.absorbed`, `.residual`; `budgetShares` gives the tokens' share).
  *
  * @example
@@ -78,15 +100,31 @@ export function explainTopK(model: XdaModel, testInput: ModelInput, trainInputs:
   checkInputs(trainInputs, model.vocabSize, model.maxPositions, 'trainInputs');
   if (trainInputs.length === 0) return [];
   const trainPos = trainPositions ?? [];
-  const [fTest, ...fTrain] = extractFeatures(at([tp, ...trainPos]), [testInput, ...trainInputs]) as [Float32Array, ...Float32Array[]];
   const d = model.featureSize;
-  const scaled = (f: Float32Array, a: number) => f.map((v) => v * a);
-  const testSide = side === 'train' ? undefined : propagate(
-    at(trainInputs.map(() => tp)), trainInputs.map(() => testInput), innerProduct(fTrain.map((f, i) => scaled(f, alphas[i] as number)), d), { variant, epsilon, mode },
-  );
-  const trainSide = side === 'test' ? undefined : propagate(
-    at([...trainPos]), trainInputs, innerProduct(alphas.map((a) => scaled(fTest, a)), d), { variant, epsilon, mode },
-  );
+  const settings = { variant, epsilon, mode };
+  let fTest: Float32Array;
+  let fTrain: Float32Array[];
+  let testSide: TokenRelevance[] | undefined;
+  let trainSide: TokenRelevance[] | undefined;
+  if (side === 'both') {
+    // One pass for both sides: rows [test × k, train_1 … train_k], each row's readout direction is
+    // its partner's features, read inside the pass (no separate feature forward).
+    const k = trainInputs.length;
+    let feats: Float32Array = new Float32Array(0);
+    const rows = propagate(
+      at([...trainInputs.map(() => tp), ...trainPos]), [...trainInputs.map(() => testInput), ...trainInputs],
+      partnerReadout(alphas, d, (f) => (feats = f)), settings,
+    );
+    testSide = rows.slice(0, k);
+    trainSide = rows.slice(k);
+    fTest = feats.slice(0, d);
+    fTrain = trainInputs.map((_, i) => feats.slice((k + i) * d, (k + i + 1) * d));
+  } else {
+    [fTest, ...fTrain] = extractFeatures(at([tp, ...trainPos]), [testInput, ...trainInputs]) as [Float32Array, ...Float32Array[]];
+    const scaled = (f: Float32Array, a: number) => f.map((v) => v * a);
+    if (side === 'test') testSide = propagate(at(trainInputs.map(() => tp)), trainInputs.map(() => testInput), innerProduct(fTrain.map((f, i) => scaled(f, alphas[i] as number)), d), settings);
+    else trainSide = propagate(at([...trainPos]), trainInputs, innerProduct(alphas.map((a) => scaled(fTest, a)), d), settings);
+  }
   return fTrain.map((f, i) => {
     const kernel = dot(fTest, f);
     const alpha = (opts[i] as { alpha: number }).alpha;

@@ -68,21 +68,28 @@ export function propagate(model: XdaModel, inputs: readonly ModelInput[], readou
   registerAllRules();
   const { variant, epsilon, mode } = settings;
   const batch = padBatch(inputs, model.vocabSize, model.maxPositions);
-  const ctx = createExecutionContext({ variant, epsilon, grad: true });
+  const held: tf.Tensor[] = [];
+  const ctx = { ...createExecutionContext({ variant, epsilon, grad: true }), held };
   let targets = new Float64Array(inputs.length);
-  const [wordRel, posRel] = tf.tidy(() => {
-    const e = model.embed(batch);
-    const scalar = (x: tf.Tensor) => {
-      const y = readout(ctx, model.features(ctx, x, batch));
-      targets = Float64Array.from(y.dataSync());
-      return tf.sum(y);
-    };
-    const [g] = tf.grads(scalar)([e]) as [tf.Tensor];
-    // AddConstant passes G on unchanged, so the relevance at e + c is (e + c) ⊙ G: c ⊙ G is the
-    // position's share that `word` mode leaves to the constant.
-    const c = mode === 'per-position' ? model.positionEmbeddings(batch) : undefined;
-    return [tf.sum(tf.mul(e, g), -1), c === undefined ? tf.zeros(e.shape.slice(0, 2)) : tf.sum(tf.mul(c, g), -1)];
-  });
+  let wordRel: tf.Tensor;
+  let posRel: tf.Tensor;
+  try {
+    [wordRel, posRel] = tf.tidy(() => {
+      const e = model.embed(batch);
+      const scalar = (x: tf.Tensor) => {
+        const y = readout(ctx, model.features(ctx, x, batch));
+        targets = Float64Array.from(y.dataSync());
+        return tf.sum(y);
+      };
+      const [g] = tf.grads(scalar)([e]) as [tf.Tensor];
+      // AddConstant passes G on unchanged, so the relevance at e + c is (e + c) ⊙ G: c ⊙ G is the
+      // position's share that `word` mode leaves to the constant.
+      const c = mode === 'per-position' ? model.positionEmbeddings(batch) : undefined;
+      return [tf.sum(tf.mul(e, g), -1), c === undefined ? tf.zeros(e.shape.slice(0, 2)) : tf.sum(tf.mul(c, g), -1)];
+    });
+  } finally {
+    tf.dispose(held);
+  }
   const word = wordRel.dataSync();
   const pos = posRel.dataSync();
   tf.dispose([wordRel, posRel]);

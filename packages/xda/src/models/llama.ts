@@ -10,7 +10,7 @@ import type { ExecutionContext } from '../engine.js';
 import { ModelWeightsError } from '../errors.js';
 import type { LinearAttrs, RmsNormAttrs } from '../op-names.js';
 import type { HfConfig, PaddedBatch, WeightMap, XdaModel } from './types.js';
-import { configInt, configNumber, keyMask, maybeWeight, takeWeight } from './weights.js';
+import { configInt, configNumber, gatherRows, keyMask, linearTensors, maybeWeight, takeTable, takeWeight, transposedWeights } from './weights.js';
 
 interface LlamaLayer {
   inNorm: RmsNormAttrs; q: LinearAttrs; k: LinearAttrs; v: LinearAttrs; o: LinearAttrs;
@@ -80,7 +80,8 @@ export function buildLlamaFamily(weights: WeightMap, config: HfConfig, variant: 
   }
   if (nHeads % nKv !== 0) throw new ModelWeightsError('config.num_key_value_heads', `${nKv} does not divide ${nHeads}`);
   const windows = variant.slidingWindows(config, L);
-  const lin = (name: string, o: number, i: number): LinearAttrs => ({
+  const withTransposedWeight = transposedWeights();
+  const lin = (name: string, o: number, i: number): LinearAttrs => withTransposedWeight({
     weight: takeWeight(weights, `${name}.weight`, [o, i]) as tf.Tensor2D,
     bias: maybeWeight(weights, `${name}.bias`, [o]) as tf.Tensor1D | undefined,
   });
@@ -88,10 +89,10 @@ export function buildLlamaFamily(weights: WeightMap, config: HfConfig, variant: 
     const name = `${prefix}${proj}`;
     // A required bias that is missing is named, not silently read as zero.
     const bias = variant.requiredBiases.includes(proj) ? takeWeight(weights, `${name}.bias`, [o]) : maybeWeight(weights, `${name}.bias`, [o]);
-    return { weight: takeWeight(weights, `${name}.weight`, [o, i]) as tf.Tensor2D, bias: bias as tf.Tensor1D | undefined };
+    return withTransposedWeight({ weight: takeWeight(weights, `${name}.weight`, [o, i]) as tf.Tensor2D, bias: bias as tf.Tensor1D | undefined });
   };
   const norm = (name: string): RmsNormAttrs => ({ weight: takeWeight(weights, `${name}.weight`, [H]) as tf.Tensor1D, eps });
-  const embed = takeWeight(weights, 'model.embed_tokens.weight', [V, H]);
+  const embed = takeTable(weights, 'model.embed_tokens.weight', [V, H]);
   const layers: LlamaLayer[] = Array.from({ length: L }, (_, l) => {
     const p = `model.layers.${l}.`;
     return {
@@ -147,8 +148,8 @@ export function buildLlamaFamily(weights: WeightMap, config: HfConfig, variant: 
   }
 
   const all = (): tf.Tensor[] => {
-    const ts: tf.Tensor[] = [embed, finalNorm.weight];
-    const push = (a: LinearAttrs) => ts.push(a.weight, ...(a.bias ? [a.bias] : []));
+    const ts: tf.Tensor[] = [finalNorm.weight];
+    const push = (a: LinearAttrs) => ts.push(...linearTensors(a));
     for (const ly of layers) {
       [ly.q, ly.k, ly.v, ly.o, ly.gate, ly.up, ly.down].forEach(push);
       ts.push(ly.inNorm.weight, ly.postNorm.weight);
@@ -163,7 +164,7 @@ export function buildLlamaFamily(weights: WeightMap, config: HfConfig, variant: 
     head,
     vocabSize: V,
     maxPositions: P,
-    embed: (batch) => tf.gather(embed, tf.tensor2d(batch.ids, undefined, 'int32')) as tf.Tensor3D,
+    embed: (batch) => gatherRows(embed, batch.ids),
     positionEmbeddings: () => undefined,
     features,
     hiddenStates,

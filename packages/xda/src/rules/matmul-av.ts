@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { MatMulAV } from '../op-names.js';
 import type { RuleConfig } from '../registry.js';
+import { batchMatMul } from '../gemm/batch-matmul.js';
 
 /**
  * Attention output O = A V. AttnLRP: uniform rule, A and V get half each. CP-LRP: A is a constant,
@@ -12,8 +13,8 @@ export const matMulAVRule: RuleConfig<typeof MatMulAV> = {
   conservative: () => true,
   relevance: (g, { inputs }, _attrs, ctx) => {
     const [a, v] = inputs as [tf.Tensor, tf.Tensor];
-    if (ctx.variant === 'cp-lrp') return [null, tf.matMul(a, g, true, false)];
+    if (ctx.variant === 'cp-lrp') return [null, batchMatMul(a, g, true, false)];
     const gh = tf.mul(g, 0.5);
-    return [tf.matMul(gh, v, false, true), tf.matMul(a, gh, true, false)];
+    return [batchMatMul(gh, v, false, true), batchMatMul(a, gh, true, false)];
   },
 };

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { MatMulQK } from '../op-names.js';
 import type { RuleConfig } from '../registry.js';
+import { batchMatMul } from '../gemm/batch-matmul.js';
 
 /**
  * Attention scores S = s·Q Kᵀ. AttnLRP: uniform rule on the bilinear product, each factor gets
@@ -15,7 +16,7 @@ export const matMulQKRule: RuleConfig<typeof MatMulQK> = {
     if (ctx.variant === 'cp-lrp') return [null, null];
     const [q, k] = inputs as [tf.Tensor, tf.Tensor];
     const gs = tf.mul(g, 0.5 * attrs.scale);
-    return [tf.matMul(gs, k), tf.matMul(gs, q, true, false)];
+    return [batchMatMul(gs, k), batchMatMul(gs, q, true, false)];
   },
   // CP-LRP keeps whatever reaches the detached scores (0 in a transformer: A·V passes none to A).
   absorbed: (g, { output }, _attrs, ctx) => (ctx.variant === 'cp-lrp' ? { softmax: tf.mul(g, output) } : {}),

@@ -21,12 +21,14 @@ export interface CacheOptions {
   limit?: number;
   /** Codec of the numeric arrays: raw (default, disk speed) or zstd. */
   codec?: 'raw' | 'zstd';
+  /** ONNX Runtime worker threads (0: the forward runs on the main thread). */
+  workers?: number;
 }
 
 export const cacheCommand = defineCommand<CacheOptions>({
   name: 'cache',
   summary: 'Extract penultimate-layer features of a corpus into a resumable feature store',
-  usage: 'cache --model DIR --data FILE|DIR --out STORE [--head sequence|token] [--shard i/N|auto] [--batch-size N] [--max-length N] [--chunk-rows N] [--codec raw|zstd]',
+  usage: 'cache --model DIR --data FILE|DIR --out STORE [--head sequence|token] [--shard i/N|auto] [--batch-size N] [--max-length N] [--chunk-rows N] [--codec raw|zstd] [--workers N]',
   options: {
     model: { flag: 'model', kind: 'string', valueName: 'DIR', description: 'classifier checkpoint directory (config.json, weights, tokenizer)' },
     data: { flag: 'data', kind: 'string', valueName: 'FILE|DIR', description: 'corpus .jsonl/.parquet file (or directory) with id, text, label' },
@@ -37,6 +39,7 @@ export const cacheCommand = defineCommand<CacheOptions>({
     chunkRows: { flag: 'chunk-rows', kind: 'string', valueName: 'N', description: 'rows per store chunk, the unit of resume and sharding (default 1024 texts; token head 4096 token rows)', parse: (r, w) => parseInteger(r, w, 1) },
     maxLength: { flag: 'max-length', kind: 'string', valueName: 'N', description: 'truncate texts to N tokens', parse: (r, w) => parseInteger(r, w, 2) },
     codec: { flag: 'codec', kind: 'string', valueName: 'raw|zstd', description: 'how numeric arrays are stored: raw (default; reads and writes at disk speed, any Zarr v3 reader) or zstd (about 8% smaller on float32 features, several times slower); texts and ids are always zstd; a resumed store keeps its codec', parse: parseChoice(['raw', 'zstd'] as const) },
+    workers: { flag: 'workers', kind: 'string', valueName: 'N', description: 'run the ONNX graph on N worker threads (each a single-threaded session holding its own copy of the weights) while this thread tokenises and writes chunks in order; 0 (default) runs it here. Same store either way; ignored without onnx/model.onnx. docs/llm-adapter.md "Extraction speed with threads"', parse: (r, w) => parseInteger(r, w, 0) },
     limit: { flag: 'limit', kind: 'string', valueName: 'N', description: 'only the first N corpus rows', parse: (r, w) => parseInteger(r, w, 1) },
   },
   required: ['model', 'data', 'out'],

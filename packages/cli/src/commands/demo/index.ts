@@ -7,7 +7,7 @@ import { EXIT_CODES } from '../../exit-codes.js';
 import { embeddedCorpusDir, embeddedModelDir } from '../../lib/assets.js';
 import { checkInputFile, checkModelDir, isDirectory, isFile, resolvePath } from '../../lib/inputs.js';
 import { openFeatureModel } from '../../lib/open-feature-model.js';
-import { writeRunRecord } from '../../lib/run-file.js';
+import { recordFaithfulness, writeRunRecord } from '../../lib/run-file.js';
 import { formatPercent } from '../../lib/text.js';
 import { cacheCorpus } from '../../steps/cache-corpus.js';
 import { explainTests, type ExplainedPrediction } from '../../steps/explain-tests.js';
@@ -132,6 +132,7 @@ export async function demo(options: DemoOptions, ctx: RunContext): Promise<void>
   ctx.log('demo: 5/5 faithfulness and sparsity');
   const sparsity = sparsityFigures(model, test, train.rows);
   const faithfulness = await faithfulnessFigures(model, train, modelDir, ctx);
+  await recordFaithfulness(train.path, faithfulness, 'dualxda demo');
   const accuracy = accuracyFigures(model, test);
   if (predictions.length === 0) throw new InputError(testStore, 'no test rows were explained', 'check --test-limit and the test corpus');
 

@@ -1,6 +1,7 @@
 import { DEFAULT_DELETION_CURVE_OPTIONS } from '@dualxda/core';
 import type { RunContext } from '../../context.js';
 import { InputError } from '../../errors.js';
+import { recordFaithfulness } from '../../lib/run-file.js';
 import { formatPercent, formatScore, snippet } from '../../lib/text.js';
 import { flagsForIds, readCorpusFlags } from '../../steps/corpus-flags.js';
 import { agreementFigures } from '../../steps/downstream-metrics.js';
@@ -33,6 +34,7 @@ const RUNNERS: Record<EvalMetric, Runner> = {
   },
   async faithfulness(_o, { model, train, modelDir }, ctx) {
     const f = await faithfulnessFigures(model, train, await modelDir('read the network head for faithfulness'), ctx);
+    await recordFaithfulness(train.path, f, 'dualxda eval');
     ctx.print(`faithfulness (training rows, SVM vs network): logit cosine ${f.logitCosine.toFixed(3)}, weight cosine ${f.weightCosine.toFixed(3)}, MCC ${f.mcc.toFixed(3)}, Kendall tau ${f.kendallTau.toFixed(3)}`);
     return f;
   },

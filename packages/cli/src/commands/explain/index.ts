@@ -29,6 +29,7 @@ export async function modelDirFor(store: string, flag: string | undefined, ctx: 
 export function printPrediction(p: ExplainedPrediction, ctx: RunContext, topK: number): void {
   const gold = p.label >= 0 ? ` (gold label: ${p.labelName})` : '';
   ctx.print(`test ${p.id}: predicted ${p.predictedName} by the ${p.predictedBy}${gold}`);
+  if (p.outsideCandidates !== undefined) ctx.print(`  the network predicts ${JSON.stringify(p.outsideCandidates.name)} (class ${p.outsideCandidates.classId}), which is outside the model's candidate classes (fit --classes): explaining the surrogate's best candidate instead`);
   if (p.context !== undefined) ctx.print(`  token "${p.text}" of "${snippet(p.context, 90)}"`);
   else if (p.text !== '') ctx.print(`  "${snippet(p.text, 100)}"`);
   const list = (title: string, rows: ExplainedPrediction['proponents']): void => {

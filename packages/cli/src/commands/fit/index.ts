@@ -11,6 +11,8 @@ export function printFitSummary(s: FitSummary, classNames: readonly string[], ct
   ctx.print(`  solver: ${s.converged ? 'converged' : `stopped (${s.stopReason})`} after ${s.iterations} passes in ${s.seconds.toFixed(1)} s, max KKT violation ${s.maxViolation.toExponential(2)}`);
   ctx.print(`  support vectors: ${s.supportVectors} of ${s.rows} (${formatPercent(s.supportVectors / Math.max(1, s.rows))}); per class: ${s.svPerClass.map((c, k) => `${classNames[k] ?? k}=${c}`).join(', ')}`);
   ctx.print(`  surrogate training accuracy: ${formatPercent(s.trainAccuracy)}`);
+  const cc = s.candidateClasses;
+  if (cc !== undefined) ctx.print(`  candidate set ${cc.rule}: ${s.classes} of ${cc.storeClasses} classes; ${cc.rowsDropped} rows labelled outside it were dropped (not in the ${s.rows} training rows)`);
 }
 
 /** Warnings when the solution looks degenerate. */
@@ -25,7 +27,9 @@ export function sanityWarnings(s: FitSummary): string[] {
 /** `dualxda fit STORE`. */
 export async function fit(options: FitOptions, ctx: RunContext): Promise<void> {
   const store = await checkStoreDir(resolvePath(ctx.cwd, options.store));
-  const { model, summary, collapse } = await fitStore(store, options, ctx);
+  // A --classes FILE is relative to where the command runs.
+  const classes = options.classes?.kind === 'file' ? { kind: 'file' as const, path: resolvePath(ctx.cwd, options.classes.path) } : options.classes;
+  const { model, summary, collapse } = await fitStore(store, { ...options, ...(classes === undefined ? {} : { classes }) }, ctx);
   for (const w of sanityWarnings(summary)) ctx.warn(w);
   ctx.emitJson({ store, ...summary, classNames: model.classNames, collapse });
   printFitSummary(summary, model.classNames, ctx);

@@ -1,5 +1,6 @@
 import { parseChoice, parseDurationMs, parseInteger, parseNonNegativeInteger, parsePositive } from '../../cli-options.js';
 import { defineCommand } from '../../command-spec.js';
+import { parseClassSet, type ClassSetSpec } from '../../steps/fit-classes.js';
 import { storeArg } from '../shared-flags.js';
 
 /** Options of `dualxda fit`; unset values take the solver's documented defaults. */
@@ -12,6 +13,8 @@ export interface FitOptions {
   maxPasses?: number;
   /** in-memory (default), block (out-of-core) or parallel. */
   mode?: 'memory' | 'block' | 'parallel';
+  /** Declared candidate set of classes (labels | top:N | FILE); default: every class of the store. */
+  classes?: ClassSetSpec;
 }
 
 export const fitCommand = defineCommand<FitOptions>({
@@ -26,8 +29,15 @@ export const fitCommand = defineCommand<FitOptions>({
     threads: { flag: 'threads', kind: 'string', valueName: 'N', description: 'worker threads of the parallel solver (0 = all cores)', parse: parseNonNegativeInteger },
     maxPasses: { flag: 'max-passes', kind: 'string', valueName: 'N', description: 'cap on outer passes', parse: (r, w) => parseInteger(r, w, 1) },
     mode: { flag: 'mode', kind: 'string', valueName: 'MODE', description: 'memory (default), block (out-of-core) or parallel', parse: parseChoice(['memory', 'block', 'parallel'] as const) },
+    classes: {
+      flag: 'classes',
+      kind: 'string',
+      valueName: 'SET',
+      description: 'solve over a declared candidate set of classes (LM heads: K = vocabulary): labels (classes with training rows), top:N (the N most frequent) or FILE (class ids or names, one per line); rows labelled outside the set are dropped and counted',
+      parse: parseClassSet,
+    },
   },
   required: ['store'],
-  examples: ['dualxda fit runs/train --C 1e-3', 'dualxda fit runs/train --C 1e-5 --time-budget 10m'],
+  examples: ['dualxda fit runs/train --C 1e-3', 'dualxda fit runs/train --C 1e-5 --time-budget 10m', 'dualxda fit runs/lm-tokens --classes top:256'],
   load: async () => (await import('./index.js')).fit,
 });

@@ -19,15 +19,21 @@ export interface ModelFacts {
   /** Share of training rows with α = 0 for every class (never attributed). */
   sparsity: number;
   diagnostics: DualDAModel['diagnostics'];
+  /** Candidate-set models (`fit --classes`): the model's class names (`svPerClass` is indexed by them). */
+  candidateClassNames?: string[];
 }
 
 async function modelFacts(storePath: string, rows: number, labels: Int32Array): Promise<ModelFacts | undefined> {
   if (!(await isDirectory(`${storePath}/dualda`))) return undefined;
   const model = await loadDualDAModel(storePath);
+  // A candidate-set model's class k is store class classIds[k]: count its support vectors by model class.
+  const index = model.classIds === undefined ? undefined : new Map(model.classIds.map((c, k) => [c, k]));
+  const classOf = (y: number): number => (index === undefined ? y : (index.get(y) ?? -1));
   return {
+    ...(model.classIds === undefined ? {} : { candidateClassNames: model.classNames }),
     C: model.C,
     supportVectors: model.svIndices.length,
-    svPerClass: supportVectorsPerClass(model, (s) => labels[model.svIndices[s]!] ?? -1),
+    svPerClass: supportVectorsPerClass(model, (s) => classOf(labels[model.svIndices[s]!] ?? -1)),
     sparsity: rows === 0 ? 0 : 1 - model.svIndices.length / rows,
     diagnostics: model.diagnostics,
   };
@@ -80,7 +86,8 @@ export async function inspect(options: InspectOptions, ctx: RunContext): Promise
   } else {
     const d = facts.diagnostics;
     ctx.print(`DualDA model: C=${facts.C}, ${facts.supportVectors} support vectors (${formatPercent(facts.supportVectors / Math.max(1, m.rows))} of the training rows)`);
-    ctx.print(`  support vectors per class: ${facts.svPerClass.map((c, k) => `${name(k)}=${c}`).join(', ')}`);
+    const svName = (k: number): string => facts.candidateClassNames?.[k] ?? name(k);
+    ctx.print(`  support vectors per class: ${facts.svPerClass.map((c, k) => `${svName(k)}=${c}`).join(', ')}`);
     ctx.print(`  sparsity: ${formatPercent(facts.sparsity)} of training rows never get a non-zero attribution`);
     ctx.print(`  solver: converged=${String(d['converged'])}, passes=${String(d['iterations'])}, max KKT violation=${String(d['maxViolation'])}`);
   }
@@ -92,7 +99,7 @@ export async function inspect(options: InspectOptions, ctx: RunContext): Promise
   }
   if (collapse !== null) {
     const note = collapse.recorded ? '' : ' (computed now; this model was fitted without it: refit to record it)';
-    printCollapseReport(collapse.report, m.classNames, ctx, `collapse check: ${collapse.report.verdict.level}-level explanations${note}`);
+    printCollapseReport(collapse.report, facts?.candidateClassNames ?? m.classNames, ctx, `collapse check: ${collapse.report.verdict.level}-level explanations${note}`);
   }
   if (run?.testStore !== undefined) ctx.print(`test store: ${run.testStore}`);
 }

@@ -120,7 +120,7 @@ export async function xda(options: XdaCliOptions, ctx: RunContext): Promise<void
       // α = 0 (not a support vector): attribution 0; the heatmaps are kernel-only and say so
       // (`heatmapAlpha`, the same rule as /api/xda).
       if (alphaOf(model, index, prediction!.predicted) === 0) ctx.warn(`training row ${options.train} is ${NOT_SUPPORT_VECTOR_NOTE} (class ${prediction!.predictedName})`);
-      chosen = { index, id: options.train, score: Number.NaN, label: labels[index]!, labelName: model.classNames[labels[index]!] ?? String(labels[index]), text: text ?? '' };
+      chosen = { index, id: options.train, score: Number.NaN, label: labels[index]!, labelName: (model.classIds === undefined ? model.classNames[labels[index]!] : train.manifest.classNames[labels[index]!]) ?? String(labels[index]), text: text ?? '' };
     }
     const picks = choosePairs(prediction!, topK, chosen);
     if (picks.length === 0) throw new InputError(storePath, `test ${prediction!.id} has no non-zero attributions`, 'pick a training row with --train ID, or refit with a larger --C');

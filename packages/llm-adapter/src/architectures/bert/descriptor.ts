@@ -22,7 +22,9 @@ export const bertDescriptor: ArchitectureDescriptor = {
   tokenFeatureLayer: 'bert.encoder',
   sequenceHead: { weight: 'classifier.weight', bias: 'classifier.bias' },
   // `BertForTokenClassification` reuses the `classifier` name on every token (see
-  // resolveHeads); the MLM decoder is the LM head of a pretraining checkpoint.
-  tokenHeads: [{ weight: 'cls.predictions.decoder.weight', bias: 'cls.predictions.bias' }],
+  // resolveHeads). The MLM decoder is only offered for `BertForMaskedLM`, with its transform: it
+  // multiplies LayerNorm(GELU(dense(h))), not a row of `last_hidden_state`.
+  tokenHeads: [],
+  maskedLmHead: { transform: 'cls.predictions.transform', decoder: { weight: 'cls.predictions.decoder.weight', bias: 'cls.predictions.bias' } },
   layerPrefix: 'bert.encoder.layer.{i}',
 };
