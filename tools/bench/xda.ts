@@ -99,6 +99,9 @@ function torchBaseline(k: number): { wall: number; cpu: number; version: string 
   const script = join(import.meta.dirname, 'xda-torch-baseline.py');
   const r = spawnSync('/usr/bin/python3', [script, '--model', dir, '--seq', String(seq), '--k', String(k), '--runs', String(runs), '--threads', '1'], {
     encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
+    // torch.set_num_threads(1) leaves an OpenMP thread busy in the backward (2× its wall in CPU on an
+    // idle box): one thread means one, as XDA on tfjs-wasm runs on one.
+    env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
   });
   if (r.status !== 0) throw new Error(`xda-torch-baseline.py exited with ${r.status ?? r.signal}`);
   const out = JSON.parse(r.stdout) as Record<string, { msPerPair: number; cpuMsPerPair: number }> & { torch: string };
