@@ -12,6 +12,7 @@ describe('@dualxda/xda public api', () => {
         "DEFAULT_EXPLAIN_PAIR_OPTIONS",
         "DEFAULT_MIN_TOKEN_SHARE",
         "DEFAULT_TOKEN_DELETION_OPTIONS",
+        "LAYERWISE_MIN_ACTIVATION_BYTES",
         "ModelWeightsError",
         "OP_NAMES",
         "UNSUPPORTED_OPS",

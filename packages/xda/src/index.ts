@@ -32,7 +32,7 @@ export type { ArchitectureDescriptor } from './models/registry.js';
 export type { HfConfig, ModelInput, WeightEntry, WeightMap, XdaModel } from './models/types.js';
 export { forwardBatch } from './models/forward-batch.js';
 export type { ForwardBatchInput, ForwardBatchOutput } from './models/forward-batch.js';
-export { DEFAULT_EXPLAIN_PAIR_OPTIONS, resolveExplainPairOptions } from './explain/options.js';
+export { DEFAULT_EXPLAIN_PAIR_OPTIONS, LAYERWISE_MIN_ACTIVATION_BYTES, resolveExplainPairOptions } from './explain/options.js';
 export type { ExplainOptions, ExplainPairOptions, RelevanceMode, ResolvedExplainPairOptions } from './explain/options.js';
 export { explainPair, explainTopK } from './explain/explain-pair.js';
 export type { ExplainTopKOptions, PairExplanation } from './explain/explain-pair.js';

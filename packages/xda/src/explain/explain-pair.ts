@@ -95,13 +95,13 @@ export function explainTopK(model: XdaModel, testInput: ModelInput, trainInputs:
     throw new InvalidOptionError('alphas', `has ${alphas.length} entries for ${trainInputs.length} training inputs`);
   }
   const opts = alphas.map((alpha) => resolveExplainPairOptions({ ...rest, alpha }));
-  const { variant, epsilon, side, mode } = resolveExplainPairOptions({ ...rest, alpha: 1 });
+  const { variant, epsilon, side, mode, layerwise } = resolveExplainPairOptions({ ...rest, alpha: 1 });
   checkInputs([testInput], model.vocabSize, model.maxPositions, 'testInput');
   checkInputs(trainInputs, model.vocabSize, model.maxPositions, 'trainInputs');
   if (trainInputs.length === 0) return [];
   const trainPos = trainPositions ?? [];
   const d = model.featureSize;
-  const settings = { variant, epsilon, mode };
+  const settings = { variant, epsilon, mode, layerwise };
   let fTest: Float32Array;
   let fTrain: Float32Array[];
   let testSide: TokenRelevance[] | undefined;

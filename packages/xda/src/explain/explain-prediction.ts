@@ -45,7 +45,7 @@ function toHead(model: XdaModel, head: ExplainPredictionOptions['head']): { attr
  * const { relevance, classIndex } = explainPrediction(model, { ids, tokens });
  */
 export function explainPrediction(model: XdaModel, input: ModelInput, options: ExplainPredictionOptions = {}): PredictionExplanation {
-  const { variant, epsilon, mode } = resolveExplainPairOptions({ variant: options.variant, epsilon: options.epsilon, mode: options.mode });
+  const { variant, epsilon, mode, layerwise } = resolveExplainPairOptions({ variant: options.variant, epsilon: options.epsilon, mode: options.mode, layerwise: options.layerwise });
   const { attrs, dispose } = toHead(model, options.head);
   try {
     const K = attrs.weight.shape[0];
@@ -59,7 +59,7 @@ export function explainPrediction(model: XdaModel, input: ModelInput, options: E
       logits = Float64Array.from(z.dataSync());
       if (classIndex === -1) classIndex = logits.indexOf(Math.max(...logits));
       return tf.reshape(tf.slice(z, [0, classIndex], [1, 1]), [1]) as tf.Tensor1D;
-    }, { variant, epsilon, mode });
+    }, { variant, epsilon, mode, layerwise });
     return { ...(row as TokenRelevance), classIndex, logits };
   } finally {
     dispose();

@@ -3,8 +3,8 @@ import { isDualxdaError } from '@dualxda/core';
 import { DEFAULT_EXPLAIN_PAIR_OPTIONS, resolveExplainPairOptions } from './options.js';
 
 describe('resolveExplainPairOptions', () => {
-  it('fills the documented defaults (variant attnlrp, epsilon 0, mode per-position, alpha 1, side both)', () => {
-    expect(DEFAULT_EXPLAIN_PAIR_OPTIONS).toEqual({ variant: 'attnlrp', epsilon: 0, mode: 'per-position', alpha: 1, side: 'both' });
+  it('fills the documented defaults (variant attnlrp, epsilon 0, mode per-position, layerwise auto, alpha 1, side both)', () => {
+    expect(DEFAULT_EXPLAIN_PAIR_OPTIONS).toEqual({ variant: 'attnlrp', epsilon: 0, mode: 'per-position', layerwise: 'auto', alpha: 1, side: 'both' });
     expect(resolveExplainPairOptions()).toEqual(DEFAULT_EXPLAIN_PAIR_OPTIONS);
     expect(resolveExplainPairOptions({ alpha: undefined, side: 'test' })).toEqual({ ...DEFAULT_EXPLAIN_PAIR_OPTIONS, side: 'test' });
   });
@@ -16,6 +16,7 @@ describe('resolveExplainPairOptions', () => {
     [{ alpha: Number.POSITIVE_INFINITY }, /option alpha/],
     [{ side: 'left' }, /option side/],
     [{ mode: 'position' }, /option mode/],
+    [{ layerwise: 'sometimes' }, /option layerwise/],
   ])('rejects %j naming the option', (opts, msg) => {
     let err: unknown;
     try {

@@ -11,7 +11,7 @@ import { ABSORBED_PLACES } from '../registry.js';
 import type { AbsorbedPlace, RuleVariant } from '../registry.js';
 import type { ModelInput, XdaModel } from '../models/types.js';
 import { padBatch } from '../models/weights.js';
-import type { RelevanceMode } from './options.js';
+import { LAYERWISE_MIN_ACTIVATION_BYTES, type RelevanceMode } from './options.js';
 
 /** Relevance kept on the way to the tokens, per place (see `AbsorbedPlace`); every place present. */
 export type AbsorbedRelevance = Record<AbsorbedPlace, number>;
@@ -51,6 +51,8 @@ export interface PropagateSettings {
   variant: RuleVariant;
   epsilon: number;
   mode: RelevanceMode;
+  /** See `ExplainOptions.layerwise`. @default 'auto' */
+  layerwise?: 'auto' | 'always' | 'never';
 }
 
 /** tokenSum + Σ absorbed − target, relative (see `TokenRelevance.residual`). */
@@ -73,15 +75,25 @@ export function propagate(model: XdaModel, inputs: readonly ModelInput[], readou
   let targets = new Float64Array(inputs.length);
   let wordRel: tf.Tensor;
   let posRel: tf.Tensor;
+  const staged = layerwiseStages(model, batch, settings.layerwise ?? 'auto');
   try {
     [wordRel, posRel] = tf.tidy(() => {
       const e = model.embed(batch);
-      const scalar = (x: tf.Tensor) => {
-        const y = readout(ctx, model.features(ctx, x, batch));
-        targets = Float64Array.from(y.dataSync());
-        return tf.sum(y);
-      };
-      const [g] = tf.grads(scalar)([e]) as [tf.Tensor];
+      let g: tf.Tensor;
+      if (staged === undefined) {
+        const scalar = (x: tf.Tensor) => {
+          const y = readout(ctx, model.features(ctx, x, batch));
+          targets = Float64Array.from(y.dataSync());
+          return tf.sum(y);
+        };
+        [g] = tf.grads(scalar)([e]) as [tf.Tensor];
+      } else {
+        g = backwardByLayer(staged.steps, e, ctx, (f) => {
+          const y = readout(ctx, f as tf.Tensor2D);
+          targets = Float64Array.from(y.dataSync());
+          return tf.sum(y);
+        });
+      }
       // AddConstant passes G on unchanged, so the relevance at e + c is (e + c) ⊙ G: c ⊙ G is the
       // position's share that `word` mode leaves to the constant.
       const c = mode === 'per-position' ? model.positionEmbeddings(batch) : undefined;
@@ -89,6 +101,7 @@ export function propagate(model: XdaModel, inputs: readonly ModelInput[], readou
     });
   } finally {
     tf.dispose(held);
+    staged?.release();
   }
   const word = wordRel.dataSync();
   const pos = posRel.dataSync();
@@ -112,6 +125,46 @@ export function propagate(model: XdaModel, inputs: readonly ModelInput[], readou
     const tokens = input.tokens ? [...input.tokens] : input.ids.map(String);
     return { ids: [...input.ids], tokens, mode, relevance, target, tokenSum, absorbed, residual: residualOf(target, tokenSum, absorbed) };
   });
+}
+
+/** The model's steps when this pass should go layer by layer (see `ExplainOptions.layerwise`). */
+function layerwiseStages(model: XdaModel, batch: ReturnType<typeof padBatch>, layerwise: 'auto' | 'always' | 'never'): ReturnType<NonNullable<XdaModel['stages']>> | undefined {
+  if (layerwise === 'never' || model.stages === undefined) return undefined;
+  const staged = model.stages(batch);
+  if (layerwise === 'always' || staged.activationBytes >= LAYERWISE_MIN_ACTIVATION_BYTES) return staged;
+  staged.release();
+  return undefined;
+}
+
+/**
+ * G at the word embeddings, one step at a time: the steps' outputs come from a forward pass
+ * without a tape (plain kernels, no rules: nothing held), then from the readout back, each step
+ * runs again under its rules and `tf.grads` with the upstream G, and its activations are freed
+ * before the step below runs. Same ops, same kernels, same G as the one-shot pass.
+ */
+function backwardByLayer(steps: readonly ((ctx: ExecutionContext, x: tf.Tensor) => tf.Tensor)[], e: tf.Tensor, ctx: ExecutionContext & { held: tf.Tensor[] }, scalar: (features: tf.Tensor) => tf.Scalar): tf.Tensor {
+  const plain = { ...ctx, grad: false };
+  const outs: tf.Tensor[] = [e];
+  for (const step of steps) outs.push(tf.tidy(() => step(plain, outs[outs.length - 1] as tf.Tensor)));
+  const release = (): void => {
+    tf.dispose(ctx.held);
+    ctx.held.length = 0;
+  };
+  let [g] = tf.grads(scalar)([outs[steps.length] as tf.Tensor]) as [tf.Tensor];
+  for (let s = steps.length - 1; s >= 0; s--) {
+    const step = steps[s] as (c: ExecutionContext, x: tf.Tensor) => tf.Tensor;
+    const upstream = g;
+    [g] = tf.tidy(() => tf.grads((x: tf.Tensor) => step(ctx, x))([outs[s] as tf.Tensor], upstream)) as [tf.Tensor];
+    upstream.dispose();
+    // The held tensors include this step's input: the word embeddings at step 0, which the caller
+    // still reads (its `finally` frees them then).
+    if (s > 0) {
+      release();
+      (outs[s] as tf.Tensor).dispose();
+    }
+  }
+  (outs[steps.length] as tf.Tensor).dispose();
+  return g;
 }
 
 /** Features `[B, d]` of inputs (plain inference, no rules attached), one Float32Array per input. */

@@ -154,6 +154,26 @@ export function buildEncoder(weights: WeightMap, config: HfConfig, layout: Encod
     return poolFeatures(ctx, x, batch);
   }
 
+  /** `features` as steps (XdaModel.stages): embeddings, layers 0..L−2, then the last layer and pooling. */
+  function stages(batch: PaddedBatch): ReturnType<NonNullable<XdaModel['stages']>> {
+    // Made outside any caller's tidy, so tidy here: keyMask's intermediate would outlive the pass.
+    const mask = tf.tidy(() => keyMask(batch));
+    const last = layers[layers.length - 1];
+    const B = batch.lengths.length;
+    const T = batch.maxLen;
+    const steps: ((ctx: ExecutionContext, x: tf.Tensor) => tf.Tensor)[] = [(ctx, e) => embeddings(ctx, e, batch)];
+    layers.slice(0, -1).forEach((ly) => steps.push((ctx, x) => layer(ctx, ly, x, mask)));
+    steps.push((ctx, x) => {
+      if (last === undefined) return poolFeatures(ctx, x, batch);
+      const first = applyOp(ctx, 'SelectToken', [x], { index: batch.lengths.map(() => 0) });
+      return poolFeatures(ctx, layer(ctx, last, x, mask, tf.reshape(first, [B, 1, H])), batch);
+    });
+    // What a one-shot pass holds per layer: ~16 [B, T, H]-sized tensors (inputs and outputs the
+    // rules read) plus ~4 [B, heads, T, T] attention tensors and the FFN's [B, T, I] ones.
+    const perLayer = 4 * B * T * (16 * H + 4 * nHeads * T + 3 * I);
+    return { steps, activationBytes: perLayer * layers.length, release: () => mask.dispose() };
+  }
+
   function poolFeatures(ctx: ExecutionContext, x: tf.Tensor, batch: PaddedBatch): tf.Tensor2D {
     const first = applyOp(ctx, 'SelectToken', [x], { index: batch.lengths.map(() => 0) });
     if (pooler === undefined) return first as tf.Tensor2D;
@@ -183,6 +203,7 @@ export function buildEncoder(weights: WeightMap, config: HfConfig, layout: Encod
     features,
     hiddenStates,
     poolFeatures,
+    stages,
     dispose: () => all().forEach((t) => t.dispose()),
   };
 }

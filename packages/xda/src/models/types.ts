@@ -58,6 +58,14 @@ export interface XdaModel {
   hiddenStates?(ctx: ExecutionContext, wordEmbeddings: tf.Tensor, batch: PaddedBatch): tf.Tensor3D;
   /** `[B, T, H]` final hidden states → features `[B, d]` (BERT: pooler or [CLS]; Llama: last real token). */
   poolFeatures?(ctx: ExecutionContext, hidden: tf.Tensor, batch: PaddedBatch): tf.Tensor2D;
+  /**
+   * `features` cut into steps (embeddings, one per layer, last layer + pooling), each mapping the
+   * previous step's output (step 0: the word embeddings) to the next, with the same ops in the
+   * same order: `propagate` runs them forward without a tape and then back one at a time, so a
+   * relevance pass holds one layer's activations instead of every layer's (`layerwise`).
+   * Optional: models without it always run the one-shot pass. `release` frees the batch constants.
+   */
+  stages?(batch: PaddedBatch): { steps: ((ctx: ExecutionContext, x: tf.Tensor) => tf.Tensor)[]; activationBytes: number; release(): void };
   /** Frees the weight tensors. */
   dispose(): void;
 }
