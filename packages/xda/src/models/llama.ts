@@ -106,37 +106,61 @@ export function buildLlamaFamily(weights: WeightMap, config: HfConfig, variant: 
   const scoreW = weights.get('score.weight');
   const head: LinearAttrs | undefined = scoreW === undefined ? undefined : lin('score', scoreW.shape[0] ?? 0, H);
 
-  function hiddenStates(ctx: ExecutionContext, e: tf.Tensor, batch: PaddedBatch): tf.Tensor3D {
+  /** The batch's RoPE tables and each layer's attention mask (one tensor per distinct window). */
+  function batchConstants(batch: PaddedBatch): { rope: { cos: tf.Tensor2D; sin: tf.Tensor2D }; masks: tf.Tensor[] } {
     const T = batch.maxLen;
     const rope = ropeTables(T, ropeConfig);
     const keys = keyMask(batch);
     // One mask per distinct window; a window at least T long is the plain causal mask.
-    const masks = new Map<number | null, tf.Tensor>();
+    const byWindow = new Map<number | null, tf.Tensor>();
     const maskOf = (w: number | null): tf.Tensor => {
       const key = w !== null && w >= T ? null : w;
-      let m = masks.get(key);
-      if (m === undefined) masks.set(key, (m = tf.logicalAnd(keys, causalMask(T, key))));
+      let m = byWindow.get(key);
+      if (m === undefined) byWindow.set(key, (m = tf.logicalAnd(keys, causalMask(T, key))));
       return m;
     };
+    return { rope, masks: layers.map((_, l) => maskOf(windows[l] ?? null)) };
+  }
+
+  function layer(ctx: ExecutionContext, ly: LlamaLayer, x: tf.Tensor, mask: tf.Tensor, rope: { cos: tf.Tensor2D; sin: tf.Tensor2D }): tf.Tensor {
+    const h = applyOp(ctx, 'RMSNorm', [x], ly.inNorm);
+    const heads = (a: LinearAttrs, n: number) => applyOp(ctx, 'SplitHeads', [applyOp(ctx, 'Linear', [h], a)], { numHeads: n });
+    const q = applyOp(ctx, 'RoPE', [heads(ly.q, nHeads)], rope);
+    const k = applyOp(ctx, 'RepeatKV', [applyOp(ctx, 'RoPE', [heads(ly.k, nKv)], rope)], { repeats: nHeads / nKv });
+    const v = applyOp(ctx, 'RepeatKV', [heads(ly.v, nKv)], { repeats: nHeads / nKv });
+    const probs = applyOp(ctx, 'Softmax', [applyOp(ctx, 'MatMulQK', [q, k], { scale: 1 / Math.sqrt(D) })], { mask });
+    const context = applyOp(ctx, 'MergeHeads', [applyOp(ctx, 'MatMulAV', [probs, v], {})], {});
+    const y = applyOp(ctx, 'Add', [x, applyOp(ctx, 'Linear', [context], ly.o)], {});
+    const h2 = applyOp(ctx, 'RMSNorm', [y], ly.postNorm);
+    const gated = applyOp(ctx, 'GatedProduct', [
+      applyOp(ctx, 'Silu', [applyOp(ctx, 'Linear', [h2], ly.gate)], {}),
+      applyOp(ctx, 'Linear', [h2], ly.up),
+    ], {});
+    return applyOp(ctx, 'Add', [y, applyOp(ctx, 'Linear', [gated], ly.down)], {});
+  }
+
+  function hiddenStates(ctx: ExecutionContext, e: tf.Tensor, batch: PaddedBatch): tf.Tensor3D {
+    const { rope, masks } = batchConstants(batch);
     let x = e;
-    for (const [l, ly] of layers.entries()) {
-      const mask = maskOf(windows[l] ?? null);
-      const h = applyOp(ctx, 'RMSNorm', [x], ly.inNorm);
-      const heads = (a: LinearAttrs, n: number) => applyOp(ctx, 'SplitHeads', [applyOp(ctx, 'Linear', [h], a)], { numHeads: n });
-      const q = applyOp(ctx, 'RoPE', [heads(ly.q, nHeads)], rope);
-      const k = applyOp(ctx, 'RepeatKV', [applyOp(ctx, 'RoPE', [heads(ly.k, nKv)], rope)], { repeats: nHeads / nKv });
-      const v = applyOp(ctx, 'RepeatKV', [heads(ly.v, nKv)], { repeats: nHeads / nKv });
-      const probs = applyOp(ctx, 'Softmax', [applyOp(ctx, 'MatMulQK', [q, k], { scale: 1 / Math.sqrt(D) })], { mask });
-      const context = applyOp(ctx, 'MergeHeads', [applyOp(ctx, 'MatMulAV', [probs, v], {})], {});
-      x = applyOp(ctx, 'Add', [x, applyOp(ctx, 'Linear', [context], ly.o)], {});
-      const h2 = applyOp(ctx, 'RMSNorm', [x], ly.postNorm);
-      const gated = applyOp(ctx, 'GatedProduct', [
-        applyOp(ctx, 'Silu', [applyOp(ctx, 'Linear', [h2], ly.gate)], {}),
-        applyOp(ctx, 'Linear', [h2], ly.up),
-      ], {});
-      x = applyOp(ctx, 'Add', [x, applyOp(ctx, 'Linear', [gated], ly.down)], {});
-    }
+    layers.forEach((ly, l) => (x = layer(ctx, ly, x, masks[l] as tf.Tensor, rope)));
     return applyOp(ctx, 'RMSNorm', [x], finalNorm) as tf.Tensor3D;
+  }
+
+  /** `features` as steps (XdaModel.stages): one per layer, the last with the final norm and the last-token read. */
+  function stages(batch: PaddedBatch): ReturnType<NonNullable<XdaModel['stages']>> {
+    // Made outside any caller's tidy: keep only the constants themselves.
+    const { rope, masks } = tf.tidy(() => batchConstants(batch));
+    const steps: ((ctx: ExecutionContext, x: tf.Tensor) => tf.Tensor)[] = layers.map((ly, l) => (ctx: ExecutionContext, x: tf.Tensor) => layer(ctx, ly, x, masks[l] as tf.Tensor, rope));
+    const lastStep = steps.pop();
+    steps.push((ctx, x) => {
+      const y = lastStep === undefined ? x : lastStep(ctx, x);
+      return poolFeatures(ctx, applyOp(ctx, 'RMSNorm', [y], finalNorm), batch);
+    });
+    const B = batch.lengths.length;
+    const T = batch.maxLen;
+    // As the encoder's estimate: ~16 [B, T, H] tensors, ~4 [B, heads, T, T], ~4 [B, T, I] per layer.
+    const perLayer = 4 * B * T * (16 * H + 4 * nHeads * T + 4 * I);
+    return { steps, activationBytes: perLayer * layers.length, release: () => tf.dispose([rope.cos, rope.sin, ...new Set(masks)]) };
   }
 
   function poolFeatures(ctx: ExecutionContext, normed: tf.Tensor, batch: PaddedBatch): tf.Tensor2D {
@@ -169,6 +193,7 @@ export function buildLlamaFamily(weights: WeightMap, config: HfConfig, variant: 
     features,
     hiddenStates,
     poolFeatures,
+    stages,
     dispose: () => all().forEach((t) => t.dispose()),
   };
 }
