@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { maxScaledError } from '@dualxda/core/testing';
 import { openModel, type EmbedResult } from '@dualxda/llm-adapter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { xdaFeatureForward } from '../src/xda-forward.js';
@@ -21,18 +22,6 @@ const REL = 1e-4;
 
 function py(args: string[]): { status: number | null; stdout: string; stderr: string } {
   return spawnSync(PY, args, { encoding: 'utf8', timeout: 120_000, env: { ...process.env, OMP_NUM_THREADS: '1' } });
-}
-
-/** max |a − b| / max |b|: relative to the array's scale, so near-zero entries do not dominate. */
-function relError(a: ArrayLike<number> | null, b: ArrayLike<number> | null): number {
-  if (a === null || b === null || a.length !== b.length || b.length === 0) return Number.POSITIVE_INFINITY;
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
-    scale = Math.max(scale, Math.abs(b[i] as number));
-  }
-  return scale === 0 ? Number.POSITIVE_INFINITY : diff / scale;
 }
 
 /** The folder as `save_pretrained` writes it: everything but onnx/ and the fixture's reference files. */
@@ -87,12 +76,12 @@ describe.each(CASES)('tools/convert/export-onnx.py on %s', (name, src) => {
       const a: EmbedResult = await onnx.embed(texts, { ...opts, head: 'sequence' });
       const b: EmbedResult = await builtin.embed(texts, { ...opts, head: 'sequence' });
       expect(a.features.some((v) => Math.abs(v) > 1e-3)).toBe(true); // not a vacuous pass on zeros
-      expect(relError(a.features, b.features)).toBeLessThanOrEqual(REL);
-      expect(relError(a.logits, b.logits)).toBeLessThanOrEqual(REL);
+      expect(maxScaledError(a.features, b.features)).toBeLessThanOrEqual(REL);
+      expect(maxScaledError(a.logits, b.logits)).toBeLessThanOrEqual(REL);
       const ta = await onnx.embed(texts.slice(0, 4), { ...opts, head: 'token' });
       const tb = await builtin.embed(texts.slice(0, 4), { ...opts, head: 'token' });
       expect(ta.rows).toBeGreaterThan(4);
-      expect(relError(ta.features, tb.features)).toBeLessThanOrEqual(REL);
+      expect(maxScaledError(ta.features, tb.features)).toBeLessThanOrEqual(REL);
     } finally {
       await onnx.release();
       await builtin.release();

@@ -3,6 +3,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openFeatureStore } from '@dualxda/core';
+import { maxScaledError } from '@dualxda/core/testing';
 import { openModel, type EmbedResult, type FeatureModel } from '@dualxda/llm-adapter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddedCorpusDir, embeddedModelDir } from '../src/lib/assets.js';
@@ -17,15 +18,7 @@ import { run } from './helpers.js';
 const REL = 1e-4;
 function relError(a: ArrayLike<number> | null, b: ArrayLike<number> | null): number {
   // No logits on either side (a BERT sequence classifier has no token head) agree.
-  if (a === null && b === null) return 0;
-  if (a === null || b === null || a.length !== b.length || b.length === 0) return Number.POSITIVE_INFINITY;
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
-    scale = Math.max(scale, Math.abs(b[i] as number));
-  }
-  return scale === 0 ? Number.POSITIVE_INFINITY : diff / scale;
+  return a === null && b === null ? 0 : maxScaledError(a, b);
 }
 
 let tmp: string;

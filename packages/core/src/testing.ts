@@ -28,3 +28,19 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
   const msg = compareClose(actual, expected, opts);
   if (msg !== null) throw new Error(`expectClose: ${msg}`);
 }
+
+/**
+ * max |a − b| / max |b|: the largest difference relative to the expected array's scale, so
+ * near-zero entries do not dominate. Infinity when either side is missing, the lengths differ,
+ * or `expected` is empty or all zero.
+ */
+export function maxScaledError(actual: ArrayLike<number> | null, expected: ArrayLike<number> | null): number {
+  if (actual === null || expected === null || actual.length !== expected.length || expected.length === 0) return Number.POSITIVE_INFINITY;
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) {
+    diff = Math.max(diff, Math.abs((actual[i] as number) - (expected[i] as number)));
+    scale = Math.max(scale, Math.abs(expected[i] as number));
+  }
+  return scale === 0 ? Number.POSITIVE_INFINITY : diff / scale;
+}
