@@ -16,7 +16,8 @@
  * OpenBLAS, OPENBLAS_NUM_THREADS = the config's threads) does the same work on the same non-zero-α
  * rows. Each wasm result gets `vsNumpy`: our CPU per query / numpy's (batched, goal <= 1.2) and the
  * single-query latency / the memory-bandwidth bound (the query's class rows read at the measured
- * sequential read speed, goal <= 1.5). `--python none` skips it.
+ * sequential read speed, goal <= 1.5). `--python none` skips it. `wasmRelaxedSimd` says whether the
+ * kernels ran fused (FMA); DUALXDA_NO_RELAXED_SIMD=1 (on Node 20) runs the mul + add kernels.
  *
  *   node --conditions=@dualxda/source --import tsx tools/bench/explain.ts [--sv 20000] [--dim 768] [--batch 64] [--reps 7] [--block 512] [--threads 2] [--kernels js,f64,f32] [--python /usr/bin/python3]
  */
@@ -25,7 +26,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createExplainWorkspace, explainBatchInto, explainThreaded, explainThreadedInto, releaseExplainThreads, resolveExplainOptions, selectGramKernel, type DualDAModel, type GramPrecision } from '@dualxda/core';
+import { createEmitter, createExplainWorkspace, explainBatchInto, explainThreaded, explainThreadedInto, releaseExplainThreads, resolveExplainOptions, selectGramKernel, WASM_I32, WASM_OP, WASM_V128, wasmKernelModule, wasmRelaxedSimd, type DualDAModel, type GramPrecision } from '@dualxda/core';
 
 const { values } = parseArgs({
   options: {
@@ -145,7 +146,9 @@ const results = configs.map(({ name, backend, precision, threads }) => {
   const singleMs: number[] = [];
   const singleCpuMs: number[] = [];
   const one = { data: test.subarray(0, d), shape: [1, d] };
-  explainThreaded(model, one, { targets: Int32Array.of(0), topK, backend, precision, threads });
+  // Warm-up: the 1-row kernel (unused by the batches) starts in V8's baseline wasm tier and is
+  // recompiled optimized in the background after its first calls.
+  for (let w = 0; w < 5; w++) explainThreaded(model, one, { targets: Int32Array.of(0), topK, backend, precision, threads });
   for (let r = 0; r < Math.max(7, reps); r++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
@@ -209,6 +212,35 @@ function numpyBaseline(threadCounts: number[]): Map<number, NumpyRun> | string {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+/**
+ * The same sequential read of the support vectors as numpy's, from WebAssembly memory (128-bit
+ * loads, four f32x4 sums, 64 bytes per iteration): the read speed our kernels can reach at best,
+ * for `singleQueryVsWasmReadBound`. Best wall time of 15, as numpy's.
+ */
+function wasmReadGBps(): number {
+  const op = WASM_OP;
+  const { bytes, emit } = createEmitter();
+  const [N, P] = [0, 1];
+  const acc = (i: number): number => 2 + i;
+  emit(op.loop);
+  for (let i = 0; i < 4; i++) emit(op.localGet(acc(i)), op.localGet(P), op.v128Load(i * 16), op.f32x4Add, op.localSet(acc(i)));
+  emit(op.localGet(P), op.i32Const(64), op.i32Add, op.localSet(P), op.localGet(P), op.localGet(N), op.i32LtU, op.brIf0, op.end);
+  emit(op.localGet(N), op.localGet(acc(0)), op.localGet(acc(1)), op.f32x4Add, op.localGet(acc(2)), op.localGet(acc(3)), op.f32x4Add, op.f32x4Add, op.v128Store(0), op.end);
+  const mod = wasmKernelModule([{ name: 'read', params: 1, locals: [2, 1, WASM_I32, 4, WASM_V128], body: bytes }]);
+  const { read, mem } = new WebAssembly.Instance(new WebAssembly.Module(mod)).exports as { read: (n: number) => void; mem: WebAssembly.Memory };
+  const n = Math.floor(model.svFeatures.byteLength / 64) * 64;
+  mem.grow(Math.ceil((n + 16) / 65536));
+  new Float32Array(mem.buffer, 0, n / 4).set(model.svFeatures.subarray(0, n / 4));
+  read(n);
+  let best = Infinity;
+  for (let r = 0; r < 15; r++) {
+    const t0 = performance.now();
+    read(n);
+    best = Math.min(best, performance.now() - t0);
+  }
+  return n / (best * 1e6);
+}
+const wasmRead = wasmReadGBps();
 const numpy = numpyBaseline([...new Set(results.map((r) => r.threads))]);
 const vsNumpy = (r: (typeof results)[number]): Record<string, number> | undefined => {
   if (typeof numpy === 'string' || r.kernel.startsWith('js')) return undefined;
@@ -227,6 +259,8 @@ const vsNumpy = (r: (typeof results)[number]): Record<string, number> | undefine
     // CPU time includes the waits on memory but not the time other processes held the core.
     singleQueryCpuVsBandwidthBound: +(r.singleQueryP50CpuMs / np.singleQueryBoundMs).toFixed(3),
     singleQueryMinVsBandwidthBound: +(r.singleQueryMinMs / np.singleQueryBoundMs).toFixed(3),
+    // The same bytes at WebAssembly's own best sequential read speed (wasmReadGBps).
+    singleQueryCpuVsWasmReadBound: +(r.singleQueryP50CpuMs / (np.singleQueryBytes / (wasmRead * 1e6))).toFixed(3),
   };
 };
 const fastestPeak = Math.max(...results.map((r) => r.kernelPeakGflopsPerThread * r.threads));
@@ -241,6 +275,9 @@ console.log(JSON.stringify({
   alphaPerSv,
   computedFraction,
   loadAverage1mStart: loadAtStart,
+  // Whether the wasm kernels use relaxed-SIMD fused multiply-adds (FMA) or mul + add.
+  wasmRelaxedSimd: wasmRelaxedSimd(),
+  wasmReadGBps: +wasmRead.toFixed(2),
   fastestKernelPeakGflops: fastestPeak,
   results: results.map((r) => ({ ...r, fractionOfFastestPeak: +(r.gflops / fastestPeak).toFixed(3), vsNumpy: vsNumpy(r) })),
   numpyBaseline: typeof numpy === 'string' ? numpy : Object.fromEntries(numpy),

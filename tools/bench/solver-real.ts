@@ -19,6 +19,8 @@
  * .npy into memory in a child process and time the whole process too. All primal objectives are
  * recomputed here, in Float64, from each model's weights on the same float32 features, so they
  * compare like for like. Medians of `--repeat` rounds; each round runs every configuration once.
+ * `goals` sums up issue 17 item 3 for `fit`: wall, CPU and peak-RSS ratios to LIBLINEAR, the primal's
+ * relative difference, `--threads` over serial, and which targets the run met.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
@@ -121,6 +123,20 @@ interface Row {
   primal: number[];
 }
 
+/** Medians of one configuration, and ratios to LIBLINEAR's medians. */
+interface Summary {
+  wallSeconds: number;
+  cpuSeconds: number;
+  peakRssMiB: number;
+  passes: number;
+  primal: number;
+  wallRatioToLiblinear: number;
+  cpuRatioToLiblinear: number;
+  rssRatioToLiblinear: number;
+  primalRelDiff: number;
+  runs: { wall: number; cpu: number | undefined; rssMiB: number | undefined; passes: number | undefined }[];
+}
+
 async function main(): Promise<void> {
   const dataDir = resolve(arg('data', '/tmp/dualxda-real'));
   const C = Number(arg('C', '0.001'));
@@ -175,7 +191,7 @@ async function main(): Promise<void> {
     }
     const ll = rows['liblinear'] as Row;
     const llWall = median(ll.wall), llRss = median(ll.rssMiB), llPrimal = median(ll.primal);
-    const summary = Object.fromEntries(
+    const summary: Record<string, Summary> = Object.fromEntries(
       Object.entries(rows).map(([name, r]) => [
         name,
         {
@@ -192,6 +208,25 @@ async function main(): Promise<void> {
         },
       ]),
     );
+    // Issue 17 item 3, from the medians above: `fit` wall <= 0.8x LIBLINEAR's CLI, same primal to
+    // 1e-6, peak RSS <= 2x, `--threads` not slower than serial. On a shared host compare the CPU
+    // ratios too (wall swings with the load).
+    const fitS = summary['fitSerial'] as Summary;
+    const fitT = summary[`fitThreads${threads}`] as Summary;
+    const goals = {
+      fitWallRatio: fitS.wallRatioToLiblinear,
+      fitCpuRatio: fitS.cpuRatioToLiblinear,
+      fitRssRatio: fitS.rssRatioToLiblinear,
+      fitPrimalRelDiff: fitS.primalRelDiff,
+      threadsWallRatioToSerial: fitT.wallSeconds / fitS.wallSeconds,
+      threadsCpuRatioToSerial: fitT.cpuSeconds / fitS.cpuSeconds,
+      met: {
+        wall: fitS.wallRatioToLiblinear <= 0.8,
+        rss: fitS.rssRatioToLiblinear <= 2,
+        primal: Math.abs(fitS.primalRelDiff) <= 1e-6 && Math.abs(fitT.primalRelDiff) <= 1e-6,
+        threadsNotSlower: fitT.wallSeconds <= fitS.wallSeconds,
+      },
+    };
     const doc = {
       bench: 'solver-real',
       node: process.version,
@@ -201,6 +236,7 @@ async function main(): Promise<void> {
       loadAverage1m: load,
       cliHelpSeconds: help.wall,
       runFrom: source ? 'source' : 'dist',
+      goals,
       results: summary,
     };
     process.stdout.write(JSON.stringify(doc, null, 2) + '\n');

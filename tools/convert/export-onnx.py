@@ -9,7 +9,7 @@
 Needs Debian's python3-torch (1.13: `torch.onnx.export`, the TorchScript exporter, no onnxscript)
 and python3-onnx (output shapes and the checker); not `transformers`: the module is built from
 config.json + safetensors by tools/convert/hf_torch_model.py (bert, roberta, distilbert, llama,
-mistral, qwen2; float32/16/bf16, single or sharded; computed in float32).
+mistral, qwen2, gemma; float32/16/bf16, single or sharded; computed in float32).
 
 A graph over 2 GB is written by torch with its weights as external data files next to
 model.onnx (ONNX Runtime reads them from there). The file is written under a temporary name and

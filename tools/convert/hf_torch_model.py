@@ -2,7 +2,7 @@
 without `transformers` (not installable here): the hfmini reference models of tools/fixtures/model,
 whose parameter names are transformers', loaded with the folder's own weights.
 
-Supported: bert, roberta, distilbert, llama, mistral, qwen2 *ForSequenceClassification, weights in
+Supported: bert, roberta, distilbert, llama, mistral, qwen2, gemma *ForSequenceClassification, weights in
 `model.safetensors` or `model.safetensors.index.json` + shards, F32/F16/BF16/F64 (computed in
 float32). What the reference models cannot compute is refused by name (`config.<field>`), never
 approximated: RoPE scaling other than none/default, `mlp_bias`, other activations, sinusoidal
@@ -19,7 +19,8 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'fixtures', 'model'))
 from hfmini.encoders import DistilBertForSequenceClassification, RobertaForSequenceClassification  # noqa: E402
-from hfmini.llama_variants import MistralForSequenceClassification, Qwen2ForSequenceClassification  # noqa: E402
+from hfmini.llama_variants import (GemmaForSequenceClassification, MistralForSequenceClassification,  # noqa: E402
+                                   Qwen2ForSequenceClassification)
 from hfmini.models import BertForSequenceClassification, LlamaForSequenceClassification  # noqa: E402
 
 ST = 'model.safetensors'
@@ -33,6 +34,7 @@ ARCHITECTURES = {
     'llama': (LlamaForSequenceClassification, 'score.weight', ('input_ids', 'attention_mask')),
     'mistral': (MistralForSequenceClassification, 'score.weight', ('input_ids', 'attention_mask')),
     'qwen2': (Qwen2ForSequenceClassification, 'score.weight', ('input_ids', 'attention_mask')),
+    'gemma': (GemmaForSequenceClassification, 'score.weight', ('input_ids', 'attention_mask')),
 }
 # buffers some transformers versions save next to the parameters; not weights
 IGNORED_SUFFIXES = ('position_ids', 'rotary_emb.inv_freq', 'attn.masked_bias', 'attn.bias')
@@ -131,7 +133,13 @@ def normalized_config(d, c):
         c.setdefault('num_key_value_heads', c['num_attention_heads'])
         c.setdefault('rms_norm_eps', 1e-6)
         c.setdefault('pad_token_id', None)
-        if c.get('hidden_act', 'silu') != 'silu':
+        if mt == 'gemma':
+            # GemmaConfig: `hidden_activation` overrides the legacy `hidden_act`; only the tanh GELU is built
+            field = 'hidden_activation' if c.get('hidden_activation') is not None else 'hidden_act'
+            if c.get(field, 'gelu_pytorch_tanh') != 'gelu_pytorch_tanh':
+                _fail(d, 'config.json', f'field "{field}": only "gelu_pytorch_tanh" is supported for gemma, got {c[field]!r}')
+            c.setdefault('head_dim', 256)
+        elif c.get('hidden_act', 'silu') != 'silu':
             _fail(d, 'config.json', f'field "hidden_act": only "silu" is supported, got {c["hidden_act"]!r}')
         if c.get('mlp_bias'):
             _fail(d, 'config.json', 'field "mlp_bias": MLP biases are not supported')

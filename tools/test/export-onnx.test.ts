@@ -39,7 +39,7 @@ beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'dualxda-export-onnx-'));
   const lines = readFileSync(join(ASSETS, 'corpus/test.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '');
   texts = [...lines.slice(0, 8).map((l) => (JSON.parse(l) as { text: string }).text), 'ok', 'free money now, click the link to win'];
-  // Qwen2 (GQA, q/k/v biases, sliding window 6 on layer 1) and Mistral come from the fixture generator.
+  // Qwen2 (GQA, q/k/v biases, sliding window 6 on layer 1), Mistral and Gemma come from the fixture generator.
   const gen = py([join(ROOT, 'tools/fixtures/model/make-llama-variant-checkpoints.py'), join(tmp, 'variants')]);
   if (gen.status !== 0) throw new Error(`make-llama-variant-checkpoints.py failed: ${gen.stderr}`);
 }, 180_000);
@@ -52,6 +52,7 @@ const CASES: [string, () => string][] = [
   ['tiny-roberta', () => join(ASSETS, 'tiny-roberta')],
   ['tiny-llama', () => join(ASSETS, 'tiny-llama')],
   ['tiny-qwen2', () => join(tmp, 'variants/tiny-qwen2')],
+  ['tiny-gemma', () => join(tmp, 'variants/tiny-gemma')],
 ];
 
 describe.each(CASES)('tools/convert/export-onnx.py on %s', (name, src) => {

@@ -10,7 +10,7 @@ import type { ExplainedPrediction } from '../src/steps/explain-tests.js';
 import { run } from './helpers.js';
 
 /**
- * cache -> fit -> explain -> xda on Mistral and Qwen2 `save_pretrained`-style folders without
+ * cache -> fit -> explain -> xda on Mistral, Qwen2 and Gemma `save_pretrained`-style folders without
  * onnx/ (the built-in forward), written by tools/fixtures/model/make-llama-variant-checkpoints.py
  * (random weights, sliding windows of 6 tokens, 3 classes) into a temp dir; needs Debian's python3-torch.
  */
@@ -36,7 +36,7 @@ afterAll(async () => {
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
-describe.each(['tiny-mistral', 'tiny-qwen2'])('dualxda end to end on %s without onnx/', (name) => {
+describe.each(['tiny-mistral', 'tiny-qwen2', 'tiny-gemma'])('dualxda end to end on %s without onnx/', (name) => {
   it('caches, fits, explains and computes XDA consistently with the store', async () => {
     const model = join(dir, name);
     expect(await readdir(model)).not.toContain('onnx');

@@ -14,8 +14,9 @@ import { run } from './helpers.js';
  * LM heads end to end (issue 14 item 3): tiny `LlamaForCausalLM` folders (untied
  * `lm_head.weight`, and tied to the embedding) written by
  * tools/fixtures/model/make-tiny-causal-lm.py with a torch reference of every position's hidden
- * state and next-token logits, and a tiny `BertForMaskedLM` (tools/fixtures/model/make-tiny-masked-lm.py,
- * reference: transform outputs and logits). Debian python3-torch; a temp dir, nothing committed.
+ * state and next-token logits, and tiny `BertForMaskedLM`, `RobertaForMaskedLM` and
+ * `DistilBertForMaskedLM` folders (tools/fixtures/model/make-tiny-masked-lm.py, reference: transform
+ * outputs and logits), including XDA of their token rows. Debian python3-torch; a temp dir, nothing committed.
  */
 const PY = '/usr/bin/python3';
 const REL = 1e-4;
@@ -151,55 +152,70 @@ describe('dualxda on a causal LM (class = next token, K = vocabulary)', () => {
   }, 60_000);
 });
 
-describe('tiny-bert-mlm (BertForMaskedLM) on the built-in forward', () => {
-  interface MlmCase {
-    text: string;
-    input_ids: number[];
-    features: number[];
-    logits: number[];
-  }
+describe('*ForMaskedLM folders (make-tiny-masked-lm.py)', () => {
   beforeAll(() => {
     execFileSync(PY, [resolve(import.meta.dirname, '../../../tools/fixtures/model/make-tiny-masked-lm.py'), dir], { stdio: 'pipe' });
   }, 60_000);
 
-  it('gives torch\'s transform outputs and logits to 1e-4, labelled with the tokens themselves', async () => {
-    const ref = JSON.parse(await readFile(join(dir, 'tiny-bert-mlm', 'mlm-reference.json'), 'utf8')) as { cases: MlmCase[]; hidden_size: number; vocab_size: number };
-    const m = await openFeatureModel(join(dir, 'tiny-bert-mlm'));
-    try {
-      const H = ref.hidden_size;
-      const V = ref.vocab_size;
-      const r = await m.embed(ref.cases.map((c) => c.text), { head: 'token', lmLogits: true, batchSize: 2 });
-      let row = 0;
-      for (const c of ref.cases) {
-        const L = c.input_ids.length;
-        expect(Array.from(r.lmLabels!.subarray(row, row + L))).toEqual(c.input_ids);
-        expect(relError(r.features.subarray(row * H, (row + L) * H), c.features)).toBeLessThan(REL);
-        expect(relError(r.logits!.subarray(row * V, (row + L) * V), c.logits)).toBeLessThan(REL);
-        row += L;
-      }
-      expect(row).toBe(r.rows);
-    } finally {
-      await m.release();
+  describe.each([
+    // [folder, the transform (the store's feature layer)]
+    ['tiny-bert-mlm', 'cls.predictions.transform'],
+    ['tiny-roberta-mlm', 'lm_head'],
+    ['tiny-distilbert-mlm', 'vocab_transform'],
+  ] as const)('%s on the built-in forward', (name, layer) => {
+    interface MlmCase {
+      text: string;
+      input_ids: number[];
+      features: number[];
+      logits: number[];
     }
-  }, 60_000);
 
-  it('caches (layer = the transform), fits over the labels present, explains, and refuses XDA by name', async () => {
-    const model = join(dir, 'tiny-bert-mlm');
-    for (const split of ['train', 'test']) {
-      const r = await run(['cache', '--model', model, '--data', `${split}.jsonl`, '--out', `mlm-${split}`, '--head', 'token', '--json', '--quiet'], dir);
-      expect(r.code, r.stderr).toBe(0);
-    }
-    const store = await openFeatureStore(join(dir, 'mlm-train'));
-    expect([store.manifest.layer, store.logitsDim]).toEqual(['cls.predictions.transform', 0]);
-    const fit = await run(['fit', 'mlm-train', '--classes', 'labels', '--C', '0.1', '--json', '--quiet'], dir);
-    expect(fit.code, fit.stderr).toBe(0);
-    expect(JSON.parse(fit.stdout)).toMatchObject({ rows: store.rows, candidateClasses: { rule: 'labels', rowsDropped: 0 } });
-    const ex = await run(['explain', 'mlm-train', '--test', 'mlm-test', '--top-k', '1', '--json', '--quiet'], dir);
-    expect(ex.code, ex.stderr).toBe(0);
-    const predictions = JSON.parse(ex.stdout) as ExplainedPrediction[];
-    const target = predictions.find((p) => p.proponents.length > 0)!;
-    const xda = await run(['xda', 'mlm-train', '--model', model, '--test-store', 'mlm-test', '--test', target.id], dir);
-    expect(xda.code).not.toBe(0);
-    expect(xda.stderr).toMatch(/XDA of masked-LM token rows is not supported: their features are the output of "cls.predictions.transform"/);
-  }, 180_000);
+    it('gives torch\'s transform outputs and logits to 1e-4, labelled with the tokens themselves', async () => {
+      const ref = JSON.parse(await readFile(join(dir, name, 'mlm-reference.json'), 'utf8')) as { cases: MlmCase[]; hidden_size: number; vocab_size: number };
+      const m = await openFeatureModel(join(dir, name));
+      try {
+        const H = ref.hidden_size;
+        const V = ref.vocab_size;
+        const r = await m.embed(ref.cases.map((c) => c.text), { head: 'token', lmLogits: true, batchSize: 2 });
+        let row = 0;
+        for (const c of ref.cases) {
+          const L = c.input_ids.length;
+          expect(Array.from(r.lmLabels!.subarray(row, row + L))).toEqual(c.input_ids);
+          expect(relError(r.features.subarray(row * H, (row + L) * H), c.features)).toBeLessThan(REL);
+          expect(relError(r.logits!.subarray(row * V, (row + L) * V), c.logits)).toBeLessThan(REL);
+          row += L;
+        }
+        expect(row).toBe(r.rows);
+      } finally {
+        await m.release();
+      }
+    }, 60_000);
+
+    it('caches (layer = the transform), fits over the labels present, explains, and runs XDA on a token row (pair score = stored kernel)', async () => {
+      const model = join(dir, name);
+      for (const split of ['train', 'test']) {
+        const r = await run(['cache', '--model', model, '--data', `${split}.jsonl`, '--out', `${name}-${split}`, '--head', 'token', '--json', '--quiet'], dir);
+        expect(r.code, r.stderr).toBe(0);
+      }
+      const store = await openFeatureStore(join(dir, `${name}-train`));
+      expect([store.manifest.layer, store.logitsDim]).toEqual([layer, 0]);
+      const fit = await run(['fit', `${name}-train`, '--classes', 'labels', '--C', '0.1', '--json', '--quiet'], dir);
+      expect(fit.code, fit.stderr).toBe(0);
+      expect(JSON.parse(fit.stdout)).toMatchObject({ rows: store.rows, candidateClasses: { rule: 'labels', rowsDropped: 0 } });
+      const ex = await run(['explain', `${name}-train`, '--test', `${name}-test`, '--top-k', '1', '--json', '--quiet'], dir);
+      expect(ex.code, ex.stderr).toBe(0);
+      const predictions = JSON.parse(ex.stdout) as ExplainedPrediction[];
+      const target = predictions.find((p) => p.proponents.length > 0)!;
+      const xda = await run(['xda', `${name}-train`, '--model', model, '--test-store', `${name}-test`, '--test', target.id, '--train', target.proponents[0]!.id, '--json'], dir);
+      expect(xda.code, xda.stderr).toBe(0);
+      const pairs = JSON.parse(xda.stdout) as { train: { id: string }; pair: XdaPair }[];
+      expect(pairs).toHaveLength(1);
+      const pair = pairs[0]!.pair;
+      expect(pairs[0]!.train.id).toBe(target.proponents[0]!.id);
+      // XDA's α·⟨t_test, t_train⟩ through the transform equals the DualDA score from the stored transform outputs.
+      expect(Math.abs(pair.attribution - target.proponents[0]!.score)).toBeLessThan(1e-3 * Math.abs(target.proponents[0]!.score) + 1e-6);
+      const tokenSum = pair.budget.test.tokenSum + Object.values(pair.budget.test.absorbed).reduce((a, b) => a + b, 0);
+      expect(Math.abs(tokenSum - pair.explained)).toBeLessThan(1e-3 * Math.abs(pair.explained) + 1e-6);
+    }, 180_000);
+  });
 });

@@ -48,7 +48,7 @@ export type { ParquetFeatureOptions } from './io/parquet-import.js';
 export { readCorpus } from './data/corpus.js';
 export type { CorpusReaderOptions, CorpusRow } from './data/corpus.js';
 // The `dualxda serve` JSON API contract, shared by the CLI server and the dashboard.
-export type { Attributed, GlobalView, IndexStatus, Influenced, MislabelCandidate, Summary, TestAgreement, TestDetail, TestListItem, TestListPage, TextDetail, TokenHeatmap, TrainDetail, TrainListItem, TrainListPage, XdaAbsorbed, XdaPair, XdaResponse, XdaSideBudget } from './api/dashboard-api.js';
+export type { Attributed, CandidateSetSummary, GlobalView, IndexStatus, Influenced, MislabelCandidate, Summary, TestAgreement, TestDetail, TestListItem, TestListPage, TextDetail, TokenContext, TokenHeatmap, TrainDetail, TrainListItem, TrainListPage, XdaAbsorbed, XdaPair, XdaResponse, XdaSideBudget } from './api/dashboard-api.js';
 // DualDA model, attribution, evaluation and export (issue 6; docs/attribution.md).
 export { gemmNtF32, gemmNtF64 } from './linalg/gemm-nt.js';
 export { DualDAModelError, validateDualDAModel } from './model/types.js';
@@ -95,6 +95,7 @@ export { jacobiEigenF64 } from './linalg/eigen-jacobi.js';
 export { symmetricEigenvaluesF64 } from './linalg/eigen-tridiagonal.js';
 export { createEmitter, WASM_I32, WASM_OP, WASM_V128, wasmKernelModule } from './linalg/wasm-asm.js';
 export type { WasmKernelFunction } from './linalg/wasm-asm.js';
+export { wasmRelaxedSimd } from './linalg/wasm-relaxed-simd.js';
 export { featureSpectrum } from './diagnostics/feature-spectrum.js';
 export { createSpectrumAccumulator } from './diagnostics/spectrum-accumulator.js';
 export type { FeatureMatrix, SpectrumAccumulator } from './diagnostics/spectrum-accumulator.js';

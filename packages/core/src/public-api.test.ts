@@ -116,6 +116,7 @@ describe('@dualxda/core public api', () => {
         "topKCardinality",
         "validateDualDAModel",
         "wasmKernelModule",
+        "wasmRelaxedSimd",
         "writeExplanationsJsonl",
         "writeExplanationsParquet",
       ]

@@ -14,7 +14,7 @@
  * await model.release();
  */
 export { EmptyTextError, ModelLoadError, UnsupportedArchitectureError, VocabMismatchError } from './errors.js';
-export type { ArchitectureDescriptor, HeadParameterNames, ModelFamily } from './architectures/types.js';
+export type { ArchitectureDescriptor, HeadParameterNames, HeadTransformNames, ModelFamily } from './architectures/types.js';
 export { getArchitecture, listArchitectures } from './registry.js';
 export { MODEL_FAMILY_CONFIG } from './families.js';
 export type { FamilyConfig } from './families.js';
@@ -22,6 +22,7 @@ export { ONNX_MODEL_FILE, loadCheckpoint } from './checkpoint/load-checkpoint.js
 export type { Checkpoint } from './checkpoint/load-checkpoint.js';
 export { SAFETENSORS_FILE, SAFETENSORS_INDEX_FILE, locateWeights, readCheckpointWeights } from './checkpoint/read-weights.js';
 export type { CheckpointWeights } from './checkpoint/read-weights.js';
+export type { LazyWeightMap } from './checkpoint/lazy-weights.js';
 export type { LinearHead } from './checkpoint/resolve-heads.js';
 export { loadTokenizer } from './checkpoint/load-tokenizer.js';
 export type { Tokenizer } from './checkpoint/load-tokenizer.js';

@@ -3,10 +3,10 @@ import { getArchitecture, listArchitectures } from './registry.js';
 
 describe('architecture registry', () => {
   it('maps model_type to a descriptor of the matching family', () => {
-    expect(listArchitectures()).toEqual(expect.arrayContaining(['bert', 'llama', 'mistral', 'qwen2']));
+    expect(listArchitectures()).toEqual(expect.arrayContaining(['bert', 'gemma', 'llama', 'mistral', 'qwen2']));
     expect(getArchitecture('bert')).toMatchObject({ family: 'encoder-only', sequenceHead: { weight: 'classifier.weight', bias: 'classifier.bias' } });
     expect(getArchitecture('llama')).toMatchObject({ family: 'decoder-only', sequenceHead: { weight: 'score.weight' } });
-    for (const t of ['mistral', 'qwen2']) {
+    for (const t of ['mistral', 'qwen2', 'gemma']) {
       expect(getArchitecture(t)).toMatchObject({ modelType: t, family: 'decoder-only', sequenceHead: { weight: 'score.weight' }, embeddingWeight: 'model.embed_tokens.weight' });
     }
   });

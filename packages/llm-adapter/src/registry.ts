@@ -1,5 +1,6 @@
 import { bertDescriptor } from './architectures/bert/descriptor.js';
 import { distilbertDescriptor } from './architectures/distilbert/descriptor.js';
+import { gemmaDescriptor } from './architectures/gemma/descriptor.js';
 import { llamaDescriptor } from './architectures/llama/descriptor.js';
 import { mistralDescriptor } from './architectures/mistral/descriptor.js';
 import { qwen2Descriptor } from './architectures/qwen2/descriptor.js';
@@ -15,13 +16,14 @@ const ARCHITECTURES: ReadonlyMap<string, ArchitectureDescriptor> = new Map([
   [qwen2Descriptor.modelType, qwen2Descriptor],
   [robertaDescriptor.modelType, robertaDescriptor],
   [distilbertDescriptor.modelType, distilbertDescriptor],
+  [gemmaDescriptor.modelType, gemmaDescriptor],
 ]);
 
 /**
  * The supported `model_type` values, sorted.
  *
  * @example
- * listArchitectures(); // ['bert', 'distilbert', 'llama', 'mistral', 'qwen2', 'roberta'] (one per registry line)
+ * listArchitectures(); // ['bert', 'distilbert', 'gemma', 'llama', 'mistral', 'qwen2', 'roberta'] (one per registry line)
  */
 export function listArchitectures(): string[] {
   return [...ARCHITECTURES.keys()].sort();

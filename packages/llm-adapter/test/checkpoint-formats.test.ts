@@ -5,8 +5,9 @@ import { cp, mkdtemp, readFile, rm, truncate, unlink, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSafetensors, type SafetensorsTensor } from '@dualxda/core';
 import { expectClose } from '@dualxda/core/testing';
-import { createMemorySink, extractFeatures, loadCheckpoint, ModelLoadError, openModel, type Checkpoint } from '../src/index.js';
+import { createMemorySink, extractFeatures, loadCheckpoint, ModelLoadError, openModel, type Checkpoint, type LazyWeightMap } from '../src/index.js';
 import { checkpointDir } from './assets.js';
 
 // Variants written by tools/fixtures/model/make-checkpoint-variants.py (numpy; torch for the
@@ -85,6 +86,53 @@ describe('checkpoint folders as save_pretrained writes them', () => {
     expectWeights(ck, round);
     expect(ck.weights.get('score.weight')!.dtype).toBe(variant === 'fp16' ? 'F16' : 'BF16');
     expectClose(ck.sequenceHead!.weight.data, original.sequenceHead!.weight.data, { rtol: variant === 'fp16' ? 1e-3 : 8e-3, atol: 1e-4 });
+  });
+
+  it.each(['original', 'sharded', 'fp16', 'bf16'])('%s: weights read on demand equal the eager decode of the whole file(s), bit for bit; modelHash is the sha256 of the bytes', async (variant) => {
+    const dir = variant === 'original' ? checkpointDir('tiny-llama') : join(tmp, variant);
+    const ck = await loadCheckpoint(dir);
+    // The eager reference: core's parseSafetensors over each whole file, as the loader used to keep.
+    const eager = new Map<string, SafetensorsTensor>();
+    const hash = createHash('sha256');
+    for (const file of ck.weightFiles) {
+      hash.update(await readFile(join(dir, file)));
+      for (const [name, t] of await readSafetensors(join(dir, file))) eager.set(name, t);
+    }
+    expect(ck.modelHash).toBe(hash.digest('hex'));
+    expect([...ck.weights.keys()].sort()).toEqual([...eager.keys()].sort());
+    const bits = (t: SafetensorsTensor) => new Uint32Array(t.data.buffer, t.data.byteOffset, t.data.byteLength / 4);
+    for (const [name, want] of eager) {
+      const got = ck.weights.get(name)!;
+      expect([got.dtype, got.shape], name).toEqual([want.dtype, want.shape]);
+      expect(got.data).toBeInstanceOf(Float32Array);
+      expect(bits(got), name).toEqual(bits(want));
+    }
+    expect(new Set([...eager.values()].map((t) => t.dtype))).toEqual(new Set([{ original: 'F32', sharded: 'F32', fp16: 'F16', bf16: 'BF16' }[variant]]));
+    // The heads hold their own decoded arrays, not views of a kept map.
+    expect(ck.sequenceHead!.weight.data).not.toBe(ck.weights.get('score.weight')!.data);
+    expect(bits({ ...ck.sequenceHead!.weight, dtype: 'F32' })).toEqual(bits(eager.get('score.weight')!));
+  });
+
+  it('a weight file changed after loading is refused at the next read, naming the file and tensor', async () => {
+    const dir = join(tmp, 'changed-after-load');
+    await cp(join(tmp, 'sharded'), dir, { recursive: true });
+    const ck = await loadCheckpoint(dir);
+    const name = [...ck.weights.keys()].find((k) => k.startsWith('model.layers.'))!;
+    const shard = (ck.weights as LazyWeightMap).describe(name)?.file;
+    expect(shard).toMatch(/^model-0000\d-of-00002\.safetensors$/);
+    await writeFile(join(dir, shard!), Buffer.concat([await readFile(join(dir, shard!)), Buffer.from([0])]));
+    let err: unknown;
+    try {
+      ck.weights.get(name);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ModelLoadError);
+    expect((err as ModelLoadError).file).toBe(shard);
+    expect((err as Error).message).toContain(`${dir}/${shard}: tensor "${name}": the file changed after the checkpoint was loaded (its size changed from`);
+    // What was decoded at load (the heads) is unaffected, and a fresh load reads the new file.
+    expect(ck.sequenceHead!.weight.data.length).toBeGreaterThan(0);
+    await expect(loadCheckpoint(dir)).resolves.toMatchObject({ weightFiles: ck.weightFiles });
   });
 
   it('a shard missing a tensor its index lists is named', async () => {

@@ -57,7 +57,8 @@ describe('LlamaForCausalLM checkpoints', () => {
     const c = await loadCheckpoint(join(dir, 'tiny-llama-clm-tied'));
     expect(c.weights.has('lm_head.weight')).toBe(false);
     expect(c.tokenHead).toMatchObject({ name: 'lm_head.weight', role: 'causal-lm', tiedTo: 'model.embed_tokens.weight' });
-    expect(c.tokenHead!.weight.data).toBe(c.weights.get('model.embed_tokens.weight')!.data);
+    // Its own decoded copy (the weight map reads on demand and keeps nothing), equal to the embedding.
+    expect(c.tokenHead!.weight.data).toEqual(c.weights.get('model.embed_tokens.weight')!.data);
   });
 
   it('refuse a missing untied lm_head, naming the parameter and the config field', async () => {
@@ -118,12 +119,15 @@ describe('LlamaForCausalLM checkpoints', () => {
 });
 
 describe('*ForMaskedLM checkpoints', () => {
-  it('BertForMaskedLM: the decoder (tied to the word embeddings) with its transform is the token head', async () => {
+  beforeAll(() => {
     execFileSync(PY, [resolve(import.meta.dirname, '../../../tools/fixtures/model/make-tiny-masked-lm.py'), dir], { stdio: 'pipe' });
+  }, 60_000);
+
+  it('BertForMaskedLM: the decoder (tied to the word embeddings) with its transform is the token head', async () => {
     const c = await loadCheckpoint(join(dir, 'tiny-bert-mlm'));
     expect(c.sequenceHead).toBeNull();
     expect(c.tokenHead).toMatchObject({ name: 'cls.predictions.decoder.weight', role: 'masked-lm', tiedTo: 'bert.embeddings.word_embeddings.weight' });
-    expect(c.tokenHead!.bias).toBe(c.weights.get('cls.predictions.bias')!.data);
+    expect(c.tokenHead!.bias).toEqual(c.weights.get('cls.predictions.bias')!.data);
     expect(c.tokenHead!.transform).toMatchObject({ name: 'cls.predictions.transform', eps: 1e-12 });
     expect(c.classNames).toHaveLength(c.vocabSize);
     // Only exact GELU is implemented for the transform: another activation is refused by field.
@@ -137,23 +141,46 @@ describe('*ForMaskedLM checkpoints', () => {
     }
   });
 
-  it('a family without a masked-LM head (RoBERTa) is refused by name', async () => {
-    const copy = await copyCheckpoint('tiny-roberta');
+  it.each([
+    // [folder, decoder, its bias, tied embedding, transform, eps]
+    ['tiny-roberta-mlm', 'lm_head.decoder.weight', 'lm_head.bias', 'roberta.embeddings.word_embeddings.weight', 'lm_head', 1e-5],
+    ['tiny-distilbert-mlm', 'vocab_projector.weight', 'vocab_projector.bias', 'distilbert.embeddings.word_embeddings.weight', 'vocab_transform', 1e-12],
+  ] as const)('%s: the tied decoder with its transform is the token head', async (name, decoder, bias, tiedTo, transform, eps) => {
+    const c = await loadCheckpoint(join(dir, name));
+    expect(c.sequenceHead).toBeNull();
+    expect(c.tokenHead).toMatchObject({ name: decoder, role: 'masked-lm', tiedTo });
+    expect(c.tokenHead!.bias).toEqual(c.weights.get(bias)!.data);
+    expect(c.tokenHead!.transform).toMatchObject({ name: transform, eps });
+  });
+
+  it('DistilBERT\'s transform activation is config.activation: relu is refused by field', async () => {
+    const cfgPath = join(dir, 'tiny-distilbert-mlm', 'config.json');
+    const cfg = JSON.parse(await readFile(cfgPath, 'utf8')) as Record<string, unknown>;
+    await writeFile(cfgPath, JSON.stringify({ ...cfg, activation: 'relu' }));
+    try {
+      await expect(loadCheckpoint(join(dir, 'tiny-distilbert-mlm'))).rejects.toThrow(/field "activation": the masked-LM transform "vocab_transform" is implemented with "gelu" \(exact\) only, got "relu"/);
+    } finally {
+      await writeFile(cfgPath, JSON.stringify(cfg));
+    }
+  });
+
+  it('a family without a masked-LM head (Llama) is refused by name', async () => {
+    const copy = await copyCheckpoint('tiny-llama');
     const cfgPath = join(copy, 'config.json');
     const cfg = JSON.parse(await readFile(cfgPath, 'utf8')) as Record<string, unknown>;
-    await writeFile(cfgPath, JSON.stringify({ ...cfg, architectures: ['RobertaForMaskedLM'] }));
-    await expect(loadCheckpoint(copy)).rejects.toThrow(/architecture "RobertaForMaskedLM" is not supported: the roberta descriptor names no masked-LM head/);
+    await writeFile(cfgPath, JSON.stringify({ ...cfg, architectures: ['LlamaForMaskedLM'] }));
+    await expect(loadCheckpoint(copy)).rejects.toThrow(/architecture "LlamaForMaskedLM" is not supported: the llama descriptor names no masked-LM head/);
     await rm(copy, { recursive: true, force: true });
   });
 });
 
-describe('Mistral and Qwen2 causal LMs', () => {
-  it.each(['mistral', 'qwen2'])('%s reuses the Llama LM head resolution', async (modelType) => {
+describe('Mistral, Qwen2 and Gemma causal LMs', () => {
+  it.each(['mistral', 'qwen2', 'gemma'])('%s reuses the Llama LM head resolution', async (modelType) => {
     const copy = await mkdtemp(join(tmpdir(), `llm-adapter-${modelType}-clm-`));
     await cp(join(dir, 'tiny-llama-clm-tied'), copy, { recursive: true });
     const cfgPath = join(copy, 'config.json');
     const cfg = JSON.parse(await readFile(cfgPath, 'utf8')) as Record<string, unknown>;
-    const arch = modelType === 'mistral' ? 'MistralForCausalLM' : 'Qwen2ForCausalLM';
+    const arch = { mistral: 'MistralForCausalLM', qwen2: 'Qwen2ForCausalLM', gemma: 'GemmaForCausalLM' }[modelType]!;
     await writeFile(cfgPath, JSON.stringify({ ...cfg, model_type: modelType, architectures: [arch] }));
     const c = await loadCheckpoint(copy);
     expect(c.tokenHead).toMatchObject({ name: 'lm_head.weight', role: 'causal-lm', tiedTo: 'model.embed_tokens.weight' });

@@ -9,6 +9,18 @@ afterAll(async () => {
 });
 
 describe.each(['cpu', 'wasm'] as const)('kernels on %s', (backend) => {
+  it('GeluTanh is the tanh GELU (float64 formula), finite at ±3e38 (→ x, −0), NaN in NaN out', async () => {
+    await useXdaBackend(backend);
+    const xs = [-10, -1, -1e-3, 0, 1e-3, 0.5, 1, 3, 1e5];
+    const ref = (x: number) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
+    const got = getKernel('GeluTanh')([tf.tensor1d(xs)], {}).dataSync();
+    xs.forEach((x, i) => expect(Math.abs(got[i]! - ref(x))).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(ref(x)))));
+    const edge = Array.from(getKernel('GeluTanh')([tf.tensor1d([3e38, -3e38, Number.NaN])], {}).dataSync());
+    expect(edge[0]! / 1e38).toBeCloseTo(3, 5);
+    expect(Math.abs(edge[1]!)).toBe(0);
+    expect(edge[2]).toBeNaN();
+  });
+
   it('SelectToken picks one row per batch entry and sends its gradient there only', async () => {
     await useXdaBackend(backend);
     const x = tf.tensor(Array.from({ length: 2 * 3 * 2 }, (_, i) => i), [2, 3, 2]);

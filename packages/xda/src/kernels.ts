@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchMatMul } from './gemm/batch-matmul.js';
 import { mapFloat32 } from './gemm/tensor-io.js';
+import { isResidentMatrix } from './gemm/weight-arena.js';
 import * as ops from './op-names.js';
 import type { OpAttrsMap, OpName } from './op-names.js';
 
@@ -21,7 +22,8 @@ export function linearForward(x: tf.Tensor, attrs: ops.LinearAttrs): tf.Tensor {
   const inDim = x.shape[x.shape.length - 1] as number;
   const outDim = attrs.weight.shape[0];
   const x2 = tf.reshape(x, [-1, inDim]);
-  const flat = attrs.weightT === undefined ? tf.matMul(x2, attrs.weight, false, true) : tf.matMul(x2, attrs.weightT);
+  const w = attrs.weight;
+  const flat = isResidentMatrix(w) ? w.forward(x2) : attrs.weightT === undefined ? tf.matMul(x2, w, false, true) : tf.matMul(x2, attrs.weightT);
   const z = attrs.bias === undefined ? flat : tf.add(flat, attrs.bias);
   return tf.reshape(z, [...x.shape.slice(0, -1), outDim]);
 }
@@ -93,6 +95,11 @@ const KERNELS: { [K in OpName]: ForwardKernel<K> } = {
   [ops.RmsNorm]: (xs, a) => tf.mul(tf.mul(at(xs, 0), rmsScale(at(xs, 0), a.eps)), a.weight),
   // Exact (erf) GELU as in HF BERT's default `hidden_act: "gelu"`.
   [ops.Gelu]: (xs) => tf.mul(tf.mul(at(xs, 0), 0.5), tf.add(1, tf.erf(tf.mul(at(xs, 0), Math.SQRT1_2)))),
+  // HF `gelu_pytorch_tanh`: 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))).
+  [ops.GeluTanh]: (xs) => {
+    const x = at(xs, 0);
+    return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI)))));
+  },
   [ops.Silu]: (xs) => tf.mul(at(xs, 0), tf.sigmoid(at(xs, 0))),
   [ops.Tanh]: (xs) => tf.tanh(at(xs, 0)),
   [ops.Relu]: (xs) => tf.relu(at(xs, 0)),

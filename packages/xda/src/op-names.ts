@@ -5,6 +5,7 @@
  * the model code.
  */
 import type * as tf from '@tensorflow/tfjs';
+import type { ResidentMatrix } from './gemm/weight-arena.js';
 
 export const Linear = 'Linear';
 export const Add = 'Add';
@@ -12,6 +13,8 @@ export const AddConstant = 'AddConstant';
 export const LayerNorm = 'LayerNorm';
 export const RmsNorm = 'RMSNorm';
 export const Gelu = 'Gelu';
+/** GELU with the tanh approximation (HF `gelu_pytorch_tanh`, Gemma's MLP). */
+export const GeluTanh = 'GeluTanh';
 export const Silu = 'Silu';
 export const Tanh = 'Tanh';
 export const Relu = 'Relu';
@@ -26,9 +29,12 @@ export const RepeatKV = 'RepeatKV';
 export const SelectToken = 'SelectToken';
 export const Dropout = 'Dropout';
 
-/** `y = x Wᵀ + b` over the last axis; `weight` is HF layout `[out, in]`. */
+/**
+ * `y = x Wᵀ + b` over the last axis; `weight` is HF layout `[out, in]`: a tf tensor, or a matrix
+ * held outside the tfjs heap (`gemm/weight-arena.ts`, for models too large for it).
+ */
 export interface LinearAttrs {
-  weight: tf.Tensor2D;
+  weight: tf.Tensor2D | ResidentMatrix;
   bias?: tf.Tensor1D;
   /**
    * `weight` transposed (`[in, out]`), made once per model by `transposedWeights` (within a memory
@@ -81,6 +87,7 @@ export interface OpAttrsMap {
   [LayerNorm]: LayerNormAttrs;
   [RmsNorm]: RmsNormAttrs;
   [Gelu]: NoAttrs;
+  [GeluTanh]: NoAttrs;
   [Silu]: NoAttrs;
   [Tanh]: NoAttrs;
   [Relu]: NoAttrs;
@@ -100,6 +107,6 @@ export type OpName = keyof OpAttrsMap;
 
 /** Every declared op name (the rule-coverage test walks this list). */
 export const OP_NAMES: readonly OpName[] = [
-  Linear, Add, AddConstant, LayerNorm, RmsNorm, Gelu, Silu, Tanh, Relu, Softmax, MatMulQK, MatMulAV,
+  Linear, Add, AddConstant, LayerNorm, RmsNorm, Gelu, GeluTanh, Silu, Tanh, Relu, Softmax, MatMulQK, MatMulAV,
   GatedProduct, RoPE, SplitHeads, MergeHeads, RepeatKV, SelectToken, Dropout,
 ];

@@ -9,6 +9,7 @@ import { addConstantRule } from './rules/add-constant.js';
 import { addRule } from './rules/add.js';
 import { gatedProductRule } from './rules/gated-product.js';
 import { geluRule } from './rules/gelu.js';
+import { geluTanhRule } from './rules/gelu-tanh.js';
 import { layerNormRule } from './rules/layer-norm.js';
 import { linearRule } from './rules/linear.js';
 import { matMulAVRule } from './rules/matmul-av.js';
@@ -20,7 +21,7 @@ import { reluRule } from './rules/relu.js';
 import { tanhRule } from './rules/tanh.js';
 
 export const ALL_RULES: readonly RuleConfig<OpName>[] = [
-  linearRule, addRule, addConstantRule, layerNormRule, rmsNormRule, geluRule, siluRule, tanhRule, reluRule,
+  linearRule, addRule, addConstantRule, layerNormRule, rmsNormRule, geluRule, geluTanhRule, siluRule, tanhRule, reluRule,
   softmaxRule, matMulQKRule, matMulAVRule, gatedProductRule,
 ] as unknown as readonly RuleConfig<OpName>[];
 

@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- tests index fixtures and results whose shape they assert */
 /**
- * Mistral and Qwen2 run the Llama forward with options (llama.ts `LlamaVariant`): q/k/v biases,
- * `head_dim`, per-layer sliding windows. Checked here: the band mask matters and is exact,
+ * Mistral, Qwen2 and Gemma run the Llama forward with options (llama.ts `LlamaVariant`): q/k/v biases,
+ * `head_dim`, per-layer sliding windows, Gemma's (1 + w) RMSNorm, √H embedding scale and GELU-tanh gate. Checked here: the band mask matters and is exact,
  * conservation holds with the biases, config/weight errors name the field, and the forward matches
  * hfmini's torch classifiers (tools/fixtures/model/make-llama-variant-checkpoints.py, run into a
  * temp dir when Debian's python3-torch is present).
@@ -25,6 +25,7 @@ beforeAll(async () => {
 
 const input = { ids: [1, 5, 7, 9, 2, 11, 4] };
 const MISTRAL: HfConfig = { ...TINY_LLAMA_CONFIG, model_type: 'mistral', sliding_window: 3 };
+const GEMMA: HfConfig = { ...TINY_LLAMA_CONFIG, model_type: 'gemma', hidden_act: 'gelu_pytorch_tanh', tie_word_embeddings: true };
 const QWEN2: HfConfig = { ...TINY_LLAMA_CONFIG, model_type: 'qwen2', use_sliding_window: true, sliding_window: 3, max_window_layers: 1 };
 
 /** tiny-llama's weights plus q/k/v biases (Qwen2 has them, not on o_proj). */
@@ -79,6 +80,7 @@ describe('sliding window', () => {
 describe.each([
   ['mistral', () => createXdaModel(tinyLlamaWeights(), MISTRAL)],
   ['qwen2', () => createXdaModel(qwen2Weights(), QWEN2)],
+  ['gemma', () => createXdaModel(tinyLlamaWeights(), GEMMA)],
 ] as const)('%s conservation', (name, make) => {
   const model = make();
   it.each(['per-position', 'word'] as const)('token relevance + absorbed = attribution (%s)', (mode) => {
@@ -104,6 +106,32 @@ describe.each([
   });
 });
 
+describe('gemma', () => {
+  it('fails conservation when the GeluTanh rule passes on twice its relevance (the gate runs it)', () => {
+    const model = createXdaModel(tinyLlamaWeights(), GEMMA);
+    const orig = getRule('GeluTanh')!;
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    registerRule({ ...orig, relevance: (g, s, a, c) => orig.relevance(g, s, a, c).map((t) => (t === null ? null : tf.mul(t, 2))) });
+    try {
+      const p = explainPair(model, input, { ids: [1, 4, 3, 11, 2, 6] }, { alpha: 0.6 });
+      expect(Math.max(p.test!.residual, p.train!.residual)).toBeGreaterThan(1e-3);
+    } finally {
+      registerRule(orig);
+      warn.mockRestore();
+    }
+  });
+
+  it('(1 + w) norms and the √H embedding scale are in the forward: Llama\'s reading of the same weights differs', () => {
+    const gemma = createXdaModel(tinyLlamaWeights(), GEMMA);
+    const asLlama = createXdaModel(tinyLlamaWeights(), { ...GEMMA, model_type: 'llama', hidden_act: 'silu' });
+    expect(maxDiff(features(gemma, input.ids), features(asLlama, input.ids))).toBeGreaterThan(1e-2);
+    // The embedding rows relevance is read at are the scaled ones.
+    const batch = { ids: [input.ids], tokenTypeIds: [input.ids.map(() => 0)], lengths: [input.ids.length], maxLen: input.ids.length };
+    const ratio = tf.tidy(() => tf.div(gemma.embed(batch), asLlama.embed(batch)).dataSync()).filter(Number.isFinite);
+    expect(Math.max(...ratio.map((r) => Math.abs(r - Math.sqrt(8))))).toBeLessThan(1e-5);
+  });
+});
+
 describe('config and weight errors name the field', () => {
   it.each([
     [() => { const w = qwen2Weights(); w.delete('model.layers.1.self_attn.k_proj.bias'); return createXdaModel(w, QWEN2); }, /model\.layers\.1\.self_attn\.k_proj\.bias: weight missing/],
@@ -112,6 +140,8 @@ describe('config and weight errors name the field', () => {
     [() => createXdaModel(qwen2Weights(), { ...QWEN2, layer_types: ['full_attention'] }), /config\.layer_types: expected a list of 2 layer types/],
     [() => createXdaModel(qwen2Weights(), { ...QWEN2, use_sliding_window: 'yes' }), /config\.use_sliding_window: expected a boolean/],
     [() => createXdaModel(tinyLlamaWeights(), { ...MISTRAL, rope_parameters: { rope_type: 'longrope' } }), /rope_type/],
+    [() => createXdaModel(tinyLlamaWeights(), { ...GEMMA, hidden_activation: 'gelu' }), /config\.hidden_activation: only "gelu_pytorch_tanh" is supported for gemma, got "gelu"/],
+    [() => createXdaModel(tinyLlamaWeights(), { ...GEMMA, hidden_act: 'silu' }), /config\.hidden_act: only "gelu_pytorch_tanh"/],
   ])('%#', (make, message) => {
     const err = errorOf(make);
     expect(String(err)).toMatch(message);
@@ -122,7 +152,7 @@ describe('config and weight errors name the field', () => {
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const PY = '/usr/bin/python3';
 
-describe.each(['tiny-mistral', 'tiny-qwen2'])('%s matches the torch classifier (hfmini)', (name) => {
+describe.each(['tiny-mistral', 'tiny-qwen2', 'tiny-gemma'])('%s matches the torch classifier (hfmini)', (name) => {
   let tmp: string;
   let model: XdaModel;
   let cases: ReferenceCase[];

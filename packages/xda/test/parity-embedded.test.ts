@@ -25,17 +25,19 @@ describe.each(['cpu', 'wasm'] as const)(`embedded model (${fx.source}) on the %s
     feats.forEach((f, i) => expectClose(f, fx.features[i]!, { rtol: 1e-4, atol: 1e-5 }));
   });
 
-  it.each(fx.variants.map((v) => [v.variant, v] as const))('%s pair and prediction heatmaps match torch to 1e-4', (_n, vc) => {
+  // The reference is float64: float32 maps sit 2-7e-6 of their scale from it (wasm 4.5e-6, cpu 6.5e-6 on
+  // the pairs), so 2e-5 holds either summation order and catches any real drift.
+  it.each(fx.variants.map((v) => [v.variant, v] as const))('%s pair and prediction heatmaps match float64 torch to 2e-5 of their scale', (_n, vc) => {
     // The fixture follows LXT's word-embedding convention.
     const pairs = explainTopK(model, { ids: fx.test }, fx.train.map((ids) => ({ ids })), { alphas: fx.alphas, variant: vc.variant, mode: 'word' });
     pairs.forEach((p, i) => {
       expect(p.attribution).toBeCloseTo(vc.pairs[i]!.target, 3);
-      expectMapClose(p.test!.relevance, vc.pairs[i]!.test);
-      expectMapClose(p.train!.relevance, vc.pairs[i]!.train);
+      expectMapClose(p.test!.relevance, vc.pairs[i]!.test, 2e-5);
+      expectMapClose(p.train!.relevance, vc.pairs[i]!.train, 2e-5);
       expect(Math.max(p.test!.residual, p.train!.residual)).toBeLessThanOrEqual(1e-3);
     });
     const pred = explainPrediction(model, { ids: fx.test }, { variant: vc.variant, mode: 'word' });
     expect(pred.classIndex).toBe(vc.prediction.classIndex);
-    expectMapClose(pred.relevance, vc.prediction.relevance);
+    expectMapClose(pred.relevance, vc.prediction.relevance, 2e-5);
   });
 });

@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-non-null-assertion -- tests index fixtures and results whose shape they assert */
 /**
- * Mistral and Qwen2 (sliding windows shorter than the inputs, GQA, head_dim, q/k/v biases) against
+ * Mistral, Qwen2 and Gemma (sliding windows shorter than the inputs, GQA/MQA, head_dim, q/k/v biases;
+ * Gemma's (1 + w) RMSNorm, √H embedding scale and GELU-tanh gate) against
  * the independent torch AttnLRP / CP-LRP implementation (tools/fixtures/xda/generate-llama-variants.py).
  */
 import { readFileSync } from 'node:fs';
@@ -14,9 +15,9 @@ import type { XdaModel } from '../src/index.js';
 import { FIXTURE_DIR, expectMapClose } from './load-fixture.js';
 import type { ArchCase } from './load-fixture.js';
 
-const fixture = JSON.parse(readFileSync(join(FIXTURE_DIR, 'parity-llama-variants.json'), 'utf8')) as Record<'mistral' | 'qwen2', ArchCase>;
+const fixture = JSON.parse(readFileSync(join(FIXTURE_DIR, 'parity-llama-variants.json'), 'utf8')) as Record<'mistral' | 'qwen2' | 'gemma', ArchCase>;
 
-describe.each(['mistral', 'qwen2'] as const)('%s matches the independent torch AttnLRP implementation', (arch) => {
+describe.each(['mistral', 'qwen2', 'gemma'] as const)('%s matches the independent torch AttnLRP implementation', (arch) => {
   const fx = fixture[arch];
   let model: XdaModel;
   beforeAll(async () => {

@@ -101,7 +101,7 @@ export function App(props: { api?: ApiClient }): ReactNode {
         </nav>
         {s === undefined ? null : (
           <small className="muted run-facts">
-            {s.train.rows.toLocaleString()} training rows · {s.model.supportVectors.toLocaleString()} support vectors · C = {s.model.C} · test accuracy {formatPercent(s.test.accuracy)}
+            {s.train.rows.toLocaleString()} training rows · {s.model.supportVectors.toLocaleString()} support vectors · C = {s.model.C} · test accuracy{s.predictedBy === 'surrogate' ? ' (surrogate)' : ''} {formatPercent(s.test.accuracy)}
           </small>
         )}
       </header>

@@ -7,9 +7,9 @@ import { formatRoute, type Route } from '../services/route.js';
  * Proponents or opponents of one test example (or typed text), linking to the training page and to
  * the XDA pair explained for the same class (`pairRoute`). Fixed column widths and wrapping text keep any
  * snippet (long `=====` runs, raw mail headers) inside its column. `format` is shared by both
- * tables of a page so equal numbers read equal.
+ * tables of a page so equal numbers read equal. `showIds` adds each row's id (token rows).
  */
-export function AttributionTable(props: { heading: string; rows: Attributed[]; classNames: string[]; pairRoute: (trainRow: number) => Route; xda: boolean; testId: string; format?: (x: number) => string }): ReactNode {
+export function AttributionTable(props: { heading: string; rows: Attributed[]; classNames: string[]; pairRoute: (trainRow: number) => Route; xda: boolean; testId: string; format?: (x: number) => string; showIds?: boolean }): ReactNode {
   const format = props.format ?? columnFormatter(props.rows.map((r) => r.score));
   return (
     <section data-testid={props.testId} className="attr-section">
@@ -44,6 +44,8 @@ export function AttributionTable(props: { heading: string; rows: Attributed[]; c
                 <td className="wrap">
                   <a className="snippet-link" href={formatRoute({ view: 'train', row: r.row })}>
                     {r.snippet === '' ? `row ${r.row}` : r.snippet}
+                    {/* Token rows: the snippet is one token; the id (textId#position) says whose. Inside the link: text beside a link needs more than colour to tell them apart. */}
+                    {props.showIds === true ? <span className="row-id"> · {r.id}</span> : null}
                   </a>
                 </td>
                 {props.xda ? (

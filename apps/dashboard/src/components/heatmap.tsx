@@ -23,9 +23,10 @@ const STEP: Readonly<Record<string, (i: number, n: number) => number>> = {
 /**
  * Words (or tokens) coloured red (supports) / blue (opposes) on the colour scale `scale`. Each is
  * focusable with the arrow keys and names its value; the value of the hovered or focused one shows
- * below the text, so it reads without a mouse. `note` marks a text the model saw only in part.
+ * below the text, so it reads without a mouse. `note` marks a text the model saw only in part;
+ * `at` (token rows) outlines the unit holding that token position.
  */
-export function Heatmap(props: { heading: string; units: readonly HeatmapUnit[]; testId: string; scale: number; unit: string; note?: string | undefined }): ReactNode {
+export function Heatmap(props: { heading: string; units: readonly HeatmapUnit[]; testId: string; scale: number; unit: string; note?: string | undefined; at?: number | undefined }): ReactNode {
   const [active, setActive] = useState<number | null>(null);
   const [focusable, setFocusable] = useState(0);
   const list = useRef<HTMLDivElement>(null);
@@ -52,7 +53,8 @@ export function Heatmap(props: { heading: string; units: readonly HeatmapUnit[];
           <span
             key={u.from}
             role="listitem"
-            className="tok"
+            className={props.at !== undefined && u.from <= props.at && props.at < u.to ? 'tok at' : 'tok'}
+            {...(props.at !== undefined && u.from <= props.at && props.at < u.to ? { 'data-testid': `${props.testId}-at`, title: 'this token row' } : {})}
             tabIndex={i === focusable ? 0 : -1}
             aria-label={`${u.text}: ${signedScore(u.score)}`}
             data-score={u.score}

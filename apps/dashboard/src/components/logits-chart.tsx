@@ -7,6 +7,8 @@ import { columnFormatter, formatScore } from '../services/format.js';
  * the legend names the series and the scale.
  */
 export function LogitsChart(props: { classNames: string[]; model: number[]; surrogate: number[]; highlight: number }): ReactNode {
+  // No network logits (a token-head test store keeps none): the model column says so instead of showing NaN.
+  const noModel = props.model.length === 0;
   const scale = Math.max(1e-12, ...props.model.map(Math.abs), ...props.surrogate.map(Math.abs));
   const fmt = columnFormatter([...props.model, ...props.surrogate]);
   const bar = (v: number, kind: string): ReactNode => (
@@ -29,7 +31,7 @@ export function LogitsChart(props: { classNames: string[]; model: number[]; surr
           {props.classNames.map((name, m) => (
             <tr key={m} className={m === props.highlight ? 'hl' : ''}>
               <td className="wrap">{name}</td>
-              <td className="num">{fmt(props.model[m] ?? NaN)}</td>
+              <td className="num">{noModel ? '–' : fmt(props.model[m] ?? NaN)}</td>
               <td className="num">{fmt(props.surrogate[m] ?? NaN)}</td>
               <td className="bars">
                 {bar(props.model[m] ?? 0, 'model')}
@@ -40,7 +42,7 @@ export function LogitsChart(props: { classNames: string[]; model: number[]; surr
         </tbody>
       </table>
       <figcaption className="legend muted" data-testid="logits-legend">
-        <span className="swatch model" aria-hidden="true" /> model (the network) <span className="swatch surrogate" aria-hidden="true" /> surrogate (DualDA); bars from the centre line, one scale for both: full half-width = |logit| {formatScore(scale)}
+        <span className="swatch model" aria-hidden="true" /> model (the network{noModel ? ': its logits are not stored for this row' : ''}) <span className="swatch surrogate" aria-hidden="true" /> surrogate (DualDA); bars from the centre line, one scale for both: full half-width = |logit| {formatScore(scale)}
         {props.highlight >= 0 ? '; highlighted row = explained class' : ''}
       </figcaption>
     </figure>

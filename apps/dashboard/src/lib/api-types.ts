@@ -15,6 +15,7 @@ export type {
   TestListItem,
   TestListPage,
   TextDetail,
+  TokenContext,
   TokenHeatmap,
   TrainDetail,
   TrainListItem,

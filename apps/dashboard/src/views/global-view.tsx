@@ -6,6 +6,7 @@ import { Status } from '../components/status.js';
 import type { Summary } from '../lib/api-types.js';
 import { useAsync } from '../lib/use-async.js';
 import { usePageHeading } from '../lib/use-page-heading.js';
+import { candidateSetLine, labelNamesOf, predictorOf } from '../services/class-space.js';
 import { className, formatPercent, formatScore } from '../services/format.js';
 import { formatRoute } from '../services/route.js';
 import type { ViewContext } from './view-context.js';
@@ -22,11 +23,23 @@ export function GlobalView({ api, summary }: ViewContext): ReactNode {
   const { data, error, loading } = useAsync(() => api.global(100), [api]);
   const heading = usePageHeading(title);
   const maxSv = Math.max(1, ...summary.model.svPerClass);
+  const by = predictorOf(summary);
+  const candidates = candidateSetLine(summary);
   return (
     <section data-testid="global-view">
       <h2 ref={heading} tabIndex={-1}>
         {title}
       </h2>
+      {candidates === null ? null : (
+        <p className="banner info" data-testid="candidate-set">
+          {candidates}
+        </p>
+      )}
+      {by === 'surrogate' ? (
+        <p className="banner info" data-testid="predicted-by-surrogate">
+          The test store keeps no network logits (a token-head store: they would be rows × vocabulary), so every test example explains the surrogate&apos;s prediction, and accuracy and the confusion matrix are the surrogate&apos;s.
+        </p>
+      ) : null}
       <CollapsePanel report={summary.collapse} classNames={summary.classNames} />
       <dl className="facts">
         <dt>C</dt>
@@ -35,24 +48,31 @@ export function GlobalView({ api, summary }: ViewContext): ReactNode {
         <dd>
           {summary.model.supportVectors.toLocaleString()} of {summary.train.rows.toLocaleString()} ({formatPercent(summary.model.svFraction)})
         </dd>
-        <dt>test accuracy (model)</dt>
+        <dt>test accuracy ({by})</dt>
         <dd>{formatPercent(summary.test.accuracy)}</dd>
         {summary.faithfulness === null
           ? [<dt key="f">faithfulness (training rows)</dt>, <dd key="fv">not recorded for this run</dd>]
           : Object.entries(summary.faithfulness).flatMap(([k, v]) => [<dt key={k}>{k} (training rows)</dt>, <dd key={`${k}v`}>{formatScore(v)}</dd>])}
       </dl>
-      <h3>Surrogate vs model on {summary.testAgreement.rows.toLocaleString()} test examples</h3>
-      <dl className="facts" data-testid="test-agreement">
-        <dt>logit cosine</dt>
-        <dd>{formatScore(summary.testAgreement.logitCosine)}</dd>
-        <dt>MCC of predictions</dt>
-        <dd>{formatScore(summary.testAgreement.mcc)}</dd>
-        <dt>Kendall τ of logits</dt>
-        <dd>{formatScore(summary.testAgreement.kendallTau)}</dd>
-        <dt>same prediction</dt>
-        <dd>{formatPercent(summary.testAgreement.argmaxAgreement)}</dd>
-      </dl>
-      <h3>Confusion matrix of the model on {summary.test.rows.toLocaleString()} test examples</h3>
+      {summary.testAgreement === null ? null : (
+        <>
+          <h3>Surrogate vs model on {summary.testAgreement.rows.toLocaleString()} test examples</h3>
+          <dl className="facts" data-testid="test-agreement">
+            <dt>logit cosine</dt>
+            <dd>{formatScore(summary.testAgreement.logitCosine)}</dd>
+            <dt>MCC of predictions</dt>
+            <dd>{formatScore(summary.testAgreement.mcc)}</dd>
+            <dt>Kendall τ of logits</dt>
+            <dd>{formatScore(summary.testAgreement.kendallTau)}</dd>
+            <dt>same prediction</dt>
+            <dd>{formatPercent(summary.testAgreement.argmaxAgreement)}</dd>
+          </dl>
+        </>
+      )}
+      <h3>
+        Confusion matrix of the {by} on {summary.test.rows.toLocaleString()} test examples
+        {summary.candidateSet === undefined ? null : <small className="muted"> (rows whose gold label is outside the candidate set are left out)</small>}
+      </h3>
       <Status loading={loading} error={error}>
         {data?.confusion === undefined ? <p className="muted">Not sent by this server.</p> : <ConfusionMatrix matrix={data.confusion} classNames={summary.classNames} />}
       </Status>
@@ -81,9 +101,12 @@ export function GlobalView({ api, summary }: ViewContext): ReactNode {
             {(data?.candidates ?? []).map((c) => (
               <tr key={c.row}>
                 <td>{formatScore(c.selfInfluence)}</td>
-                <td>{className(summary.classNames, c.label)}</td>
+                <td>{className(labelNamesOf(summary), c.label)}</td>
                 <td>
-                  <a href={formatRoute({ view: 'train', row: c.row })}>{c.snippet === '' ? `row ${c.row}` : c.snippet}</a>
+                  <a href={formatRoute({ view: 'train', row: c.row })}>
+                    {c.snippet === '' ? `row ${c.row}` : c.snippet}
+                    {c.id === undefined ? null : <span className="row-id"> · {c.id}</span>}
+                  </a>
                 </td>
               </tr>
             ))}

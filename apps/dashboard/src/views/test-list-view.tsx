@@ -5,6 +5,7 @@ import { VirtualList } from '../components/virtual-list.js';
 import type { Summary } from '../lib/api-types.js';
 import { usePageHeading } from '../lib/use-page-heading.js';
 import type { TestFilters } from '../services/api-client.js';
+import { labelNamesOf } from '../services/class-space.js';
 import { className } from '../services/format.js';
 import { formatRoute, type Route, type TestListRouteState } from '../services/route.js';
 import { createTestListStore } from '../services/test-list-store.js';
@@ -39,8 +40,8 @@ function filtersOf(r: TestListRouteState): TestFilters {
 const toRoute = (r: TestListRouteState): Route => ({ ...r, view: 'tests' });
 
 /** "no rows match “x”, predicted spam" in words. */
-function describeFilters(f: TestFilters, names: readonly string[]): string {
-  const parts = [f.q.trim() === '' ? '' : `“${f.q.trim()}”`, f.pred === null ? '' : `predicted ${className(names, f.pred)}`, f.label === null ? '' : `labelled ${className(names, f.label)}`, f.misclassified ? 'misclassified' : ''];
+function describeFilters(f: TestFilters, names: readonly string[], labels: readonly string[]): string {
+  const parts = [f.q.trim() === '' ? '' : `“${f.q.trim()}”`, f.pred === null ? '' : `predicted ${className(names, f.pred)}`, f.label === null ? '' : `labelled ${className(labels, f.label)}`, f.misclassified ? 'misclassified' : ''];
   return parts.filter((p) => p !== '').join(', ') || 'the filters';
 }
 
@@ -54,7 +55,11 @@ export function TestListView({ api, summary, route }: ViewContext & { route: Tes
   const { snap, filters: f, filtersKey: key, draft, setDraft, epoch, onFirstRow, set } = useListRoute(store, route, filtersOf, toRoute);
   const heading = usePageHeading(title);
   const names = summary.classNames;
-  const classOptions = [<option key="any" value="">any</option>, ...names.map((n, m) => <option key={m} value={m}>{n}</option>)];
+  // True labels may lie outside a candidate set (index ≥ K, services/class-space.ts); predictions never do.
+  const labels = labelNamesOf(summary);
+  const options = (list: readonly string[]): ReactNode[] => [<option key="any" value="">any</option>, ...list.map((n, m) => <option key={m} value={m}>{n}</option>)];
+  const classOptions = options(names);
+  const labelOptions = options(labels);
   const pick = (v: string): number | undefined => (v === '' ? undefined : Number(v));
   const total = snap.total;
   return (
@@ -71,7 +76,7 @@ export function TestListView({ api, summary, route }: ViewContext & { route: Tes
           predicted <select value={f.pred ?? ''} data-testid="filter-pred" onChange={(e) => set({ pred: pick(e.currentTarget.value) })}>{classOptions}</select>
         </label>
         <label>
-          true <select value={f.label ?? ''} data-testid="filter-label" onChange={(e) => set({ label: pick(e.currentTarget.value) })}>{classOptions}</select>
+          true <select value={f.label ?? ''} data-testid="filter-label" onChange={(e) => set({ label: pick(e.currentTarget.value) })}>{labelOptions}</select>
         </label>
         <label>
           <input type="checkbox" checked={f.misclassified} data-testid="filter-misclassified" onChange={(e) => set({ mis: e.currentTarget.checked ? true : undefined })} /> misclassified only
@@ -106,7 +111,7 @@ export function TestListView({ api, summary, route }: ViewContext & { route: Tes
       {snap.error !== null ? <ErrorNote message={snap.error} onRetry={store.retry} /> : null}
       {total === 0 ? (
         <p className="empty" data-testid="empty">
-          No rows match {describeFilters(f, names)}.
+          No rows match {describeFilters(f, names, labels)}.
         </p>
       ) : (
         <VirtualList
@@ -125,6 +130,7 @@ export function TestListView({ api, summary, route }: ViewContext & { route: Tes
             return (
               <a className={`test-row${wrong ? ' wrong' : ''}`} href={formatRoute({ view: 'test', row: item.row })} data-testid="test-row" data-position={i}>
                 <span className="rowid">#{item.row}</span>
+                {item.id === undefined ? null : <span className="list-id" data-testid="list-id">{item.id}</span>}
                 <span className="pill" title="predicted">
                   <span className="sr-only">predicted </span>
                   {className(names, item.prediction)}
@@ -132,7 +138,7 @@ export function TestListView({ api, summary, route }: ViewContext & { route: Tes
                 {wrong ? (
                   <span className="pill bad" title="true label">
                     <span className="sr-only">true label </span>
-                    {className(names, item.label)}
+                    {className(labels, item.label)}
                   </span>
                 ) : null}
                 <span className="snippet">{item.snippet}</span>

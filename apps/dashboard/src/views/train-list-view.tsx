@@ -4,6 +4,7 @@ import { VirtualList } from '../components/virtual-list.js';
 import type { Summary } from '../lib/api-types.js';
 import { usePageHeading } from '../lib/use-page-heading.js';
 import type { TrainFilters, TrainListItem } from '../services/api-client.js';
+import { labelNamesOf } from '../services/class-space.js';
 import { className, formatScore } from '../services/format.js';
 import { formatRoute, type Route, type TrainListRouteState } from '../services/route.js';
 import { createPagedListStore } from '../services/test-list-store.js';
@@ -32,7 +33,8 @@ export function TrainListView({ api, summary, route }: ViewContext & { route: Tr
   const store = useMemo(() => createPagedListStore<TrainFilters, TrainListItem>((f, o, l) => api.trainList(f, o, l), filtersOf({}), same), [api]);
   const { snap, filters: f, filtersKey: key, draft, setDraft, epoch, onFirstRow, set } = useListRoute(store, route, filtersOf, toRoute);
   const heading = usePageHeading(title);
-  const names = summary.classNames;
+  // Labels may lie outside a candidate set (index ≥ K, services/class-space.ts).
+  const names = labelNamesOf(summary);
   const total = snap.total;
   return (
     <section className="test-list-view">
@@ -88,6 +90,7 @@ export function TrainListView({ api, summary, route }: ViewContext & { route: Tr
             return (
               <a className="test-row" href={formatRoute({ view: 'train', row: item.row })} data-testid="train-row" data-position={i}>
                 <span className="rowid">#{item.row}</span>
+                {item.id === undefined ? null : <span className="list-id" data-testid="list-id">{item.id}</span>}
                 <span className="pill" title="label">
                   <span className="sr-only">label </span>
                   {className(names, item.label)}

@@ -1,8 +1,10 @@
 import type { ReactNode } from 'react';
 import { Status } from '../components/status.js';
+import { TokenContext } from '../components/token-context.js';
 import type { Influenced, Summary } from '../lib/api-types.js';
 import { useAsync } from '../lib/use-async.js';
 import { usePageHeading } from '../lib/use-page-heading.js';
+import { isOutsideLabel, labelNamesOf } from '../services/class-space.js';
 import { className, columnFormatter, formatSigned } from '../services/format.js';
 import { formatRoute } from '../services/route.js';
 import type { ViewContext } from './view-context.js';
@@ -40,7 +42,10 @@ function InfluenceTable(props: { heading: string; rows: Influenced[]; names: str
                 <td className={`num ${r.score >= 0 ? 'pos' : 'neg'}`}>{props.format(r.score)}</td>
                 <td>{className(props.names, r.prediction)}</td>
                 <td className="wrap">
-                  <a className="snippet-link" href={formatRoute({ view: 'test', row: r.row })}>{r.snippet === '' ? `test ${r.row}` : r.snippet}</a>
+                  <a className="snippet-link" href={formatRoute({ view: 'test', row: r.row })}>
+                    {r.snippet === '' ? `test ${r.row}` : r.snippet}
+                    {r.id === undefined ? null : <span className="row-id"> · {r.id}</span>}
+                  </a>
                 </td>
               </tr>
             ))}
@@ -80,9 +85,13 @@ export function TrainView({ api, summary, row }: ViewContext & { row: number }):
           <h2 ref={heading} tabIndex={-1}>
             {title} #{data.row} <small className="muted">id {data.id}</small>
           </h2>
-          <p className="text">{data.text}</p>
+          {data.context === undefined ? <p className="text">{data.text}</p> : <TokenContext context={data.context} />}
           <p>
-            label <strong>{className(names, data.label)}</strong>; {data.isSupportVector ? 'support vector' : 'not a support vector (attributes exactly 0 to every test example)'}; self-influence {formatSigned(data.selfInfluence)}
+            label <strong data-testid="train-label">{className(labelNamesOf(summary), data.label)}</strong>;{' '}
+            {isOutsideLabel(summary, data.label)
+              ? <span data-testid="outside-candidates">outside the candidate set, so left out of the fit (attributes exactly 0 to every test example)</span>
+              : data.isSupportVector ? 'support vector' : 'not a support vector (attributes exactly 0 to every test example)'}
+            ; self-influence {formatSigned(data.selfInfluence)}
           </p>
           <table className="logits">
             <tbody>
@@ -94,7 +103,8 @@ export function TrainView({ api, summary, row }: ViewContext & { row: number }):
               ))}
             </tbody>
           </table>
-          {data.scanned < data.testRows ? <p className="muted">scanned the first {data.scanned.toLocaleString()} of {data.testRows.toLocaleString()} test examples</p> : null}
+          {/* A row that is not a support vector scans nothing: it influences no test example. */}
+          {data.isSupportVector && data.scanned < data.testRows ? <p className="muted">scanned the first {data.scanned.toLocaleString()} of {data.testRows.toLocaleString()} test examples</p> : null}
           <div className="two-col">
             <InfluenceTable heading="Test examples it supports most" rows={data.supports} names={names} testId="supports" format={format} />
             <InfluenceTable heading="Test examples it opposes most" rows={data.opposes} names={names} testId="opposes" format={format} />

@@ -112,6 +112,11 @@ export function XdaPanel(props: ViewContext & { test: PairTest; train: number; t
           relevance for class <strong data-testid="xda-class">{className(props.summary.classNames, data.target)}</strong> ({data.method}, α = {formatScore(data.alpha)}, kernel {formatScore(data.kernel)}); red supports, blue opposes
         </p>
       )}
+      {data?.tokenRows === undefined ? null : (
+        <p className="muted" data-testid="xda-token-rows">
+          token rows <strong>{data.tokenRows.test.id}</strong> and <strong>{data.tokenRows.train.id}</strong>: each heatmap is the row&apos;s whole text, its own token outlined (a causal LM gives the tokens after it no relevance)
+        </p>
+      )}
       {loading && progress !== undefined ? (
         <p className="muted loading" role="status" aria-live="polite" data-testid="xda-progress">
           {progressText(progress)}
@@ -134,6 +139,7 @@ export function XdaPanel(props: ViewContext & { test: PairTest; train: number; t
                     scale={scales[side] ?? scales.test}
                     unit={unit}
                     note={truncationNote(data[side].tokens, texts.data?.[side])}
+                    at={data.tokenRows?.[side].position}
                   />
                 </div>
               ))}

@@ -30,6 +30,7 @@ async function all<T extends { total: number; items: unknown[] }>(path: string, 
 describe('test list: sort and search', () => {
   it('sorts by margin, loss and confidence (both orders) exactly like a brute-force sort over the logits', async () => {
     const logits = await data.test.readLogits();
+    if (logits === null) throw new Error('the synthetic test store has logits');
     const labels = await data.test.store.readLabels();
     const K = 3;
     const ref = Array.from(labels, (y, t) => {
@@ -108,6 +109,7 @@ describe('pages served from held features and cached influence', () => {
   it('ranks the tests a support vector supports and opposes like a brute-force A[t, i], for every k', async () => {
     const test = await data.test.store.readRows(0, 120);
     const logits = await data.test.readLogits();
+    if (logits === null) throw new Error('the synthetic test store has logits');
     const K = 3;
     const d = test.dim;
     for (const j of [0, 5]) {

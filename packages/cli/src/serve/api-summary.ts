@@ -3,6 +3,7 @@ import type { GlobalView, Summary } from '@dualxda/core';
 import type { ServiceState } from './service-state.js';
 import { topK } from './select.js';
 import { cachedProjection } from './sv-projection.js';
+import { isTokenStore } from '../steps/token-rows.js';
 
 /** Builds the summary from the cached state (no store reads). */
 export function summary(state: ServiceState): Summary {
@@ -11,9 +12,14 @@ export function summary(state: ServiceState): Summary {
   let wrong = 0;
   for (let t = 0; t < state.testLabels.length; t++) if (state.testLabels[t] !== state.testPredictions[t]) wrong++;
   const testRows = state.testLabels.length;
+  const ids = data.model.classIds;
+  const rule = (data.model.diagnostics?.['candidateClasses'] as { rule?: unknown } | undefined)?.rule;
   return {
     classNames: state.classNames,
-    train: { rows: data.train.store.rows, dim: data.train.store.dim, path: data.paths?.train ?? data.train.store.path, layer: m.layer, modelHash: m.modelHash, datasetRevision: m.datasetRevision, tool: m.tool, createdAt: m.createdAt },
+    ...(state.labelNames.length === state.classNames.length ? {} : { labelNames: state.labelNames }),
+    ...(ids === undefined || state.candidateSet === undefined ? {} : { candidateSet: { rule: typeof rule === 'string' ? rule : 'declared', classIds: ids, ...state.candidateSet } }),
+    predictedBy: state.predictedBy,
+    train: { rows: data.train.store.rows, dim: data.train.store.dim, path: data.paths?.train ?? data.train.store.path, layer: m.layer, modelHash: m.modelHash, datasetRevision: m.datasetRevision, tool: m.tool, createdAt: m.createdAt, head: m.head },
     test: { rows: testRows, path: data.paths?.test ?? data.test.store.path, accuracy: testRows === 0 ? 0 : 1 - wrong / testRows, misclassified: wrong },
     model: { C: data.model.C, supportVectors: sv.count, svPerClass: sv.perClass, svFraction: data.train.store.rows === 0 ? 0 : sv.count / data.train.store.rows, diagnostics: data.model.diagnostics ?? {} },
     faithfulness: data.model.faithfulness ?? null,
@@ -35,7 +41,8 @@ export function globalView(state: ServiceState, limit: number): GlobalView {
     classNames: state.classNames,
     svPerClass: sv.perClass,
     C: state.data.model.C,
-    candidates: Array.from(idx.subarray(0, n), (j) => ({ row: sv.indices[j], label: sv.labels[j], selfInfluence: sv.selfInfluence[j], snippet: sv.snippets[j] })),
+    // Token rows: the snippet is one token, so the id (`textId#position`) goes with it.
+    candidates: Array.from(idx.subarray(0, n), (j) => ({ row: sv.indices[j], ...(isTokenStore(state.data.train.store) ? { id: sv.ids[j] } : {}), label: sv.labels[j], selfInfluence: sv.selfInfluence[j], snippet: sv.snippets[j] })),
     confusion: confusionMatrix(state),
     projection: cachedProjection(sv),
   };

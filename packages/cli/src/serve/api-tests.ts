@@ -5,6 +5,7 @@ import { explain, type Attributed, type TestDetail, type TestListItem, type Test
 import { cachedMatches, cachedOrder, ensureIndex, indexStatus, matchRows, rangeTexts, type IndexStatus } from './list-state.js';
 import { testMetrics, type TestMetrics, type TestSortKey } from './test-sort.js';
 import { svPosition } from './surrogate-cache.js';
+import { tokenContext, tokenRowIds } from './label-space.js';
 import type { SearchIndex } from './search-index.js';
 
 /** Longest full text a detail response carries (bounded result size). */
@@ -97,12 +98,12 @@ export async function listTests(state: ServiceState, query: TestListQuery): Prom
   }
   const page: number[] = [];
   for (let i = query.offset; i < Math.min(total, query.offset + query.limit); i++) page.push(rowAt(i));
-  const snippets = await testSnippets(state, page);
+  const [snippets, ids] = await Promise.all([testSnippets(state, page), tokenRowIds(state.data.test)]);
   return {
     total,
     offset: query.offset,
     searchIndex: indexStatus(state.lists.testIndex, n),
-    items: page.map((row, i) => ({ row, label: labels[row], prediction: preds[row], snippet: snippets[i], margin: m.margin[row], loss: m.loss[row], confidence: m.confidence[row] })),
+    items: page.map((row, i) => ({ row, ...(ids === undefined ? {} : { id: ids[row] }), label: labels[row], prediction: preds[row], snippet: snippets[i], margin: m.margin[row], loss: m.loss[row], confidence: m.confidence[row] })),
   };
 }
 
@@ -168,16 +169,17 @@ export async function testDetail(state: ServiceState, row: number, k: number, ta
   if (row >= testRows) throw new HttpError(404, `test row ${row} does not exist (the test store has ${testRows} rows)`);
   if (target !== undefined && target >= K) throw new HttpError(400, `class ${target} does not exist (K = ${K})`);
   const c = target ?? state.testPredictions[row];
-  const block = await testRow(state, row);
-  const [text] = await testTexts(state, [row]);
+  const [block, [text], context] = await Promise.all([testRow(state, row), testTexts(state, [row]), tokenContext(state.data.test, row)]);
   return {
     row,
     id: block.ids[0] ?? String(row),
     text: clip(text ?? '', TEXT_CHARS),
+    ...(context === undefined ? {} : { context }),
     label: state.testLabels[row],
     prediction: state.testPredictions[row],
     target: c,
-    modelLogits: Array.from(state.testLogits.subarray(row * K, (row + 1) * K)),
+    // Without the network's logits `testLogits` are the surrogate's: not sent as the model's.
+    modelLogits: state.predictedBy === 'model' ? Array.from(state.testLogits.subarray(row * K, (row + 1) * K)) : [],
     ...explainFeatures(state, block.features, k, c),
   };
 }

@@ -11,6 +11,7 @@ import { cachedMatches, cachedOrder, ensureIndex, indexStatus, matchRows, rangeT
 import { indexSnippet, type SearchIndex } from './search-index.js';
 import { testSnippets, type ServiceState } from './service-state.js';
 import { svPosition } from './surrogate-cache.js';
+import { tokenContext, tokenRowIds } from './label-space.js';
 
 export { MAX_INFLUENCE_SCAN } from './influence.js';
 
@@ -27,12 +28,13 @@ export async function trainDetail(state: ServiceState, row: number, k: number): 
   const neg = top.neg.subarray(0, k);
   const picked = [...pos, ...neg];
   const score = (i: number): number => (i < pos.length ? top.scores[i] : top.scores[top.pos.length + i - pos.length]);
-  const [snippets, [text], ids] = await Promise.all([testSnippets(state, picked), state.data.train.readTexts([row]), state.data.train.store.readIds(row, row + 1)]);
-  const item = (t: number, i: number): Influenced => ({ row: t, label: state.testLabels[t], prediction: state.testPredictions[t], score: score(i), snippet: snippets[i] });
+  const [snippets, [text], ids, context, testIds] = await Promise.all([testSnippets(state, picked), state.data.train.readTexts([row]), state.data.train.store.readIds(row, row + 1), tokenContext(state.data.train, row), tokenRowIds(state.data.test)]);
+  const item = (t: number, i: number): Influenced => ({ row: t, ...(testIds === undefined ? {} : { id: testIds[t] }), label: state.testLabels[t], prediction: state.testPredictions[t], score: score(i), snippet: snippets[i] });
   return {
     row,
     id: ids[0] ?? String(row),
     text: clip(text ?? '', TEXT_CHARS),
+    ...(context === undefined ? {} : { context }),
     label: state.trainLabels[row],
     isSupportVector: j >= 0,
     alpha,
@@ -108,7 +110,7 @@ export async function listTrain(state: ServiceState, query: TrainListQuery): Pro
   }
   const page: number[] = [];
   for (let i = query.offset; i < Math.min(total, query.offset + query.limit); i++) page.push(rowAt(i));
-  const snippets = await trainSnippets(state, page);
+  const [snippets, ids] = await Promise.all([trainSnippets(state, page), tokenRowIds(state.data.train)]);
   return {
     total,
     offset: query.offset,
@@ -118,7 +120,7 @@ export async function listTrain(state: ServiceState, query: TrainListQuery): Pro
       let maxAbs = 0;
       for (let m = 0; j >= 0 && m < K; m++) maxAbs = Math.max(maxAbs, Math.abs(sv.alpha[j * K + m]));
       const y = labels[row];
-      return { row, label: y, snippet: snippets[i], isSupportVector: j >= 0, alphaLabel: j >= 0 && y >= 0 && y < K ? sv.alpha[j * K + y] : 0, alphaMaxAbs: maxAbs, selfInfluence: j >= 0 ? sv.selfInfluence[j] : 0 };
+      return { row, ...(ids === undefined ? {} : { id: ids[row] }), label: y, snippet: snippets[i], isSupportVector: j >= 0, alphaLabel: j >= 0 && y >= 0 && y < K ? sv.alpha[j * K + y] : 0, alphaMaxAbs: maxAbs, selfInfluence: j >= 0 ? sv.selfInfluence[j] : 0 };
     }),
   };
 }

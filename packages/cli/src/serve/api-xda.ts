@@ -90,5 +90,12 @@ export async function xdaPair(state: ServiceState, test: number | { text: string
   const supportVector = alpha !== 0;
   // Whatever the provider did, a non-support vector's attribution is 0 and the answer says why.
   const notes = supportVector || pair.notes.includes(NOT_SUPPORT_VECTOR_NOTE) ? pair.notes : [NOT_SUPPORT_VECTOR_NOTE, ...pair.notes];
-  return { ...pair, test: cut(pair.test), train: cut(pair.train), attribution: supportVector ? pair.attribution : 0, notes, testRow, trainRow, target, alpha, supportVector };
+  const tokenRowRefs = tokenRows && testRow !== null ? { tokenRows: { test: await tokenRowRef(state.data.test.store, testRow), train: await tokenRowRef(state.data.train.store, trainRow) } } : {};
+  return { ...pair, test: cut(pair.test), train: cut(pair.train), attribution: supportVector ? pair.attribution : 0, notes, testRow, trainRow, target, alpha, supportVector, ...tokenRowRefs };
+}
+
+/** A token row's id and its position in its text (the heatmap's token index). */
+async function tokenRowRef(store: ServiceState['data']['train']['store'], row: number): Promise<{ id: string; position: number }> {
+  const r = await store.readRows(row, row + 1);
+  return { id: r.ids[0] ?? String(row), position: r.tokenOffsets?.[1] ?? 0 };
 }

@@ -41,10 +41,14 @@ export function trainSourceFromStore(store: FeatureStoreReader): TrainSource {
   return { store, readTexts: async (rows) => (store.gatherTexts === undefined || rows.length === 0 ? rows.map(() => '') : store.gatherTexts(rows)) };
 }
 
-/** Wraps a reader that has a `logits` array as a test source. */
+/**
+ * Wraps a reader as a test source. A store without a `logits` array is refused, except a
+ * token-head store, which keeps none by design (rows x vocabulary): its predictions are the surrogate's.
+ */
 export function testSourceFromStore(store: FeatureStoreReader): TestSource {
   const readLogits = store.readLogits;
   if (readLogits === undefined || !(store.manifest.logitsDim !== undefined && store.manifest.logitsDim > 0)) {
+    if (store.manifest.head === 'token') return { ...trainSourceFromStore(store), readLogits: async () => null };
     throw new DualxdaError('StoreFormatError', `${store.path}: the test store has no 'logits' array (the original model's logits); rebuild it with \`dualxda cache\``);
   }
   return { ...trainSourceFromStore(store), readLogits: () => readLogits.call(store, 0, store.rows) };

@@ -30,6 +30,8 @@ export async function routeApi(state: ServiceState, url: URL, signal?: AbortSign
   if (rest.length > 0) throw new HttpError(404, `no such endpoint: ${url.pathname}`);
   const k = (): number => Math.max(1, parseBounded(q.get('k'), 'k', MAX_K, 10));
   const cls = (name: string): number | undefined => (q.get(name) === null || q.get(name) === '' ? undefined : parseBounded(q.get(name), name, state.classes - 1));
+  // Labels may also be a candidate set's outside labels (index ≥ K into labelNames, label-space.ts).
+  const label = (): number | undefined => (q.get('label') === null || q.get('label') === '' ? undefined : parseBounded(q.get('label'), 'label', state.labelNames.length - 1));
   switch (resource) {
     case 'summary':
       if (id === undefined) return summary(state);
@@ -46,7 +48,7 @@ export async function routeApi(state: ServiceState, url: URL, signal?: AbortSign
       return listTests(state, {
         q: text,
         pred: cls('pred'),
-        label: cls('label'),
+        label: label(),
         misclassified: mis === '1',
         ...parseSort(q, TEST_SORT_KEYS, 'tests'),
         offset: parseIndex(q.get('offset'), 'offset', 0),
@@ -58,7 +60,7 @@ export async function routeApi(state: ServiceState, url: URL, signal?: AbortSign
       if ((q.get('q') ?? '').length > MAX_QUERY_CHARS) throw new HttpError(400, `parameter 'q' must be at most ${MAX_QUERY_CHARS} characters`);
       return listTrain(state, {
         q: q.get('q') ?? '',
-        label: cls('label'),
+        label: label(),
         sv: parseFlag(q, 'sv'),
         ...parseSort(q, TRAIN_SORT_KEYS, 'train'),
         offset: parseIndex(q.get('offset'), 'offset', 0),

@@ -9,23 +9,33 @@ import { indexSnippet } from './search-index.js';
 import type { TestMetrics } from './test-sort.js';
 import { argmax } from './select.js';
 import { loadSupportVectors, type SupportVectorCache } from './surrogate-cache.js';
+import { labelSpace, modelClassLogits, type LabelSpace } from './label-space.js';
 import { testAgreement } from './test-agreement.js';
-import type { DashboardData } from './types.js';
+import type { DashboardData, TestSource } from './types.js';
 
 /** Shared, read-only state of a running dashboard server. */
 export interface ServiceState {
   data: DashboardData;
   classNames: string[];
   classes: number;
+  /**
+   * Names of the labels: `classNames`, then (candidate-set models, label-space.ts) the store classes
+   * outside the set that occur as labels. Train and test labels index this list.
+   */
+  labelNames: string[];
+  /** Candidate-set models: what the set leaves out (label-space.ts). */
+  candidateSet?: LabelSpace['candidateSet'];
   trainLabels: Int32Array;
   testLabels: Int32Array;
-  /** Original model logits of the test set (rows x K). */
+  /** Original model logits of the test set (rows x K); the surrogate's when `predictedBy` is 'surrogate'. */
   testLogits: Float32Array;
+  /** Whose logits `testLogits` are: the network's, or the surrogate's when the test store has none (token-head stores). */
+  predictedBy: 'model' | 'surrogate';
   /** argmax of the model logits per test row: the explained target (dualda.md 1.6). */
   testPredictions: Int32Array;
   sv: SupportVectorCache;
-  /** Model-vs-surrogate agreement on the test set. */
-  agreement: TestAgreement;
+  /** Model-vs-surrogate agreement on the test set; null without the network's logits. */
+  agreement: TestAgreement | null;
   /** Lower-cased `id\0text` of every test row, loaded on the first punctuation search when texts are held. */
   searchTexts?: Promise<string[]>;
   /** Margin, loss and confidence per test row (test-sort.ts), computed on the first list request. */
@@ -101,15 +111,20 @@ export async function createServiceState(data: DashboardData): Promise<ServiceSt
     throw new DualxdaError('StoreFormatError', `test store has dim ${test.store.dim}, training store has ${train.store.dim}: they were not extracted from the same layer`);
   }
   const classNames = model.classNames;
-  const [trainLabels, testLabels, testLogits] = await Promise.all([train.store.readLabels(), test.store.readLabels(), test.readLogits()]);
+  const [storeTrainLabels, storeTestLabels, rawLogits] = await Promise.all([train.store.readLabels(), test.store.readLabels(), test.readLogits()]);
+  const space = labelSpace(model, train.store.manifest.classNames, storeTrainLabels, storeTestLabels);
+  const { trainLabels, testLabels, labelNames } = space;
   const sv = await loadSupportVectors(train, model, trainLabels);
-  if (testLogits.length !== test.store.rows * K) {
-    throw new DualxdaError('StoreFormatError', `test logits have ${testLogits.length} values, expected rows x K = ${test.store.rows} x ${K}`);
-  }
+  const networkLogits = modelClassLogits(rawLogits, test.store.rows, model);
+  // Without the network's logits (a token-head test store keeps none) the surrogate's stand in, labelled.
+  const testLogits = networkLogits ?? (await surrogateLogits(test, sv));
   const testPredictions = new Int32Array(test.store.rows);
   for (let t = 0; t < test.store.rows; t++) testPredictions[t] = argmax(testLogits, t * K, K);
-  const agreement = await testAgreement(test, testLogits, sv);
-  const state: ServiceState = { data, classNames, classes: K, trainLabels, testLabels, testLogits, testPredictions, sv, agreement, lists: createListCaches() };
+  const agreement = networkLogits === null ? null : await testAgreement(test, networkLogits, sv);
+  const state: ServiceState = {
+    data, classNames, classes: K, labelNames, ...(space.candidateSet === undefined ? {} : { candidateSet: space.candidateSet }),
+    trainLabels, testLabels, testLogits, predictedBy: networkLogits === null ? 'surrogate' : 'model', testPredictions, sv, agreement, lists: createListCaches(),
+  };
   if (test.store.rows <= MAX_CACHED_TEST_TEXTS) {
     state.testTexts = test.readTexts(Array.from({ length: test.store.rows }, (_, t) => t));
     await state.testTexts;
@@ -117,4 +132,21 @@ export async function createServiceState(data: DashboardData): Promise<ServiceSt
   // In the background: requests keep reading rows from the store until the copy is complete.
   loadTestFeatures(state)?.catch(() => undefined);
   return state;
+}
+
+/** Surrogate logits W f + b of every test row (rows x K), chunk by chunk. */
+async function surrogateLogits(test: TestSource, sv: SupportVectorCache): Promise<Float32Array> {
+  const { classes: K, dim: d } = sv;
+  const { weights, bias } = sv.model;
+  const out = new Float32Array(test.store.rows * K);
+  for await (const block of test.store.iterChunks({ reuseBuffers: true })) {
+    for (let r = 0; r < block.rows; r++) {
+      for (let m = 0; m < K; m++) {
+        let s = bias[m];
+        for (let i = 0; i < d; i++) s += weights[m * d + i] * block.features[r * d + i];
+        out[(block.start + r) * K + m] = s;
+      }
+    }
+  }
+  return out;
 }

@@ -15,7 +15,12 @@ export interface TrainSource {
 
 /** Test side: the training side plus the original model's logits (rows x K, row-major). */
 export interface TestSource extends TrainSource {
-  readLogits(): Promise<Float32Array>;
+  /**
+   * The network's logits, rows x K (or, for a candidate-set model, rows x the store's classes);
+   * null when the store keeps none (`cache --head token`: they would be rows x vocabulary). The
+   * dashboard then explains the surrogate's prediction and says so.
+   */
+  readLogits(): Promise<Float32Array | null>;
 }
 
 /**
@@ -27,6 +32,8 @@ export interface SurrogateModel {
   C: number;
   /** Class names; K = length. */
   classNames: string[];
+  /** Candidate-set models (`fit --classes`): the store class of each class (label-space.ts). */
+  classIds?: number[];
   /** Training-row index of each support vector. */
   svIndices: Int32Array;
   /** nSV x K row-major alpha of the support vectors. */

@@ -2,12 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openFeatureStore } from '@dualxda/core';
+import { openFeatureStore, type ZarrFeatureStore } from '@dualxda/core';
 import { createRunContext, type RunContext } from '../context.js';
 import { createSyntheticRun, syntheticStoreContent } from '../serve/synthetic-data.js';
 import { writeRun } from '../serve/write-stores.js';
-import { startStoreSpectrum } from './background-spectrum.js';
+import { startRowsSpectrum, startStoreSpectrum } from './background-spectrum.js';
 import { storeSpectrum } from './collapse-report.js';
+import { readFitRows, releaseFeatures, withRowsInMemory, type FitRows } from './fit-rows.js';
 
 let dir: string;
 const sink = { write: () => true, isTTY: false };
@@ -34,6 +35,34 @@ describe('background spectrum', () => {
     const there = await startStoreSpectrum(path, 3, store.rows).result(context());
     expect(there).toEqual(here);
     expect(there.rows).toBe(700);
+  });
+
+  it('computes from rows held in memory (shared, zero columns dropped) what storeSpectrum computes over them', async () => {
+    // 300 rows x 6 features, columns 1 and 4 all zero (dead ReLU units): fit keeps 4 columns.
+    const n = 300;
+    const dim = 6;
+    const cols = Int32Array.of(0, 2, 3, 5);
+    const features = new Float32Array(new SharedArrayBuffer(n * cols.length * 4));
+    for (let i = 0; i < features.length; i++) features[i] = Math.sin(i * 0.37) * 3 + (i % 7);
+    const labels = Int32Array.from({ length: n }, (_, i) => (i * 7) % 3);
+    const rows: FitRows = { rows: n, dim, features, cols, labels, ids: Array.from({ length: n }, (_, i) => String(i)), norms: new Float32Array(n) };
+    const chunkRows = 64;
+    const inMemory = withRowsInMemory({ chunkRows, dim } as ZarrFeatureStore, rows);
+    const here = await storeSpectrum(inMemory, 3, context());
+    const there = await startRowsSpectrum(rows, labels, 3, chunkRows).result(context());
+    expect(there).toEqual(here);
+    expect(there.rows).toBe(n);
+  });
+
+  it('reads a whole store into memory; released rows are not read again', async () => {
+    const store = await openFeatureStore(join(dir, 'run', 'train'));
+    const rows = await readFitRows(store, context());
+    const inMemory = withRowsInMemory(store, rows);
+    expect(await storeSpectrum(inMemory, 3, context())).toEqual(await storeSpectrum(store, 3, context()));
+    expect((await inMemory.gatherRows([5])).features).toEqual((await store.gatherRows([5])).features);
+    releaseFeatures(rows);
+    await expect(inMemory.gatherRows([5])).rejects.toThrow(/released/);
+    await expect(inMemory.readChunk(0)).rejects.toThrow(/released/);
   });
 
   it('rejects once cancelled, and names a store it cannot open', async () => {

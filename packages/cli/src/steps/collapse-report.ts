@@ -33,6 +33,17 @@ export interface CollapseReportOptions {
   k?: number;
   /** The training store's spectrum, already started in the background (`fit`); computed here when absent or failed. */
   spectrum?: BackgroundSpectrum;
+  /**
+   * Store row of each row of `train` when `train` holds a subset of the store (a candidate-set fit
+   * keeps only the rows labelled in the set), and the store's row count: the report names store
+   * rows, like every other command.
+   */
+  storeRows?: { of: Int32Array; total: number };
+  /**
+   * Called once the report has read all it needs of `train`'s rows (spectrum and query sample),
+   * before the explanations: `fit` then lets go of the rows it holds in memory.
+   */
+  onRowsRead?: () => void;
 }
 
 /** The spectrum of every row of a store, streamed (memory: K + 1 d×d float64 matrices). */
@@ -113,13 +124,15 @@ export async function computeCollapseReport(model: DualDAModel, train: ZarrFeatu
   }
   if (ctx.signal.aborted) throw interrupted();
   const q = await sampleQueries(train, K, o, ctx);
+  options.onRowsRead?.();
   const self = q.meta.source === 'train';
   const result = explain(model, { data: q.features, shape: [q.indices.length, train.dim] }, { topK: o.k + (self ? 1 : 0), ...(q.targets === undefined ? {} : { targets: q.targets }) });
+  const toStore = (i: number): number => options.storeRows?.of[i] ?? i;
   const lists = (side: 'proponents' | 'opponents'): number[][] =>
-    result.rows.map((r, t) => r[side].map((a) => a.index).filter((i) => !self || i !== q.indices[t]).slice(0, o.k));
+    result.rows.map((r, t) => r[side].map((a) => a.index).filter((i) => !self || i !== q.indices[t]).slice(0, o.k).map(toStore));
   const idOfSv = new Map<number, string>();
-  model.svIndices.forEach((r, s) => idOfSv.set(r, model.svIds[s] ?? String(r)));
-  const diversity = proponentDiversity({ proponents: lists('proponents'), opponents: lists('opponents'), trainRows: train.rows }, { k: o.k, idOf: (r) => idOfSv.get(r) ?? String(r) });
+  model.svIndices.forEach((r, s) => idOfSv.set(toStore(r), model.svIds[s] ?? String(toStore(r))));
+  const diversity = proponentDiversity({ proponents: lists('proponents'), opponents: lists('opponents'), trainRows: options.storeRows?.total ?? train.rows }, { k: o.k, idOf: (r) => idOfSv.get(r) ?? String(r) });
   const verdict = collapseVerdict(spectrum, diversity, { queries: self ? 'sampled training rows' : 'test rows' });
   return { schemaVersion: 1, spectrum, diversity, queries: q.meta, verdict, createdAt: new Date().toISOString() };
 }

@@ -1,6 +1,8 @@
 import { explain, identicalClass, identicalSubclass, scatterToTraining, type DualDAModel } from '@dualxda/core';
 import { InputError } from '../errors.js';
+import { storeClasses } from '../lib/candidate-classes.js';
 import { groupOfId } from './corpus-flags.js';
+import { candidateTargets } from './explain-tests.js';
 import { networkTargets, selectTestRows } from './sample-rows.js';
 import type { TestInputs } from './test-inputs.js';
 
@@ -9,7 +11,8 @@ const DENSE_BLOCK_ROWS = 128;
 
 /** Dense explanations (all n training rows) block by block, with each block's explained classes. */
 export function forEachDenseBlock(model: DualDAModel, test: TestInputs, n: number, visit: (scores: Float64Array, targets: Int32Array, rows: number[]) => void): void {
-  const all = networkTargets(test, model.classNames.length);
+  // A candidate-set model: the network's prediction when it is in the set, else the surrogate's (as `explain`).
+  const all = model.classIds === undefined ? networkTargets(test, model.classNames.length) : candidateTargets(model, model.classIds, test)?.targets;
   for (let t0 = 0; t0 < test.rows; t0 += DENSE_BLOCK_ROWS) {
     const rows = Array.from({ length: Math.min(DENSE_BLOCK_ROWS, test.rows - t0) }, (_, j) => t0 + j);
     const block = selectTestRows(test, rows);
@@ -70,7 +73,10 @@ export function agreementFigures(kind: 'class' | 'subclass', model: DualDAModel,
   const chance = new Float64Array(test.rows);
   const testGroups = Int32Array.from(test.ids, code);
   const kk = Math.min(k, n);
-  forEachDenseBlock(model, test, n, (scores, targets, rows) => {
+  // Training labels are store classes; a candidate-set model's targets are candidate indices.
+  const toStore = storeClasses(model);
+  forEachDenseBlock(model, test, n, (scores, modelTargets, rows) => {
+    const targets = Int32Array.from(modelTargets, (k) => toStore[k]!);
     const E = { data: scores, shape: [rows.length, n] };
     const want = kind === 'class' ? targets : Int32Array.from(rows, (t) => testGroups[t]!);
     const have = kind === 'class' ? trainLabels : trainGroups;

@@ -67,7 +67,7 @@ function surrogateArgmax(model: DualDAModel, f: Float32Array, t: number, d: numb
  * prediction's candidate index when it is in the set, else the surrogate's best candidate (and the
  * outside prediction is reported).
  */
-function candidateTargets(model: DualDAModel, ids: readonly number[], test: TestInputs): { targets: Int32Array; outside: (number | undefined)[] } | undefined {
+export function candidateTargets(model: DualDAModel, ids: readonly number[], test: TestInputs): { targets: Int32Array; outside: (number | undefined)[] } | undefined {
   if (test.logits === null || test.classes <= (ids[ids.length - 1] as number)) return undefined;
   const predicted = argmaxRows(test.logits, test.rows, test.classes);
   const index = new Map(ids.map((c, k) => [c, k]));

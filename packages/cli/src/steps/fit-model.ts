@@ -4,9 +4,9 @@ import type { RunContext } from '../context.js';
 import { InputError, InterruptedError, UsageError } from '../errors.js';
 import { writeCollapseReport } from '../lib/collapse-file.js';
 import { readRunRecord } from '../lib/run-file.js';
-import { startStoreSpectrum, type BackgroundSpectrum } from './background-spectrum.js';
-import { computeCollapseReport } from './collapse-report.js';
-import { expandWeights, readFitRows, withRowsInMemory } from './fit-rows.js';
+import { startRowsSpectrum, startStoreSpectrum, type BackgroundSpectrum } from './background-spectrum.js';
+import { computeCollapseReport, type CollapseReportOptions } from './collapse-report.js';
+import { expandWeights, readFitRows, releaseFeatures, withRowsInMemory, type FitRows } from './fit-rows.js';
 import { describeClassSet, resolveClassSet, restrictToClasses, type ClassRestriction, type ClassSetSpec } from './fit-classes.js';
 import { toFitError } from './solver-errors.js';
 
@@ -29,11 +29,19 @@ export const DENSE_ALPHA_BUDGET_BYTES = 2 ** 31;
 export const COLLAPSE_SPECTRUM_BUDGET_BYTES = 512 * 2 ** 20;
 
 /**
- * rows × d² from which `fit` computes the collapse report's spectrum on a worker thread during the
- * solve: about 1 s of accumulation on one core (e.g. 8,000 rows of 768-d features; the 60,000 x
- * 128 Fashion-MNIST bench, 0.3 s, stays on the main thread).
+ * rows × d² from which `fit --mode block` computes the collapse report's spectrum on a worker
+ * thread during the solve, streaming the store a second time: about 1 s of accumulation on one
+ * core (e.g. 8,000 rows of 768-d features).
  */
 export const BACKGROUND_SPECTRUM_MIN_WORK = 4e9;
+
+/**
+ * rows × d² from which the in-memory modes compute the spectrum on a worker during the solve, from
+ * the rows already read (shared, not copied): ≈ 0.06 s of accumulation, about what the worker
+ * costs to start (≈ 0.1 s CPU on another core, ≈ 10 MiB). The 60,000 × 128 bench (9.8e8, 0.3 s)
+ * runs it there.
+ */
+export const ROWS_SPECTRUM_MIN_WORK = 2e8;
 
 /** Inputs of `fitStore`. */
 export interface FitStoreOptions {
@@ -144,15 +152,21 @@ export function supportVectorsPerClass(model: DualDAModel, labelsOf: (svIndex: n
 /**
  * Computes and records the collapse report of a freshly saved model (`<store>/dualda/collapse.json`;
  * queries from the run file's test store when it names one). A failure here does not undo the fit:
- * it is a warning and the report is null; Ctrl-C still stops the command.
+ * it is a warning and the report is null; Ctrl-C still stops the command. From `fit`: `saved`, the
+ * model save still in flight (the report is computed meanwhile, written after; its failure is
+ * thrown), and `onRowsRead`, passed on to `computeCollapseReport`.
  */
-export async function recordCollapseReport(storePath: string, model: DualDAModel, store: ZarrFeatureStore, ctx: RunContext, spectrum?: BackgroundSpectrum): Promise<CollapseReport | null> {
+export async function recordCollapseReport(storePath: string, model: DualDAModel, store: ZarrFeatureStore, ctx: RunContext, spectrum?: BackgroundSpectrum, storeRows?: CollapseReportOptions['storeRows'], fit: { saved?: Promise<void>; onRowsRead?: () => void } = {}): Promise<CollapseReport | null> {
+  const saved = fit.saved ?? Promise.resolve();
   try {
     const run = await readRunRecord(storePath);
-    const report = await computeCollapseReport(model, store, ctx, { ...(run?.testStore === undefined ? {} : { testStore: run.testStore }), ...(spectrum === undefined ? {} : { spectrum }) });
+    const report = await computeCollapseReport(model, store, ctx, { ...(run?.testStore === undefined ? {} : { testStore: run.testStore }), ...(spectrum === undefined ? {} : { spectrum }), ...(storeRows === undefined ? {} : { storeRows }), ...(fit.onRowsRead === undefined ? {} : { onRowsRead: fit.onRowsRead }) });
+    // The report goes into the saved model's directory; a failed save is the fit's error, not a warning.
+    await saved;
     await writeCollapseReport(storePath, report);
     return report;
   } catch (err) {
+    await saved;
     if (err instanceof InterruptedError) throw err;
     ctx.warn(`collapse check skipped: ${err instanceof Error ? err.message : String(err)}`);
     return null;
@@ -199,21 +213,26 @@ export async function fitStore(storePath: string, options: FitStoreOptions, ctx:
     onProgress: (p) => bar.update(p.pass),
   };
   ctx.log(`fit: Crammer-Singer SVM (${mode}) on ${store.rows} rows x ${store.dim} features, ${K} classes, C=${C}`);
-  // The collapse report's spectrum needs only the store: when it is long work it runs on another
-  // thread during the solve (a worker costs ~0.4 s CPU and ~25 MB to start, so small ones stay here).
-  // (Not with a candidate set: the store's own rows and labels are not the ones solved.)
-  const backgroundSpectrum = restriction === undefined && withCollapse && onDisk.rows * onDisk.dim * onDisk.dim >= BACKGROUND_SPECTRUM_MIN_WORK;
-  const spectrum = backgroundSpectrum ? startStoreSpectrum(storePath, K, onDisk.rows) : undefined;
+  // The collapse report's spectrum needs only the rows and labels: unless it is short work it runs on
+  // another thread during the solve. In memory, the worker reads the rows just read (after
+  // --classes, the kept ones, as the report's storeSpectrum over `store` would), sharing the
+  // features' SharedArrayBuffer; block mode streams the store again (so not with a candidate set).
+  const spectrumWork = (inMemory ? inMemory.rows : onDisk.rows) * store.dim * store.dim;
+  const spectrum = !withCollapse
+    ? undefined
+    : inMemory
+      ? spectrumWork >= ROWS_SPECTRUM_MIN_WORK
+        ? startRowsSpectrum(inMemory, inMemory.labels, K, onDisk.chunkRows)
+        : undefined
+      : restriction === undefined && spectrumWork >= BACKGROUND_SPECTRUM_MIN_WORK
+        ? startStoreSpectrum(storePath, K, onDisk.rows)
+        : undefined;
   let result: SolverResult;
   try {
     if (!inMemory) {
       result = await solveCrammerSingerBlocks(store, solverOptions);
     } else {
-      const matrix = { data: inMemory.features, shape: [inMemory.rows, inMemory.cols?.length ?? inMemory.dim] };
-      // The serial solve gives the event loop a turn between passes, so Ctrl-C (ctx.signal) stops it
-      // at the next pass; on this thread it needs no worker start-up and no second heap.
-      const solved = mode === 'parallel' ? await solveCrammerSingerParallel(matrix, labels, solverOptions) : await solveCrammerSingerAsync(matrix, labels, solverOptions);
-      result = { ...solved, weights: expandWeights(inMemory, solved.weights, solved.classes), dim: inMemory.dim };
+      result = await solveInMemory(inMemory, mode === 'parallel', solverOptions);
     }
   } catch (err) {
     spectrum?.cancel();
@@ -227,7 +246,10 @@ export async function fitStore(storePath: string, options: FitStoreOptions, ctx:
   // Candidate set: the solve and the steps below run on the kept rows; the saved model points at store rows.
   const solved = await toModel(expandClasses(result, K), C, store, classNames);
   const model = restriction === undefined ? solved : toStoreRows(solved, restriction, manifest.classNames.length);
-  await saveDualDAModel(storePath, model);
+  // The save is mostly file I/O on libuv's threads: the collapse report is computed meanwhile and
+  // written once the model's directory is in place (recordCollapseReport awaits `saved`).
+  const saved = saveDualDAModel(storePath, model);
+  saved.catch(() => undefined);
   const summary: FitSummary = {
     C,
     rows: store.rows,
@@ -247,7 +269,9 @@ export async function fitStore(storePath: string, options: FitStoreOptions, ctx:
     ...(restriction === undefined ? {} : { candidateClasses: { rule: restriction.rule, storeClasses: manifest.classNames.length, rowsDropped: restriction.dropped } }),
   };
   if (!withCollapse) ctx.warn(`collapse check skipped: ${K} classes x ${store.dim}^2 features need ${(spectrumBytes / 2 ** 20).toFixed(0)} MiB of spectra (budget ${COLLAPSE_SPECTRUM_BUDGET_BYTES / 2 ** 20} MiB)`);
-  const collapse = withCollapse ? await recordCollapseReport(storePath, solved, store, ctx, spectrum) : null;
+  // A candidate-set report runs on the kept rows; it names store rows (restriction.storeRows).
+  const collapse = withCollapse ? await recordCollapseReport(storePath, solved, store, ctx, spectrum, restriction && { of: restriction.storeRows, total: onDisk.rows }, { saved, ...(inMemory ? { onRowsRead: () => releaseFeatures(inMemory) } : {}) }) : null;
+  await saved;
   return { model, summary, collapse };
 }
 
@@ -265,6 +289,19 @@ async function restrictRows(storePath: string, rows: Parameters<typeof restrictT
 function toStoreRows(model: DualDAModel, r: ClassRestriction & { rule: string }, storeClasses: number): DualDAModel {
   const diagnostics = { ...model.diagnostics, candidateClasses: { rule: r.rule, classes: r.classIds.length, storeClasses, rowsKept: r.storeRows.length, rowsDropped: r.dropped } };
   return { ...model, svIndices: Int32Array.from(model.svIndices, (s) => r.storeRows[s] as number), classIds: Array.from(r.classIds), diagnostics };
+}
+
+/**
+ * The in-memory solve, in a function of its own: a suspended async function keeps its whole
+ * register file alive, so `fitStore` holding the features in a local across its later awaits would
+ * keep them from being released before the collapse report (`releaseFeatures`).
+ */
+async function solveInMemory(m: FitRows, parallel: boolean, options: SolverOptions): Promise<SolverResult> {
+  const matrix = { data: m.features, shape: [m.rows, m.cols?.length ?? m.dim] };
+  // The serial solve gives the event loop a turn between passes, so Ctrl-C (ctx.signal) stops it
+  // at the next pass; on this thread it needs no worker start-up and no second heap.
+  const solved = parallel ? await solveCrammerSingerParallel(matrix, m.labels, options) : await solveCrammerSingerAsync(matrix, m.labels, options);
+  return { ...solved, weights: expandWeights(m, solved.weights, solved.classes), dim: m.dim };
 }
 
 /** Loads the model `fit` saved, with a hint when there is none. */

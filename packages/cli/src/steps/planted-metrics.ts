@@ -1,4 +1,5 @@
 import { binaryAuprc, mislabelingDetection, quandaMislabelingDetection, selfInfluence, shortcutDetection, type DualDAModel } from '@dualxda/core';
+import { storeClasses } from '../lib/candidate-classes.js';
 import { forEachDenseBlock } from './downstream-metrics.js';
 import type { TestInputs } from './test-inputs.js';
 
@@ -69,11 +70,15 @@ export function shortcutFigures(model: DualDAModel, test: TestInputs, marked: Ui
   let sum = 0;
   let kept = 0;
   let top1 = 0;
-  forEachDenseBlock(model, test, n, (scores, blockTargets, rows) => {
+  // Test labels are store classes: a candidate-set model's class k is store class classIds[k].
+  const toStore = storeClasses(model);
+  const planted = toStore[shortcutClass] ?? shortcutClass;
+  forEachDenseBlock(model, test, n, (scores, modelTargets, rows) => {
     // Only planted test rows count: an unplanted ham row predicted spam is an ordinary error.
-    const labels = Int32Array.from(rows, (t) => (testMarked[t] === 1 ? test.labels[t]! : shortcutClass));
-    for (const t of rows) if (testMarked[t] === 1 && test.labels[t] !== shortcutClass) markedTest++;
-    const r = shortcutDetection({ data: scores, shape: [rows.length, n] }, marked, { shortcutClass, targets: blockTargets, testLabels: labels });
+    const labels = Int32Array.from(rows, (t) => (testMarked[t] === 1 ? test.labels[t]! : planted));
+    for (const t of rows) if (testMarked[t] === 1 && test.labels[t] !== planted) markedTest++;
+    const blockTargets = Int32Array.from(modelTargets, (k) => toStore[k]!);
+    const r = shortcutDetection({ data: scores, shape: [rows.length, n] }, marked, { shortcutClass: planted, targets: blockTargets, testLabels: labels });
     r.perRow.forEach((ap, j) => {
       if (Number.isNaN(ap)) return;
       sum += ap;

@@ -136,9 +136,9 @@ export async function openXdaEngine(modelDir: string, maxTokens = XDA_MAX_TOKENS
   return {
     explainTokens(test, train, alphas, options = {}) {
       const transform = ckpt.tokenHead?.transform;
-      if (transform !== undefined) {
-        // The stored kernel is between transform outputs; XDA's relevance pass ends at the hidden state.
-        throw new InvalidOptionError('head', `${ckpt.dir}: XDA of masked-LM token rows is not supported: their features are the output of "${transform.name}" (dense → GELU → LayerNorm of the hidden state), which the relevance pass does not cover, so its kernel would not be the stored one`);
+      if (transform !== undefined && model.tokenTransform === undefined) {
+        // The stored kernel is between transform outputs; without the transform the pass would end at the hidden state.
+        throw new InvalidOptionError('head', `${ckpt.dir}: XDA of masked-LM token rows is not supported for ${model.modelType}: their features are the output of "${transform.name}", which its XDA model does not build, so its kernel would not be the stored one`);
       }
       const t = tokenInput(test, 'test');
       const rows = train.map((r) => tokenInput(r, 'train'));

@@ -25,16 +25,49 @@ export interface TestAgreement {
   argmaxAgreement: number;
 }
 
+/**
+ * A candidate-set model (`dualxda fit --classes`, e.g. an LM head whose classes are the
+ * vocabulary): the model's classes are `classNames` (store classes `classIds`); a label outside the
+ * set has an index ≥ K into `Summary.labelNames`.
+ */
+export interface CandidateSetSummary {
+  /** How the set was chosen (`labels`, `top:N`, `file …`). */
+  rule: string;
+  /** Store class (e.g. vocabulary id) of each model class. */
+  classIds: number[];
+  /** Classes of the store (the vocabulary size for an LM head). */
+  storeClasses: number;
+  /** Training rows whose label is outside the set (left out of the fit). */
+  trainRowsOutside: number;
+  /** Test rows whose gold label is outside the set (the surrogate cannot predict it). */
+  testRowsOutside: number;
+}
+
 /** `GET /api/summary`: the run overview (the "manifest" every dashboard view's `canRender` sees). */
 export interface Summary {
+  /** The model's classes (K): predictions, α columns and logits index them. */
   classNames: string[];
-  train: { rows: number; dim: number; path: string; layer: string; modelHash: string; datasetRevision: string; tool: string; createdAt: string };
+  /**
+   * Names of labels (training and test `label` fields): `classNames`, then the labels outside a
+   * candidate set (index ≥ K). Optional: absent when equal to `classNames` (and on older servers).
+   */
+  labelNames?: string[];
+  /** Present for a candidate-set model. */
+  candidateSet?: CandidateSetSummary;
+  /**
+   * Whose prediction the test rows explain: the network's (`model`, from the test store's logits)
+   * or the surrogate's, when the test store keeps no logits (token-head stores). Optional: older
+   * servers omit it (= `model`).
+   */
+  predictedBy?: 'model' | 'surrogate';
+  /** `head`: `token` for token rows (ids `textId#position`); optional, older servers omit it. */
+  train: { rows: number; dim: number; path: string; layer: string; modelHash: string; datasetRevision: string; tool: string; createdAt: string; head?: 'sequence' | 'token' };
   test: { rows: number; path: string; accuracy: number; misclassified: number };
   model: { C: number; supportVectors: number; svPerClass: number[]; svFraction: number; diagnostics: Record<string, unknown> };
   /** Training-set faithfulness as recorded by `dualxda fit`/`demo` (run file or model), when present. */
   faithfulness: Record<string, number> | null;
-  /** Surrogate vs model on the test set. */
-  testAgreement: TestAgreement;
+  /** Surrogate vs model on the test set; null without the network's logits (`predictedBy: 'surrogate'`). */
+  testAgreement: TestAgreement | null;
   xda: { available: boolean; reason: string | null };
   /** Whether `/api/text` can embed a typed text (needs the local checkpoint), and why not. */
   text: { available: boolean; reason: string | null };
@@ -49,6 +82,8 @@ export interface Summary {
 /** One row of `GET /api/tests`. */
 export interface TestListItem {
   row: number;
+  /** Token-head stores: the row's id (`textId#position`; its snippet is one token). Optional. */
+  id?: string;
   label: number;
   prediction: number;
   snippet: string;
@@ -70,15 +105,28 @@ export interface Attributed {
   snippet: string;
 }
 
+/**
+ * Token rows (`cache --head token`, ids `textId#position`): the tokens of the row's text (at most
+ * a few hundred, from its start) and the row's position in them; `text` is then the one token. With
+ * a causal LM the row's label is the token after `position`.
+ */
+export interface TokenContext {
+  tokens: string[];
+  position: number;
+}
+
 /** `GET /api/tests/:row`: a prediction and its top-k proponents and opponents. */
 export interface TestDetail {
   row: number;
   id: string;
   text: string;
+  /** Token rows only: the text around the token. Optional: absent for sequence rows. */
+  context?: TokenContext;
   label: number;
   prediction: number;
   /** The explained class (the model's prediction unless `?class=` was given). */
   target: number;
+  /** The network's logits over the model's classes; empty when the test store keeps none. */
   modelLogits: number[];
   surrogateLogits: number[];
   proponents: Attributed[];
@@ -91,7 +139,7 @@ export interface TestDetail {
  * or gold label; `modelLogits` are the network's own when its head gives them (else the
  * surrogate's), and `prediction` is their argmax.
  */
-export interface TextDetail extends Omit<TestDetail, 'row' | 'id' | 'label'> {
+export interface TextDetail extends Omit<TestDetail, 'row' | 'id' | 'label' | 'context'> {
   /** The tokenizer cut the text to the model's maximum length: the end was not seen. */
   truncated: boolean;
 }
@@ -99,6 +147,8 @@ export interface TextDetail extends Omit<TestDetail, 'row' | 'id' | 'label'> {
 /** One test example influenced by a training row. */
 export interface Influenced {
   row: number;
+  /** Token-head stores: the test row's id (`textId#position`). Optional. */
+  id?: string;
   label: number;
   prediction: number;
   score: number;
@@ -110,6 +160,8 @@ export interface TrainDetail {
   row: number;
   id: string;
   text: string;
+  /** Token rows only: the text around the token. */
+  context?: TokenContext;
   label: number;
   isSupportVector: boolean;
   alpha: number[];
@@ -186,11 +238,18 @@ export interface XdaResponse extends XdaPair {
   alpha: number;
   /** alpha[train, target] ≠ 0: only support vectors have an attribution. */
   supportVector: boolean;
+  /**
+   * Token rows (token-head stores): each side's row id (`textId#position`) and its position in the
+   * heatmap's tokens (the heatmaps cover the row's whole text). Optional: absent for sequence rows.
+   */
+  tokenRows?: { test: { id: string; position: number }; train: { id: string; position: number } };
 }
 
 /** A training row ranked by self-influence. */
 export interface MislabelCandidate {
   row: number;
+  /** Token-head stores: the training row's id (`textId#position`). Optional. */
+  id?: string;
   label: number;
   selfInfluence: number;
   snippet: string;
@@ -224,6 +283,8 @@ export interface IndexStatus {
 /** One row of `/api/train` (the training-set browser). */
 export interface TrainListItem {
   row: number;
+  /** Token-head stores: the row's id (`textId#position`; its snippet is one token). Optional. */
+  id?: string;
   label: number;
   snippet: string;
   isSupportVector: boolean;

@@ -111,6 +111,21 @@ describe('explain', () => {
     expectClose(f32.dense ?? [], js.dense ?? [], { rtol: 1e-5, atol: 1e-6 });
   });
 
+  it('gives a single query bitwise the scores of the same row in a batch (SIMD float64: 1-row and 4-row tiles)', () => {
+    const { model, features } = createSyntheticModel({ n: 301, d: 45, K: 3, seed: 5 });
+    const B = 9;
+    const test = { data: features.slice(0, B * 45), shape: [B, 45] };
+    const targets = Int32Array.from({ length: B }, (_, t) => t % 3);
+    for (const mode of ['dense', 'top'] as const) {
+      const batch = explain(model, test, { mode, targets, blockSize: 20 });
+      for (const t of [0, 4, 8]) {
+        const one = explain(model, { data: features.slice(t * 45, (t + 1) * 45), shape: [1, 45] }, { mode, targets: targets.slice(t, t + 1), blockSize: 20 });
+        expect(one.rows[0]).toEqual(batch.rows[t]);
+        if (mode === 'dense') expect(one.dense).toEqual(batch.dense?.slice(t * model.svIndices.length, (t + 1) * model.svIndices.length));
+      }
+    }
+  });
+
   it('handles a model without support vectors and an empty batch', () => {
     const empty = { ...tiny, svIndices: new Int32Array(0), svIds: [], svAlpha: new Float64Array(0), svFeatures: new Float32Array(0), svNorms: new Float32Array(0) };
     const r = explain(empty, { data: Float32Array.from([2, 1]), shape: [1, 2] }, { mode: 'dense' });

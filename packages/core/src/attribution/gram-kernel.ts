@@ -5,7 +5,8 @@
  * array and released with it) and copies each test batch in.
  */
 import { gemmNtF32 } from '../linalg/gemm-nt.js';
-import { createWasmGemmF32, DEFAULT_GEMM_TILE, F64_GEMM_TILE, type WasmGemmF32 } from '../linalg/wasm-gemm-f32.js';
+import { createWasmGemmF32, DEFAULT_GEMM_TILE, EXPLAIN_KERNEL_VARIANT, F64_FUSED_GEMM_TILE, F64_GEMM_TILE, type WasmGemmF32 } from '../linalg/wasm-gemm-f32.js';
+import { wasmRelaxedSimd } from '../linalg/wasm-relaxed-simd.js';
 import type { FeatureMatrixView } from './kernel.js';
 
 export interface GramKernel {
@@ -65,7 +66,7 @@ interface Pack {
   testElem: 4 | 8;
   testPtr: number;
   outPtr: number;
-  /** i32 column table of `gather` (blockSize entries). */
+  /** i32 column table of `gather` (outCols + 8 entries). */
   idxPtr: number;
 }
 
@@ -84,8 +85,10 @@ function createPack(svFeatures: Float32Array, dim: number, nSV: number, precisio
   // copies doubles the memory traffic (and the memory), which the streamed kernel pays for. Only
   // the test rows, read again for every support vector, are stored promoted ('f64-mixed').
   const f32 = precision === 'float32';
-  const tile = f32 ? DEFAULT_GEMM_TILE : F64_GEMM_TILE;
-  const wasm = createWasmGemmF32(f32 ? 'f32' : 'f64-mixed', tile);
+  const tile = f32 ? DEFAULT_GEMM_TILE : wasmRelaxedSimd() ? F64_FUSED_GEMM_TILE : F64_GEMM_TILE;
+  // Fused multiply-adds only in float64, where they give bitwise the unfused sums (the products
+  // of floats are exact); in float32 they measured no faster and would round differently.
+  const wasm = createWasmGemmF32(f32 ? 'f32' : 'f64-mixed', tile, f32 ? { ...EXPLAIN_KERNEL_VARIANT, fused: false } : EXPLAIN_KERNEL_VARIANT);
   if (wasm === null) return null;
   const d4 = Math.ceil(dim / 4) * 4;
   const svPad = Math.ceil(nSV / 4) * 4;
@@ -110,29 +113,37 @@ export function createWasmGramKernel(svFeatures: Float32Array, dim: number, nSV:
   const p = pack;
   const svBytes = p.d4 * 4;
   const testBytes = p.d4 * p.testElem;
-  const ldc = blockSize * 8;
+  // Output rows hold the gemv tile's padded columns (a multiple of gemvCols ≥ any block's width).
+  const gv = EXPLAIN_KERNEL_VARIANT.gemvCols;
+  const outCols = Math.ceil(blockSize / gv) * gv;
+  const ldc = outCols * 8;
   let rows = 0;
   let out = new Float64Array(0);
   let idx = new Int32Array(0);
-  /** C rows [r0, r0 + m) of the loaded batch, columns [j0, j0 + nbPad) against B rows from byte b (or idx), tile rows then gemv. */
-  const run = (r0: number, m: number, j0: number, nbPad: number, b: number, gather: boolean): void => {
+  /**
+   * C rows [r0, r0 + m) of the loaded batch, columns [0, nb) (computed up to the tile's padding)
+   * against B rows from byte b (or idx): tile rows, then the rest through gemv.
+   */
+  const run = (r0: number, m: number, nb: number, b: number, gather: boolean): void => {
     const main = m - (m % p.tileRows);
     const a = p.testPtr + r0 * testBytes;
-    const c = p.outPtr + j0 * 8;
+    const c = p.outPtr;
     if (main > 0) {
-      if (gather) p.wasm.gemmIdx(main, nbPad, svBytes, a, testBytes, 0, svBytes, c, ldc, p.idxPtr + j0 * 4);
+      const nbPad = Math.ceil(nb / 4) * 4;
+      if (gather) p.wasm.gemmIdx(main, nbPad, svBytes, a, testBytes, 0, svBytes, c, ldc, p.idxPtr);
       else p.wasm.gemm(main, nbPad, svBytes, a, testBytes, b, svBytes, c, ldc);
     }
     if (main < m) {
+      const nbPad = Math.ceil(nb / gv) * gv;
       const a1 = a + main * testBytes;
       const c1 = c + main * ldc;
-      if (gather) p.wasm.gemvIdx(m - main, nbPad, svBytes, a1, testBytes, 0, svBytes, c1, ldc, p.idxPtr + j0 * 4);
+      if (gather) p.wasm.gemvIdx(m - main, nbPad, svBytes, a1, testBytes, 0, svBytes, c1, ldc, p.idxPtr);
       else p.wasm.gemv(m - main, nbPad, svBytes, a1, testBytes, b, svBytes, c1, ldc);
     }
   };
   const copyOut = (m: number, nb: number, gram: Float64Array, ldg: number): void => {
     for (let i = 0; i < m; i++) {
-      const o = i * blockSize;
+      const o = i * outCols;
       const g = i * ldg;
       for (let j = 0; j < nb; j++) gram[g + j] = out[o + j] as number;
     }
@@ -143,8 +154,8 @@ export function createWasmGramKernel(svFeatures: Float32Array, dim: number, nSV:
       p.outPtr = p.testPtr + rows * testBytes;
       p.idxPtr = p.outPtr + rows * ldc;
       // The idx table has 8 spare entries and 8 spare B rows follow it: the f64 kernel reads the
-      // next column group ahead (wasm-gemm-f32.ts).
-      if (!ensureBytes(p.wasm, p.idxPtr + (blockSize + 8) * 4 + 8 * svBytes)) throw new RangeError('explain: test batch too large for the WebAssembly kernel; use a smaller batch');
+      // next column group ahead (wasm-gemm-f32.ts), the gemv computes up to gemvCols - 1 extra.
+      if (!ensureBytes(p.wasm, p.idxPtr + (outCols + 8) * 4 + (8 + gv) * svBytes)) throw new RangeError('explain: test batch too large for the WebAssembly kernel; use a smaller batch');
       const mem = p.testElem === 4 ? new Float32Array(p.wasm.memory.buffer, p.testPtr, rows * p.d4) : new Float64Array(p.wasm.memory.buffer, p.testPtr, rows * p.d4);
       mem.fill(0);
       for (let t = 0; t < rows; t++) {
@@ -152,20 +163,20 @@ export function createWasmGramKernel(svFeatures: Float32Array, dim: number, nSV:
         for (let q = 0; q < view.dim; q++, src += view.colStride) mem[t * p.d4 + q] = view.data[src] as number;
       }
       // Memory does not grow between load() and block(), so one view serves the whole batch.
-      out = new Float64Array(p.wasm.memory.buffer, p.outPtr, rows * blockSize);
-      idx = new Int32Array(p.wasm.memory.buffer, p.idxPtr, blockSize + 8);
+      out = new Float64Array(p.wasm.memory.buffer, p.outPtr, rows * outCols);
+      idx = new Int32Array(p.wasm.memory.buffer, p.idxPtr, outCols + 8);
     },
     block(s0, nb, gram, ldg) {
       if (rows === 0 || nb === 0) return;
-      run(0, rows, 0, Math.ceil(nb / 4) * 4, s0 * svBytes, false);
+      run(0, rows, nb, s0 * svBytes, false);
       copyOut(rows, nb, gram, ldg);
     },
     gather(r0, m, cols, c0, nb, gram, ldg) {
       if (m === 0 || nb === 0) return;
-      const nbPad = Math.ceil(nb / 4) * 4;
+      const nbPad = Math.ceil(nb / gv) * gv;
       for (let j = 0; j < nb; j++) idx[j] = cols[c0 + j] as number;
       for (let j = nb; j < nbPad + 8; j++) idx[j] = cols[c0] as number; // computed or read ahead, never used
-      run(r0, m, 0, nbPad, 0, true);
+      run(r0, m, nb, 0, true);
       copyOut(m, nb, gram, ldg);
     },
   };

@@ -9,7 +9,7 @@
 import type { DualDAModel } from '../model/types.js';
 import type { GramKernel } from './gram-kernel.js';
 import type { FeatureMatrixView } from './kernel.js';
-import { heapOffer } from './top-k.js';
+import { heapOffer, offerThreshold } from './top-k.js';
 import type { ExplainWorkspace } from './workspace.js';
 
 /** Support-vector positions with α[·, c] ≠ 0, class after class: cols[start[c] .. start[c+1]). */
@@ -87,14 +87,19 @@ export function explainGatheredInto(model: DualDAModel, K: number, view: Feature
         let pc = proCount[t] as number;
         let oc = oppCount[t] as number;
         let sum = 0;
+        // Most scores lose to a full heap's root: one well-predicted test per score against the
+        // offer thresholds (offerThreshold) instead of a branch on the score's random sign.
+        let proThr = offerThreshold(proScore, hk, pc, topK, 1);
+        let oppThr = offerThreshold(oppScore, hk, oc, topK, -1);
         for (let j = 0; j < nb; j++) {
           const score = (vals[c0 + j] as number) * (g64[g + j] as number);
           sum += score;
-          // Most scores lose to a full heap's root: test that before the call.
-          if (score > 0) {
-            if (pc < topK || score > (proScore[hk] as number)) pc = heapOffer(proScore, proIdx, hk, pc, topK, score, cols[c0 + j] as number, 1);
-          } else if (score < 0) {
-            if (oc < topK || score < (oppScore[hk] as number)) oc = heapOffer(oppScore, oppIdx, hk, oc, topK, score, cols[c0 + j] as number, -1);
+          if (score > proThr) {
+            pc = heapOffer(proScore, proIdx, hk, pc, topK, score, cols[c0 + j] as number, 1);
+            proThr = offerThreshold(proScore, hk, pc, topK, 1);
+          } else if (score < oppThr) {
+            oc = heapOffer(oppScore, oppIdx, hk, oc, topK, score, cols[c0 + j] as number, -1);
+            oppThr = offerThreshold(oppScore, hk, oc, topK, -1);
           }
         }
         proCount[t] = pc;

@@ -7,7 +7,7 @@ import { assert } from '../errors.js';
 import type { DualDAModel } from '../model/types.js';
 import { createJsGramKernel, type GramKernel } from './gram-kernel.js';
 import { classColumns, explainGatheredInto, gatheredFraction } from './kernel-gather.js';
-import { heapOffer } from './top-k.js';
+import { heapOffer, offerThreshold } from './top-k.js';
 import type { ExplainWorkspace } from './workspace.js';
 
 /** Test rows as a strided float32 matrix view. */
@@ -61,14 +61,21 @@ export function explainBatchInto(
       let pc = proCount[t] as number;
       let oc = oppCount[t] as number;
       let sum = 0;
+      let proThr = offerThreshold(proScore, hk, pc, topK, 1);
+      let oppThr = offerThreshold(oppScore, hk, oc, topK, -1);
       for (let j = 0; j < nb; j++) {
         const a = alpha[(s0 + j) * K + c] as number;
         // α = 0 gives an exact zero (the reference's natural sparsity), never NaN from 0·∞.
         const score = a === 0 ? 0 : a * (g64[g + j] as number);
         sum += score;
         if (dense !== undefined) dense[t * nSV + s0 + j] = score;
-        if (score > 0) pc = heapOffer(proScore, proIdx, hk, pc, topK, score, s0 + j, 1);
-        else if (score < 0) oc = heapOffer(oppScore, oppIdx, hk, oc, topK, score, s0 + j, -1);
+        if (score > proThr) {
+          pc = heapOffer(proScore, proIdx, hk, pc, topK, score, s0 + j, 1);
+          proThr = offerThreshold(proScore, hk, pc, topK, 1);
+        } else if (score < oppThr) {
+          oc = heapOffer(oppScore, oppIdx, hk, oc, topK, score, s0 + j, -1);
+          oppThr = offerThreshold(oppScore, hk, oc, topK, -1);
+        }
       }
       proCount[t] = pc;
       oppCount[t] = oc;

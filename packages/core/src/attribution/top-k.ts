@@ -4,6 +4,16 @@
  * `sign = -1` the k smallest. Ties keep the earlier index (replacement needs a strictly better score).
  */
 
+/**
+ * The score a candidate must beat strictly (`sign` · score > `sign` · threshold) to enter the heap:
+ * 0 while it has room (only positive scores are proponents, negative ones opponents), then its
+ * root; never beaten when `cap` is 0. Lets the caller skip `heapOffer` for almost every score.
+ */
+export function offerThreshold(scores: Float64Array, off: number, count: number, cap: number, sign: number): number {
+  if (cap === 0) return sign * Infinity;
+  return count < cap ? 0 : (scores[off] as number);
+}
+
 /** Offers (score, index) to the heap stored at `off` with `count` live entries; returns the new count. */
 export function heapOffer(scores: Float64Array, idx: Int32Array, off: number, count: number, cap: number, score: number, index: number, sign: number): number {
   const key = sign * score;

@@ -67,6 +67,9 @@ export const WASM_OP = {
   f64x2PromoteLow: [0xfd, 0x5f],
   f64x2Add: [0xfd, 0xf0, 0x01],
   f64x2Mul: [0xfd, 0xf2, 0x01],
+  // Relaxed SIMD (a·b + c, fused or not at the engine's choice): stack a, b, c.
+  f32x4RelaxedMadd: [0xfd, 0x85, 0x02],
+  f64x2RelaxedMadd: [0xfd, 0x87, 0x02],
   extract: (lane: number) => [0xfd, 0x1f, lane],
   extract64: (lane: number) => [0xfd, 0x21, lane],
 } as const;

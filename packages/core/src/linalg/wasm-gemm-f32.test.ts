@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectClose } from '../testing.js';
-import { createWasmGemmF32, wasmGemmF32Bytes } from './wasm-gemm-f32.js';
+import { createWasmGemmF32, EXPLAIN_KERNEL_VARIANT, wasmGemmF32Bytes } from './wasm-gemm-f32.js';
+import { wasmRelaxedSimd } from './wasm-relaxed-simd.js';
 
 describe('WebAssembly SIMD gemm', () => {
   it('assembles valid modules for both accumulations', () => {
@@ -51,6 +52,44 @@ describe('WebAssembly SIMD gemm', () => {
     expect(run('f64-mixed', 'gemm', { rows: 4, cols: 2 })).toEqual(want);
     expect(run('f64-mixed', 'gemv', { rows: 4, cols: 2 })).toEqual(want);
     expect(run('f64', 'gemv')).toEqual(want);
+  });
+
+  it('gives bitwise the unfused float64 results from the fused, 1×8, two-step variant; float32 within rounding', () => {
+    const [m, n, d] = [5, 24, 36]; // 5 rows: a 4-row tile then one gemv row
+    const a = Float32Array.from({ length: m * d }, (_, q) => Math.sin(q * 0.77) * 4);
+    const b = Float32Array.from({ length: n * d }, (_, q) => Math.cos(q * 1.1) / 7);
+    const run = (acc: 'f64-mixed' | 'f32', variant?: typeof EXPLAIN_KERNEL_VARIANT, gather = false, rows = acc === 'f32' ? 2 : 4): number[] => {
+      const k = createWasmGemmF32(acc, { rows, cols: 8 / rows }, variant);
+      expect(k).not.toBeNull();
+      if (k === null) return [];
+      const ea = acc === 'f64-mixed' ? 8 : 4;
+      (ea === 8 ? new Float64Array(k.memory.buffer, 0, m * d) : new Float32Array(k.memory.buffer, 0, m * d)).set(a);
+      const bPtr = m * d * 8;
+      new Float32Array(k.memory.buffer, bPtr, n * d).set(b);
+      const idxPtr = bPtr + 2 * n * d * 4; // past n + 8 spare B rows read ahead
+      new Int32Array(k.memory.buffer, idxPtr, n + 8).set(Int32Array.from({ length: n + 8 }, (_, j) => (j * 5) % n));
+      const c = idxPtr + 4096;
+      if (gather) {
+        k.gemmIdx(4, n, d * 4, 0, d * ea, bPtr, d * 4, c, n * 8, idxPtr);
+        k.gemvIdx(1, n, d * 4, 4 * d * ea, d * ea, bPtr, d * 4, c + 4 * n * 8, n * 8, idxPtr);
+      } else {
+        k.gemm(4, n, d * 4, 0, d * ea, bPtr, d * 4, c, n * 8);
+        k.gemv(1, n, d * 4, 4 * d * ea, d * ea, bPtr, d * 4, c + 4 * n * 8, n * 8);
+      }
+      return Array.from(new Float64Array(k.memory.buffer, c, m * n));
+    };
+    expect(typeof wasmRelaxedSimd()).toBe('boolean');
+    const want = run('f64-mixed');
+    expect(run('f64-mixed', EXPLAIN_KERNEL_VARIANT)).toEqual(want);
+    expect(run('f64-mixed', EXPLAIN_KERNEL_VARIANT, false, 2)).toEqual(want); // the fused 2×4 tile
+    expect(run('f64-mixed', EXPLAIN_KERNEL_VARIANT, true)).toEqual(run('f64-mixed', undefined, true));
+    expect(want.slice(4 * n).some((v) => v !== 0)).toBe(true); // the gemv row is covered
+    if (wasmRelaxedSimd()) {
+      const fused = wasmGemmF32Bytes('f64-mixed', { rows: 4, cols: 2 }, { fused: true });
+      expect(fused).not.toEqual(wasmGemmF32Bytes('f64-mixed', { rows: 4, cols: 2 }));
+      expect(WebAssembly.validate(fused)).toBe(true);
+    }
+    expectClose(run('f32', EXPLAIN_KERNEL_VARIANT), want, { rtol: 1e-5, atol: 1e-5 });
   });
 
   it('gathers the B rows named by an index table (gemmIdx)', () => {

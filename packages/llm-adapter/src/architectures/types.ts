@@ -13,6 +13,19 @@ export interface HeadParameterNames {
   bias?: string;
 }
 
+/**
+ * Parameter names of a masked-LM head's transform t = LayerNorm(act(dense(h))), full names
+ * without `.weight`/`.bias`.
+ */
+export interface HeadTransformNames {
+  /** Recorded as the store's feature layer (BERT `cls.predictions.transform`, RoBERTa `lm_head`). */
+  name: string;
+  dense: string;
+  norm: string;
+  /** Config field naming the activation (only exact "gelu" is implemented); null: always exact GELU (RoBERTa's `lm_head`). */
+  activationField: string | null;
+}
+
 /** A typed description of one HF architecture. */
 export interface ArchitectureDescriptor {
   /** The `model_type` value in `config.json`. */
@@ -51,12 +64,12 @@ export interface ArchitectureDescriptor {
   causalLmHead?: HeadParameterNames;
   /**
    * The masked-LM head of a `*ForMaskedLM` checkpoint (class = the token at the row's position,
-   * K = vocabulary): `transform` is the prefix of the dense → GELU → LayerNorm map between the hidden
+   * K = vocabulary): `transform` names the dense → GELU → LayerNorm map between the hidden
    * state and `decoder` (whose input is therefore the transform's output); a decoder weight absent
    * from the file is tied to `embeddingWeight` unless `config.tie_word_embeddings` is false.
    * Absent: `*ForMaskedLM` checkpoints of the family are refused by name.
    */
-  maskedLmHead?: { transform: string; decoder: HeadParameterNames };
+  maskedLmHead?: { transform: HeadTransformNames; decoder: HeadParameterNames };
   /** Prefix for the transformer blocks, `{i}` = layer index (used by the XDA weight loader). */
   layerPrefix: string;
 }

@@ -29,7 +29,10 @@ export interface Checkpoint {
   tokenizer: Tokenizer;
   /**
    * All tensors of `model.safetensors` (or of its shards, `model.safetensors.index.json`) under
-   * their HF names; F32/F16/BF16/F64 decoded to float32.
+   * their HF names; F32/F16/BF16/F64 decoded to float32. Read on demand (a `LazyWeightMap`): only
+   * where each tensor lies is kept, and every `get` reads and decodes the tensor afresh, so a
+   * caller that needs a weight more than once keeps what `get` returned. `has`, `keys`, `size` and
+   * names and shapes while iterating read nothing. The heads below hold their own decoded arrays.
    */
   weights: ReadonlyMap<string, SafetensorsTensor>;
   /**
@@ -91,7 +94,8 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   );
   const tokenizer = await loadTokenizer(abs);
   const { weights, modelHash, files: weightFiles } = await readCheckpointWeights(abs);
-  const embedding = weights.get(architecture.embeddingWeight);
+  // Its shape only: decoding the embedding (545 MB float32 for a 151,936-row vocabulary) to count rows would be waste.
+  const embedding = weights.describe(architecture.embeddingWeight);
   if (embedding === undefined) {
     throw new ModelLoadError(abs, weightFiles.join(', '), `embedding "${architecture.embeddingWeight}" is missing`);
   }

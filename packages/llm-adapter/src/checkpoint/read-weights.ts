@@ -1,19 +1,23 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { SafetensorsTensor } from '@dualxda/core';
 import { ModelLoadError } from '../errors.js';
+import { LazyWeightMap } from './lazy-weights.js';
 import { readCheckpointJson } from './read-json.js';
-import { readSafetensorsFile } from './read-safetensors-file.js';
+import { indexSafetensorsFile, type TensorLocation } from './safetensors-index.js';
 
 /** The single-file weights `save_pretrained` writes. */
 export const SAFETENSORS_FILE = 'model.safetensors';
 /** The index of sharded weights (`save_pretrained` past `max_shard_size`). */
 export const SAFETENSORS_INDEX_FILE = 'model.safetensors.index.json';
 
-/** The weights of a checkpoint folder, every float tensor decoded to float32. */
+/** The weights of a checkpoint folder, every float tensor decoded to float32 when read. */
 export interface CheckpointWeights {
-  weights: Map<string, SafetensorsTensor>;
+  /**
+   * Every tensor under its HF name, read on demand (a `LazyWeightMap`): `get` reads and decodes
+   * the tensor from its file each time it is called, and nothing decoded is kept.
+   */
+  weights: LazyWeightMap;
   /**
    * sha256 (hex) of the weight bytes: of `model.safetensors`, or of the shards' bytes in the
    * order their file names sort. Recorded as the store manifest's `modelHash`.
@@ -53,7 +57,9 @@ const exists = (path: string): Promise<boolean> =>
 
 /**
  * Reads the weights of a checkpoint folder as `save_pretrained` writes them: `model.safetensors`,
- * or `model.safetensors.index.json` plus its shards. F32/F16/BF16/F64 tensors come back as float32.
+ * or `model.safetensors.index.json` plus its shards. Only the headers are kept (each file is read
+ * once, in pieces, for `modelHash`); `weights.get(name)` reads and decodes that tensor when called,
+ * F32/F16/BF16/F64 to float32, and refuses a file changed since (see `LazyWeightMap`).
  *
  * @throws ModelLoadError naming the file: no weights, a `pytorch_model.bin` only (with the
  *   conversion command), a broken index, a shard missing or lacking a tensor its index lists.
@@ -64,7 +70,7 @@ const exists = (path: string): Promise<boolean> =>
 export async function readCheckpointWeights(dir: string): Promise<CheckpointWeights> {
   if ((await locateWeights(dir)) === 'single') {
     const hash = createHash('sha256');
-    const weights = await readSafetensorsFile(dir, SAFETENSORS_FILE, hash);
+    const weights = new LazyWeightMap(await indexSafetensorsFile(dir, SAFETENSORS_FILE, hash));
     return { weights, modelHash: hash.digest('hex'), files: [SAFETENSORS_FILE] };
   }
   return readSharded(dir);
@@ -103,14 +109,14 @@ async function readSharded(dir: string): Promise<CheckpointWeights> {
   }
   const files = [...byShard.keys()].sort();
   const hash = createHash('sha256');
-  const weights = new Map<string, SafetensorsTensor>();
+  const weights = new Map<string, TensorLocation>();
   for (const file of files) {
-    const shard = await readSafetensorsFile(dir, file, hash);
+    const shard = await indexSafetensorsFile(dir, file, hash);
     for (const name of byShard.get(file) ?? []) {
       const t = shard.get(name);
       if (t === undefined) throw new ModelLoadError(dir, file, `tensor "${name}" listed in ${SAFETENSORS_INDEX_FILE} is missing from this shard`);
       weights.set(name, t);
     }
   }
-  return { weights, modelHash: hash.digest('hex'), files };
+  return { weights: new LazyWeightMap(weights), modelHash: hash.digest('hex'), files };
 }

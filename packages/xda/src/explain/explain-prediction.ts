@@ -33,8 +33,9 @@ function toHead(model: XdaModel, head: ExplainPredictionOptions['head']): { attr
   if (flat.length === 0 || flat.length % d !== 0) throw new InvalidOptionError('head.weight', `size ${flat.length} is not K × ${d}`);
   const k = flat.length / d;
   if (head.bias !== undefined && head.bias.length !== k) throw new InvalidOptionError('head.bias', `expected ${k} entries, got ${head.bias.length}`);
-  const attrs: LinearAttrs = { weight: tf.tensor2d(flat, [k, d]), bias: head.bias && tf.tensor1d(head.bias) };
-  return { attrs, dispose: () => { attrs.weight.dispose(); attrs.bias?.dispose(); } };
+  const weight = tf.tensor2d(flat, [k, d]);
+  const attrs: LinearAttrs = { weight, bias: head.bias && tf.tensor1d(head.bias) };
+  return { attrs, dispose: () => { weight.dispose(); attrs.bias?.dispose(); } };
 }
 
 /**

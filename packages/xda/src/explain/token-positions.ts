@@ -6,9 +6,11 @@ import type { PaddedBatch, XdaModel } from '../models/types.js';
 /**
  * The model seen from token rows (token classification, `cache --head token`): the feature of batch
  * row b is the final hidden state at position `positions[b]`, the input of the token head, instead
- * of the pooled sequence feature. XDA of a pair of token rows then decomposes ⟨h_test[p], h_train[q]⟩,
- * the kernel between the two stored rows. The wrapper is built per batch because the position
- * belongs to the input, and `propagate`/`extractFeatures` run their inputs as one batch in order.
+ * of the pooled sequence feature; with a masked-LM head it is the head transform of that state
+ * (`tokenTransform`), the decoder's input. XDA of a pair of token rows then decomposes
+ * ⟨f_test[p], f_train[q]⟩, the kernel between the two stored rows. The wrapper is built per batch
+ * because the position belongs to the input, and `propagate`/`extractFeatures` run their inputs as
+ * one batch in order.
  *
  * @throws InvalidOptionError when the model has no `hiddenStates`, or a position is outside its input.
  * @example
@@ -33,7 +35,9 @@ export function atTokenPositions(model: XdaModel, positions: readonly number[]):
         if (!Number.isInteger(p) || p < 0 || p >= n) throw new InvalidOptionError('positions', `position ${p} is outside input ${b} (${n} tokens)`);
       });
       const hidden = hiddenStates(ctx, wordEmbeddings, batch);
-      return applyOp(ctx, 'SelectToken', [hidden], { index: [...positions] }) as tf.Tensor2D;
+      const rows = applyOp(ctx, 'SelectToken', [hidden], { index: [...positions] }) as tf.Tensor2D;
+      // Masked-LM rows: the stored feature is the head transform's output at the position.
+      return model.tokenTransform === undefined ? rows : model.tokenTransform(ctx, rows);
     },
     dispose: () => model.dispose(),
   };

@@ -4,6 +4,7 @@
  */
 import { buildEncoder, encoderActivation, type EncoderLayout } from './encoder.js';
 import type { HfConfig, WeightMap, XdaModel } from './types.js';
+import type { XdaModelOptions } from './linear-weights.js';
 import { configInt, configNumber } from './weights.js';
 
 export const BERT_LAYOUT: EncoderLayout = {
@@ -37,8 +38,9 @@ export const BERT_LAYOUT: EncoderLayout = {
   },
   pooler: { name: 'pooler.dense', inBase: true, activation: 'Tanh' },
   head: 'classifier',
+  maskedLmTransform: { dense: 'cls.predictions.transform.dense', norm: 'cls.predictions.transform.LayerNorm' },
 };
 
-export function buildBert(weights: WeightMap, config: HfConfig): XdaModel {
-  return buildEncoder(weights, config, BERT_LAYOUT);
+export function buildBert(weights: WeightMap, config: HfConfig, options: XdaModelOptions = {}): XdaModel {
+  return buildEncoder(weights, config, BERT_LAYOUT, options);
 }

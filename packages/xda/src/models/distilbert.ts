@@ -6,6 +6,7 @@
  */
 import { buildEncoder, encoderActivation, type EncoderLayout } from './encoder.js';
 import type { HfConfig, WeightMap, XdaModel } from './types.js';
+import type { XdaModelOptions } from './linear-weights.js';
 import { configInt } from './weights.js';
 
 export const DISTILBERT_LAYOUT: EncoderLayout = {
@@ -36,12 +37,14 @@ export const DISTILBERT_LAYOUT: EncoderLayout = {
   },
   pooler: { name: 'pre_classifier', inBase: false, activation: 'Relu' },
   head: 'classifier',
+  // DistilBertForMaskedLM: `vocab_transform` → config.activation → `vocab_layer_norm` (eps 1e-12, as every DistilBERT LayerNorm).
+  maskedLmTransform: { dense: 'vocab_transform', norm: 'vocab_layer_norm' },
 };
 
 /**
  * @example
  * createXdaModel(weights, { model_type: 'distilbert', ... }); // dispatches here
  */
-export function buildDistilbert(weights: WeightMap, config: HfConfig): XdaModel {
-  return buildEncoder(weights, config, DISTILBERT_LAYOUT);
+export function buildDistilbert(weights: WeightMap, config: HfConfig, options: XdaModelOptions = {}): XdaModel {
+  return buildEncoder(weights, config, DISTILBERT_LAYOUT, options);
 }

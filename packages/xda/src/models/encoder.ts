@@ -11,7 +11,8 @@ import type { ExecutionContext } from '../engine.js';
 import { ModelWeightsError } from '../errors.js';
 import type { LayerNormAttrs, LinearAttrs } from '../op-names.js';
 import type { HfConfig, PaddedBatch, WeightMap, XdaModel } from './types.js';
-import { gatherRows, keyMask, linearTensors, maybeWeight, takeTable, takeWeight, transposedWeights } from './weights.js';
+import { linearFactory, type XdaModelOptions } from './linear-weights.js';
+import { gatherRows, keyMask, takeTable, takeWeight } from './weights.js';
 
 /** Shapes and settings of one encoder, read from `config.json` by the layout. */
 export interface EncoderDims {
@@ -58,6 +59,13 @@ export interface EncoderLayout {
   pooler: { name: string; inBase: boolean; activation: 'Tanh' | 'Relu' };
   /** The last linear layer, whose input is the feature vector. */
   head: string;
+  /**
+   * The masked-LM head's transform between a token's final hidden state and the decoder (BERT
+   * `cls.predictions.transform`): dense → activation (default: the FFN's) → LayerNorm (eps: the
+   * encoder's), full parameter names. Built only for a `*ForMaskedLM` checkpoint that has it, as
+   * llm-adapter reads a token row's feature there; absent: the family's MLM head is not covered.
+   */
+  maskedLmTransform?: { dense: string; norm: string; activation?: 'Gelu' | 'Relu' };
 }
 
 /**
@@ -68,7 +76,7 @@ export interface EncoderLayout {
  * @example
  * const model = buildEncoder(weights, config, ROBERTA_LAYOUT); // what createXdaModel does for 'roberta'
  */
-export function buildEncoder(weights: WeightMap, config: HfConfig, layout: EncoderLayout): XdaModel {
+export function buildEncoder(weights: WeightMap, config: HfConfig, layout: EncoderLayout, options: XdaModelOptions = {}): XdaModel {
   const dims = layout.readConfig(config);
   const { hidden: H, heads: nHeads, intermediate: I, vocab: V, eps } = dims;
   if (H % nHeads !== 0) throw new ModelWeightsError(`config.${dims.headsField}`, `${nHeads} does not divide hidden size ${H}`);
@@ -76,15 +84,12 @@ export function buildEncoder(weights: WeightMap, config: HfConfig, layout: Encod
     throw new ModelWeightsError('config.max_position_embeddings', `${dims.positionRows} leaves no position after the offset ${dims.positionOffset}`);
   }
   const pre = weights.has(`${layout.basePrefix}${layout.wordEmbeddings}.weight`) ? layout.basePrefix : '';
-  const w = (name: string, shape: number[]) => takeWeight(weights, pre + name, shape);
-  const withTransposedWeight = transposedWeights();
-  const lin = (full: string, o: number, i: number): LinearAttrs => withTransposedWeight({
-    weight: takeWeight(weights, `${full}.weight`, [o, i]) as tf.Tensor2D,
-    bias: maybeWeight(weights, `${full}.bias`, [o]) as tf.Tensor1D | undefined,
+  const linears = linearFactory(weights, options);
+  const lin = (full: string, o: number, i: number): LinearAttrs => linears.linear(full, o, i);
+  const lnAt = (full: string): LayerNormAttrs => ({
+    gamma: takeWeight(weights, `${full}.weight`, [H]) as tf.Tensor1D, beta: takeWeight(weights, `${full}.bias`, [H]) as tf.Tensor1D, eps,
   });
-  const ln = (name: string): LayerNormAttrs => ({
-    gamma: w(`${name}.weight`, [H]) as tf.Tensor1D, beta: w(`${name}.bias`, [H]) as tf.Tensor1D, eps,
-  });
+  const ln = (name: string): LayerNormAttrs => lnAt(pre + name);
   const table = (name: string, rows: number) => takeTable(weights, pre + name, [rows, H]);
   const wordEmb = table(`${layout.wordEmbeddings}.weight`, V);
   const posEmb = table(`${layout.positionEmbeddings}.weight`, dims.positionRows);
@@ -102,7 +107,11 @@ export function buildEncoder(weights: WeightMap, config: HfConfig, layout: Encod
   const poolerName = (layout.pooler.inBase ? pre : '') + layout.pooler.name;
   const pooler = weights.has(`${poolerName}.weight`) ? lin(poolerName, H, H) : undefined;
   const headW = weights.get(`${layout.head}.weight`);
-  const head: LinearAttrs | undefined = headW === undefined ? undefined : lin(layout.head, headW.shape[0] ?? 0, H);
+  const head = headW === undefined ? undefined : linears.head(layout.head, headW.shape[0] ?? 0, H);
+  const mlm = layout.maskedLmTransform;
+  const transform = mlm !== undefined && isMaskedLm(config) && weights.has(`${mlm.dense}.weight`)
+    ? { dense: lin(mlm.dense, H, H), activation: mlm.activation ?? dims.activation, norm: lnAt(mlm.norm) }
+    : undefined;
   const scale = 1 / Math.sqrt(H / nHeads);
 
   function positionEmbeddings(batch: PaddedBatch): tf.Tensor3D {
@@ -155,15 +164,15 @@ export function buildEncoder(weights: WeightMap, config: HfConfig, layout: Encod
   }
 
   /** `features` as steps (XdaModel.stages): embeddings, layers 0..L−2, then the last layer and pooling. */
-  function stages(batch: PaddedBatch): ReturnType<NonNullable<XdaModel['stages']>> {
+  function stages(batch: PaddedBatch, output: 'features' | 'hidden' = 'features'): ReturnType<NonNullable<XdaModel['stages']>> {
     // Made outside any caller's tidy, so tidy here: keyMask's intermediate would outlive the pass.
     const mask = tf.tidy(() => keyMask(batch));
     const last = layers[layers.length - 1];
     const B = batch.lengths.length;
     const T = batch.maxLen;
     const steps: ((ctx: ExecutionContext, x: tf.Tensor) => tf.Tensor)[] = [(ctx, e) => embeddings(ctx, e, batch)];
-    layers.slice(0, -1).forEach((ly) => steps.push((ctx, x) => layer(ctx, ly, x, mask)));
-    steps.push((ctx, x) => {
+    layers.slice(0, output === 'hidden' ? undefined : -1).forEach((ly) => steps.push((ctx, x) => layer(ctx, ly, x, mask)));
+    if (output === 'features') steps.push((ctx, x) => {
       if (last === undefined) return poolFeatures(ctx, x, batch);
       const first = applyOp(ctx, 'SelectToken', [x], { index: batch.lengths.map(() => 0) });
       return poolFeatures(ctx, layer(ctx, last, x, mask, tf.reshape(first, [B, 1, H])), batch);
@@ -182,13 +191,17 @@ export function buildEncoder(weights: WeightMap, config: HfConfig, layout: Encod
 
   const all = (): tf.Tensor[] => {
     const ts: tf.Tensor[] = [embLn.gamma, embLn.beta];
-    const push = (a: LinearAttrs) => ts.push(...linearTensors(a));
+    const push = (a: LinearAttrs) => ts.push(...linears.tensors(a));
     for (const ly of layers) {
       [ly.q, ly.k, ly.v, ly.o, ly.inter, ly.out].forEach(push);
       ts.push(ly.ln1.gamma, ly.ln1.beta, ly.ln2.gamma, ly.ln2.beta);
     }
     if (pooler) push(pooler);
     if (head) push(head);
+    if (transform) {
+      push(transform.dense);
+      ts.push(transform.norm.gamma, transform.norm.beta);
+    }
     return ts;
   };
 
@@ -204,8 +217,20 @@ export function buildEncoder(weights: WeightMap, config: HfConfig, layout: Encod
     hiddenStates,
     poolFeatures,
     stages,
-    dispose: () => all().forEach((t) => t.dispose()),
+    ...(transform === undefined ? {} : {
+      tokenTransform: (ctx: ExecutionContext, x: tf.Tensor) => applyOp(ctx, 'LayerNorm', [applyOp(ctx, transform.activation, [applyOp(ctx, 'Linear', [x], transform.dense)], {})], transform.norm) as tf.Tensor2D,
+    }),
+    dispose: () => {
+      all().forEach((t) => t.dispose());
+      linears.release();
+    },
   };
+}
+
+/** Whether `config.architectures` names a `*ForMaskedLM` class (llm-adapter's test for the MLM head). */
+function isMaskedLm(config: HfConfig): boolean {
+  const archs = config['architectures'];
+  return Array.isArray(archs) && archs.some((a) => typeof a === 'string' && a.endsWith('ForMaskedLM'));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { expectClose } from '@dualxda/core/testing';
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { extractFeatures } from '../explain/propagate.js';
 import { TINY_BERT_CONFIG, TINY_LLAMA_CONFIG, tinyBertWeights, tinyLlamaWeights } from '../../test/random-models.js';
@@ -37,6 +38,25 @@ describe.each([
     const one = forwardBatch(model, flat([SEQS[1]!], 0), { hiddenStates: true });
     expect(one.features).toBeNull();
     expectClose(b.hiddenStates!.subarray(5 * d, (5 + 3) * d), one.hiddenStates!, { rtol: 1e-5, atol: 1e-6 });
+    model.dispose();
+  });
+
+  it('runs features and hidden states step by step (one layer held at a time) to the same bits as the one-shot pass, leaving no tensor', () => {
+    const model = build();
+    const both = { features: true, hiddenStates: true };
+    // First calls may create the backend's cached constants; count from the second on.
+    for (const m of [model, { ...model, stages: undefined }]) [{ features: true }, both].forEach((w) => forwardBatch(m, flat(SEQS, 0), w));
+    const before = tf.memory().numTensors;
+    const staged = forwardBatch(model, flat(SEQS, 0)).features!;
+    expect(tf.memory().numTensors).toBe(before);
+    const oneShot = forwardBatch({ ...model, stages: undefined }, flat(SEQS, 0)).features!;
+    expect(Array.from(staged)).toEqual(Array.from(oneShot));
+    const stagedHidden = forwardBatch(model, flat(SEQS, 0), both);
+    expect(tf.memory().numTensors).toBe(before);
+    const oneShotHidden = forwardBatch({ ...model, stages: undefined }, flat(SEQS, 0), both);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Array.from(stagedHidden.hiddenStates!)).toEqual(Array.from(oneShotHidden.hiddenStates!));
+    expect(Array.from(stagedHidden.features!)).toEqual(Array.from(oneShotHidden.features!));
     model.dispose();
   });
 

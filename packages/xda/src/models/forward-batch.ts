@@ -50,6 +50,19 @@ export function forwardBatch(
   registerAllRules();
   const ctx = createExecutionContext({ grad: false });
   const out: ForwardBatchOutput = { features: null, hiddenStates: null };
+  if (model.stages !== undefined && (want.hiddenStates === true || want.features === true)) {
+    if (want.hiddenStates !== true) {
+      const f = staged(model, model.stages, padded, ctx, 'features');
+      out.features = f.dataSync() as Float32Array;
+      f.dispose();
+      return out;
+    }
+    const h = staged(model, model.stages, padded, ctx, 'hidden');
+    out.hiddenStates = h.dataSync() as Float32Array;
+    if (want.features === true && poolFeatures !== undefined) out.features = tf.tidy(() => poolFeatures(ctx, h, padded).dataSync() as Float32Array);
+    h.dispose();
+    return out;
+  }
   tf.tidy(() => {
     const e = model.embed(padded);
     if (want.hiddenStates === true && hiddenStates !== undefined && poolFeatures !== undefined) {
@@ -61,6 +74,28 @@ export function forwardBatch(
     }
   });
   return out;
+}
+
+/**
+ * Features (or hidden states) step by step (`XdaModel.stages`), each step in its own tidy and its
+ * input freed after it: the batch holds one layer's activations, not all of them (a 0.5B
+ * decoder's 24 layers of a batch of 8 × 128 tokens, ~2.4 GB, overran tfjs-wasm's 4 GB heap in one
+ * tidy). Same ops in the same order as `features` / `hiddenStates`, so the same numbers. The
+ * caller disposes the result.
+ */
+function staged(model: XdaModel, stages: NonNullable<XdaModel['stages']>, padded: PaddedBatch, ctx: ReturnType<typeof createExecutionContext>, output: 'features' | 'hidden'): tf.Tensor {
+  const { steps, release } = stages(padded, output);
+  try {
+    let x: tf.Tensor = model.embed(padded);
+    for (const step of steps) {
+      const input = x;
+      x = tf.tidy(() => step(ctx, input));
+      input.dispose();
+    }
+    return x;
+  } finally {
+    release();
+  }
 }
 
 function toPaddedBatch(model: XdaModel, batch: ForwardBatchInput): PaddedBatch {

@@ -10,7 +10,8 @@ import type { ExecutionContext } from '../engine.js';
 import { ModelWeightsError } from '../errors.js';
 import type { LinearAttrs, RmsNormAttrs } from '../op-names.js';
 import type { HfConfig, PaddedBatch, WeightMap, XdaModel } from './types.js';
-import { configInt, configNumber, gatherRows, keyMask, linearTensors, maybeWeight, takeTable, takeWeight, transposedWeights } from './weights.js';
+import { linearFactory, type XdaModelOptions } from './linear-weights.js';
+import { configInt, configNumber, gatherRows, keyMask, takeTable, takeWeight } from './weights.js';
 
 interface LlamaLayer {
   inNorm: RmsNormAttrs; q: LinearAttrs; k: LinearAttrs; v: LinearAttrs; o: LinearAttrs;
@@ -28,7 +29,7 @@ export function ropeTables(T: number, rope: RopeConfig): { cos: tf.Tensor2D; sin
   return { cos: tf.tensor2d(cos, [T, dim]), sin: tf.tensor2d(sin, [T, dim]) };
 }
 
-/** What a Llama-layout family changes (mistral.ts, qwen2.ts): options, not a copy of the forward. */
+/** What a Llama-layout family changes (mistral.ts, qwen2.ts, gemma.ts): options, not a copy of the forward. */
 export interface LlamaVariant {
   modelType: string;
   /**
@@ -38,6 +39,12 @@ export interface LlamaVariant {
   requiredBiases: readonly ('q_proj' | 'k_proj' | 'v_proj' | 'o_proj')[];
   /** Sliding-window size per layer from the config (null = full causal attention); errors name the field. */
   slidingWindows(config: HfConfig, numLayers: number): readonly (number | null)[];
+  /** The MLP gate's activation op, read from the config (default: Llama's `hidden_act`, "silu" only); errors name the field. */
+  mlpActivation?(config: HfConfig): 'Silu' | 'GeluTanh';
+  /** Added to every RMSNorm weight once at load (Gemma scales by 1 + w). Default 0. */
+  normWeightOffset?: number;
+  /** Word embeddings times √hidden_size in float32 (Gemma's normaliser), before the first layer. */
+  scaleEmbeddings?: boolean;
 }
 
 export const LLAMA_VARIANT: LlamaVariant = {
@@ -55,12 +62,12 @@ function causalMask(T: number, window: number | null): tf.Tensor {
   return tf.cast(tf.reshape(band, [1, 1, T, T]), 'bool');
 }
 
-export function buildLlama(weights: WeightMap, config: HfConfig): XdaModel {
-  return buildLlamaFamily(weights, config, LLAMA_VARIANT);
+export function buildLlama(weights: WeightMap, config: HfConfig, options: XdaModelOptions = {}): XdaModel {
+  return buildLlamaFamily(weights, config, LLAMA_VARIANT, options);
 }
 
 /** The Llama forward with a family's differences (`variant`). */
-export function buildLlamaFamily(weights: WeightMap, config: HfConfig, variant: LlamaVariant): XdaModel {
+export function buildLlamaFamily(weights: WeightMap, config: HfConfig, variant: LlamaVariant, options: XdaModelOptions = {}): XdaModel {
   const H = configInt(config, 'hidden_size');
   const L = configInt(config, 'num_hidden_layers');
   const nHeads = configInt(config, 'num_attention_heads');
@@ -70,8 +77,7 @@ export function buildLlamaFamily(weights: WeightMap, config: HfConfig, variant: 
   const V = configInt(config, 'vocab_size');
   const P = configInt(config, 'max_position_embeddings', 2048);
   const eps = configNumber(config, 'rms_norm_eps', 1e-6);
-  const act = config['hidden_act'] ?? 'silu';
-  if (act !== 'silu') throw new ModelWeightsError('config.hidden_act', `only "silu" is supported, got ${JSON.stringify(act)}`);
+  const mlpAct = variant.mlpActivation?.(config) ?? llamaActivation(config);
   // One shared reader for every RoPE field spelling (a 5.x `rope_parameters.rope_theta` read as
   // the 10000 default made pair scores differ from the store's by 27%, issue 14).
   const ropeConfig = parseRopeConfig(config);
@@ -80,18 +86,21 @@ export function buildLlamaFamily(weights: WeightMap, config: HfConfig, variant: 
   }
   if (nHeads % nKv !== 0) throw new ModelWeightsError('config.num_key_value_heads', `${nKv} does not divide ${nHeads}`);
   const windows = variant.slidingWindows(config, L);
-  const withTransposedWeight = transposedWeights();
-  const lin = (name: string, o: number, i: number): LinearAttrs => withTransposedWeight({
-    weight: takeWeight(weights, `${name}.weight`, [o, i]) as tf.Tensor2D,
-    bias: maybeWeight(weights, `${name}.bias`, [o]) as tf.Tensor1D | undefined,
-  });
-  const attn = (prefix: string, proj: LlamaVariant['requiredBiases'][number], o: number, i: number): LinearAttrs => {
-    const name = `${prefix}${proj}`;
-    // A required bias that is missing is named, not silently read as zero.
-    const bias = variant.requiredBiases.includes(proj) ? takeWeight(weights, `${name}.bias`, [o]) : maybeWeight(weights, `${name}.bias`, [o]);
-    return withTransposedWeight({ weight: takeWeight(weights, `${name}.weight`, [o, i]) as tf.Tensor2D, bias: bias as tf.Tensor1D | undefined });
+  const linears = linearFactory(weights, options);
+  const lin = (name: string, o: number, i: number): LinearAttrs => linears.linear(name, o, i);
+  // A required bias that is missing is named, not silently read as zero.
+  const attn = (prefix: string, proj: LlamaVariant['requiredBiases'][number], o: number, i: number): LinearAttrs =>
+    linears.linear(`${prefix}${proj}`, o, i, variant.requiredBiases.includes(proj) ? 'required' : 'optional');
+  const norm = (name: string): RmsNormAttrs => {
+    const w = takeWeight(weights, `${name}.weight`, [H]) as tf.Tensor1D;
+    const offset = variant.normWeightOffset ?? 0;
+    if (offset === 0) return { weight: w, eps };
+    const shifted = tf.add(w, offset) as tf.Tensor1D;
+    w.dispose();
+    return { weight: shifted, eps };
   };
-  const norm = (name: string): RmsNormAttrs => ({ weight: takeWeight(weights, `${name}.weight`, [H]) as tf.Tensor1D, eps });
+  // Gemma's normaliser is √H rounded to the hidden dtype (float32), as transformers computes it.
+  const embedScale = variant.scaleEmbeddings === true ? Math.fround(Math.sqrt(H)) : 1;
   const embed = takeTable(weights, 'model.embed_tokens.weight', [V, H]);
   const layers: LlamaLayer[] = Array.from({ length: L }, (_, l) => {
     const p = `model.layers.${l}.`;
@@ -104,7 +113,7 @@ export function buildLlamaFamily(weights: WeightMap, config: HfConfig, variant: 
   });
   const finalNorm = norm('model.norm');
   const scoreW = weights.get('score.weight');
-  const head: LinearAttrs | undefined = scoreW === undefined ? undefined : lin('score', scoreW.shape[0] ?? 0, H);
+  const head = scoreW === undefined ? undefined : linears.head('score', scoreW.shape[0] ?? 0, H);
 
   /** The batch's RoPE tables and each layer's attention mask (one tensor per distinct window). */
   function batchConstants(batch: PaddedBatch): { rope: { cos: tf.Tensor2D; sin: tf.Tensor2D }; masks: tf.Tensor[] } {
@@ -133,7 +142,7 @@ export function buildLlamaFamily(weights: WeightMap, config: HfConfig, variant: 
     const y = applyOp(ctx, 'Add', [x, applyOp(ctx, 'Linear', [context], ly.o)], {});
     const h2 = applyOp(ctx, 'RMSNorm', [y], ly.postNorm);
     const gated = applyOp(ctx, 'GatedProduct', [
-      applyOp(ctx, 'Silu', [applyOp(ctx, 'Linear', [h2], ly.gate)], {}),
+      applyOp(ctx, mlpAct, [applyOp(ctx, 'Linear', [h2], ly.gate)], {}),
       applyOp(ctx, 'Linear', [h2], ly.up),
     ], {});
     return applyOp(ctx, 'Add', [y, applyOp(ctx, 'Linear', [gated], ly.down)], {});
@@ -147,14 +156,15 @@ export function buildLlamaFamily(weights: WeightMap, config: HfConfig, variant: 
   }
 
   /** `features` as steps (XdaModel.stages): one per layer, the last with the final norm and the last-token read. */
-  function stages(batch: PaddedBatch): ReturnType<NonNullable<XdaModel['stages']>> {
+  function stages(batch: PaddedBatch, output: 'features' | 'hidden' = 'features'): ReturnType<NonNullable<XdaModel['stages']>> {
     // Made outside any caller's tidy: keep only the constants themselves.
     const { rope, masks } = tf.tidy(() => batchConstants(batch));
     const steps: ((ctx: ExecutionContext, x: tf.Tensor) => tf.Tensor)[] = layers.map((ly, l) => (ctx: ExecutionContext, x: tf.Tensor) => layer(ctx, ly, x, masks[l] as tf.Tensor, rope));
     const lastStep = steps.pop();
     steps.push((ctx, x) => {
       const y = lastStep === undefined ? x : lastStep(ctx, x);
-      return poolFeatures(ctx, applyOp(ctx, 'RMSNorm', [y], finalNorm), batch);
+      const normed = applyOp(ctx, 'RMSNorm', [y], finalNorm);
+      return output === 'hidden' ? normed : poolFeatures(ctx, normed, batch);
     });
     const B = batch.lengths.length;
     const T = batch.maxLen;
@@ -173,7 +183,7 @@ export function buildLlamaFamily(weights: WeightMap, config: HfConfig, variant: 
 
   const all = (): tf.Tensor[] => {
     const ts: tf.Tensor[] = [finalNorm.weight];
-    const push = (a: LinearAttrs) => ts.push(...linearTensors(a));
+    const push = (a: LinearAttrs) => ts.push(...linears.tensors(a));
     for (const ly of layers) {
       [ly.q, ly.k, ly.v, ly.o, ly.gate, ly.up, ly.down].forEach(push);
       ts.push(ly.inNorm.weight, ly.postNorm.weight);
@@ -188,12 +198,23 @@ export function buildLlamaFamily(weights: WeightMap, config: HfConfig, variant: 
     head,
     vocabSize: V,
     maxPositions: P,
-    embed: (batch) => gatherRows(embed, batch.ids),
+    // The scaled rows are the tensor relevance is read at: scaling is linear, so a token keeps its share.
+    embed: (batch) => (embedScale === 1 ? gatherRows(embed, batch.ids) : tf.tidy(() => tf.mul(gatherRows(embed, batch.ids), embedScale))),
     positionEmbeddings: () => undefined,
     features,
     hiddenStates,
     poolFeatures,
     stages,
-    dispose: () => all().forEach((t) => t.dispose()),
+    dispose: () => {
+      all().forEach((t) => t.dispose());
+      linears.release();
+    },
   };
+}
+
+/** Llama's MLP activation: `config.hidden_act`, of which only "silu" is implemented. */
+function llamaActivation(config: HfConfig): 'Silu' {
+  const act = config['hidden_act'] ?? 'silu';
+  if (act !== 'silu') throw new ModelWeightsError('config.hidden_act', `only "silu" is supported, got ${JSON.stringify(act)}`);
+  return 'Silu';
 }

@@ -5,9 +5,10 @@
 import { buildLlamaFamily, type LlamaVariant } from './llama.js';
 import { mistralSlidingWindows } from './sliding-window.js';
 import type { HfConfig, WeightMap, XdaModel } from './types.js';
+import type { XdaModelOptions } from './linear-weights.js';
 
 export const MISTRAL_VARIANT: LlamaVariant = { modelType: 'mistral', requiredBiases: [], slidingWindows: mistralSlidingWindows };
 
-export function buildMistral(weights: WeightMap, config: HfConfig): XdaModel {
-  return buildLlamaFamily(weights, config, MISTRAL_VARIANT);
+export function buildMistral(weights: WeightMap, config: HfConfig, options: XdaModelOptions = {}): XdaModel {
+  return buildLlamaFamily(weights, config, MISTRAL_VARIANT, options);
 }

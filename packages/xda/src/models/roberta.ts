@@ -8,6 +8,7 @@ import { ModelWeightsError } from '../errors.js';
 import { BERT_LAYOUT } from './bert.js';
 import { buildEncoder, type EncoderLayout } from './encoder.js';
 import type { HfConfig, WeightMap, XdaModel } from './types.js';
+import type { XdaModelOptions } from './linear-weights.js';
 import { configNumber } from './weights.js';
 
 export const ROBERTA_LAYOUT: EncoderLayout = {
@@ -24,12 +25,14 @@ export const ROBERTA_LAYOUT: EncoderLayout = {
   basePrefix: 'roberta.',
   pooler: { name: 'classifier.dense', inBase: false, activation: 'Tanh' },
   head: 'classifier.out_proj',
+  // RobertaForMaskedLM's head: RobertaLMHead applies exact GELU whatever `hidden_act` says.
+  maskedLmTransform: { dense: 'lm_head.dense', norm: 'lm_head.layer_norm', activation: 'Gelu' },
 };
 
 /**
  * @example
  * createXdaModel(weights, { model_type: 'roberta', ... }); // dispatches here
  */
-export function buildRoberta(weights: WeightMap, config: HfConfig): XdaModel {
-  return buildEncoder(weights, config, ROBERTA_LAYOUT);
+export function buildRoberta(weights: WeightMap, config: HfConfig, options: XdaModelOptions = {}): XdaModel {
+  return buildEncoder(weights, config, ROBERTA_LAYOUT, options);
 }

@@ -30,6 +30,9 @@ export interface PaddedBatch {
   maxLen: number;
 }
 
+/** A Linear layer whose weight is a tf tensor (the classification head). */
+export type HeadAttrs = LinearAttrs & { weight: tf.Tensor2D };
+
 /** A feature extractor + classification head, forward built from `applyOp` calls. */
 export interface XdaModel {
   readonly modelType: string;
@@ -38,8 +41,11 @@ export interface XdaModel {
   readonly vocabSize: number;
   /** Longest input the position encoding supports. */
   readonly maxPositions: number;
-  /** The classification head on the features (`classifier` / `score`), when the weights have one. */
-  readonly head: LinearAttrs | undefined;
+  /**
+   * The classification head on the features (`classifier` / `score`), when the weights have one;
+   * always tf tensors (it is small), whatever `linearWeights` placed the layers in.
+   */
+  readonly head: HeadAttrs | undefined;
   /** Word embeddings of a batch `[B, T, H]`: the tensor token relevance is read at. */
   embed(batch: PaddedBatch): tf.Tensor3D;
   /**
@@ -59,13 +65,21 @@ export interface XdaModel {
   /** `[B, T, H]` final hidden states → features `[B, d]` (BERT: pooler or [CLS]; Llama: last real token). */
   poolFeatures?(ctx: ExecutionContext, hidden: tf.Tensor, batch: PaddedBatch): tf.Tensor2D;
   /**
+   * The masked-LM head's transform (BERT `cls.predictions.transform`: dense → GELU → LayerNorm),
+   * `[N, H]` → `[N, H]`, present only for a `*ForMaskedLM` checkpoint: a token row's feature (the
+   * decoder's input, what the store holds) is this map of the hidden state at the row's position.
+   */
+  tokenTransform?(ctx: ExecutionContext, tokenStates: tf.Tensor): tf.Tensor2D;
+  /**
    * `features` cut into steps (embeddings, one per layer, last layer + pooling), each mapping the
    * previous step's output (step 0: the word embeddings) to the next, with the same ops in the
    * same order: `propagate` runs them forward without a tape and then back one at a time, so a
    * relevance pass holds one layer's activations instead of every layer's (`layerwise`).
    * Optional: models without it always run the one-shot pass. `release` frees the batch constants.
+   * `output: 'hidden'` cuts `hiddenStates` instead (every position through the last layer, no
+   * pooling), for batched inference of token heads.
    */
-  stages?(batch: PaddedBatch): { steps: ((ctx: ExecutionContext, x: tf.Tensor) => tf.Tensor)[]; activationBytes: number; release(): void };
+  stages?(batch: PaddedBatch, output?: 'features' | 'hidden'): { steps: ((ctx: ExecutionContext, x: tf.Tensor) => tf.Tensor)[]; activationBytes: number; release(): void };
   /** Frees the weight tensors. */
   dispose(): void;
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ModelWeightsError } from '../errors.js';
+import { isResidentMatrix } from '../gemm/weight-arena.js';
 import type { LinearAttrs } from '../op-names.js';
 import type { HfConfig, ModelInput, PaddedBatch, WeightMap } from './types.js';
 
@@ -84,15 +85,10 @@ export function transposedWeights(budgetBytes = TRANSPOSED_WEIGHT_BUDGET_BYTES):
   let left = budgetBytes;
   return (attrs) => {
     const bytes = 4 * attrs.weight.size;
-    if (bytes > left) return attrs;
+    if (isResidentMatrix(attrs.weight) || bytes > left) return attrs;
     left -= bytes;
     return { ...attrs, weightT: tf.transpose(attrs.weight) };
   };
-}
-
-/** The tensors of a linear layer, for a model's `dispose`. */
-export function linearTensors(attrs: LinearAttrs): tf.Tensor[] {
-  return [attrs.weight, ...(attrs.bias ? [attrs.bias] : []), ...(attrs.weightT ? [attrs.weightT] : [])];
 }
 
 /** A positive integer config field; names the field when it is missing or invalid. */

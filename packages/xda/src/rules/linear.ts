@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { isResidentMatrix } from '../gemm/weight-arena.js';
 import { Linear } from '../op-names.js';
 import type { RuleConfig } from '../registry.js';
 import { stabilize } from './stabilize.js';
@@ -16,7 +17,9 @@ export const linearRule: RuleConfig<typeof Linear> = {
     const scaled = ctx.epsilon === 0 ? g : tf.div(tf.mul(g, output), stabilize(output, ctx.epsilon));
     const outDim = attrs.weight.shape[0];
     const inDim = attrs.weight.shape[1];
-    const flat = tf.matMul(tf.reshape(scaled, [-1, outDim]), attrs.weight);
+    const g2 = tf.reshape(scaled, [-1, outDim]);
+    const w = attrs.weight;
+    const flat = isResidentMatrix(w) ? w.backward(g2) : tf.matMul(g2, w);
     return [tf.reshape(flat, [...output.shape.slice(0, -1), inDim])];
   },
   // With r = z / stab(z, ε) (1 for ε = 0): Σ x ⊙ G_in = Σ (z − b) ⊙ G r, so the bias keeps b ⊙ G r

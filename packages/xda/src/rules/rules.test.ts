@@ -57,6 +57,7 @@ const CASES: Case[] = [
     reference: (xs, x0, a) => tf.mul(tf.mul(xs[0]!, rmsScale(x0[0]!, 1e-6)), a['weight'] as tf.Tensor),
   },
   { op: 'Gelu', name: 'identity rule', inputs: () => [rand([2, 7], 3)], attrs: () => ({}), reference: frozenIdentity('Gelu') },
+  { op: 'GeluTanh', name: 'identity rule', inputs: () => [rand([2, 7], 3)], attrs: () => ({}), reference: frozenIdentity('GeluTanh') },
   { op: 'Silu', name: 'identity rule', inputs: () => [rand([2, 7], 3)], attrs: () => ({}), reference: frozenIdentity('Silu') },
   { op: 'Tanh', name: 'identity rule', inputs: () => [rand([2, 7], 3)], attrs: () => ({}), reference: frozenIdentity('Tanh') },
   { op: 'Relu', name: 'identity rule', inputs: () => [rand([2, 7], 4)], attrs: () => ({}), reference: frozenIdentity('Relu') },

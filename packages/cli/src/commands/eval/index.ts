@@ -41,6 +41,8 @@ const RUNNERS: Record<EvalMetric, Runner> = {
   async accuracy(_o, { model, test }, ctx) {
     const a = accuracyFigures(model, await test('accuracy', EVAL_TEST_ROWS));
     ctx.print(`accuracy over ${a.testRows} test rows: surrogate ${formatPercent(a.surrogateAccuracy)}${a.modelAccuracy === null ? '' : `, network ${formatPercent(a.modelAccuracy)}`}${a.agreement === null ? '' : `, agreement ${formatPercent(a.agreement)}`}`);
+    const cs = a.candidateSet;
+    if (cs !== undefined && cs.outsideGold > 0) ctx.print(`  ${cs.outsideGold} test rows have a gold label outside the ${cs.classes} candidate classes (counted as wrong: the surrogate cannot predict it); surrogate ${formatPercent(cs.surrogateAccuracyInside)} on the others`);
     return a;
   },
   async 'self-influence'(o, { model, train }, ctx) {

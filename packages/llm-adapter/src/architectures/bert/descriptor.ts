@@ -25,6 +25,9 @@ export const bertDescriptor: ArchitectureDescriptor = {
   // resolveHeads). The MLM decoder is only offered for `BertForMaskedLM`, with its transform: it
   // multiplies LayerNorm(GELU(dense(h))), not a row of `last_hidden_state`.
   tokenHeads: [],
-  maskedLmHead: { transform: 'cls.predictions.transform', decoder: { weight: 'cls.predictions.decoder.weight', bias: 'cls.predictions.bias' } },
+  maskedLmHead: {
+    transform: { name: 'cls.predictions.transform', dense: 'cls.predictions.transform.dense', norm: 'cls.predictions.transform.LayerNorm', activationField: 'hidden_act' },
+    decoder: { weight: 'cls.predictions.decoder.weight', bias: 'cls.predictions.bias' },
+  },
   layerPrefix: 'bert.encoder.layer.{i}',
 };

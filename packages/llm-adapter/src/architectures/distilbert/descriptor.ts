@@ -23,8 +23,13 @@ export const distilbertDescriptor: ArchitectureDescriptor = {
   tokenFeatureLayer: 'distilbert.transformer',
   sequenceHead: { weight: 'classifier.weight', bias: 'classifier.bias' },
   // `DistilBertForTokenClassification` reuses `classifier` on every token (see resolveHeads); the
-  // MLM head (`vocab_transform` → GELU → `vocab_layer_norm` → `vocab_projector`) is not linear
-  // on the hidden states, so it is not offered as a token head.
+  // MLM head (`vocab_transform` → `activation` → `vocab_layer_norm` → `vocab_projector`) is not
+  // linear on the hidden states, so it is only offered for `DistilBertForMaskedLM`, with its
+  // transform (the LayerNorm's eps is HF's fixed 1e-12, the default when `layer_norm_eps` is absent).
   tokenHeads: [],
+  maskedLmHead: {
+    transform: { name: 'vocab_transform', dense: 'vocab_transform', norm: 'vocab_layer_norm', activationField: 'activation' },
+    decoder: { weight: 'vocab_projector.weight', bias: 'vocab_projector.bias' },
+  },
   layerPrefix: 'distilbert.transformer.layer.{i}',
 };

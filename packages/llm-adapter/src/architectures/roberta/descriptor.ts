@@ -26,8 +26,13 @@ export const robertaDescriptor: ArchitectureDescriptor = {
   sequenceHead: { weight: 'classifier.out_proj.weight', bias: 'classifier.out_proj.bias' },
   // `RobertaForTokenClassification` has a plain `classifier` on every token; the MLM head
   // (`lm_head.dense` → GELU → LayerNorm → `lm_head.decoder`) is not a linear layer on the hidden
-  // states, so it is not offered as a token head.
+  // states, so it is only offered for `RobertaForMaskedLM`, with its transform (RobertaLMHead
+  // applies exact GELU whatever `hidden_act` says; the decoder's bias is saved as `lm_head.bias`).
   tokenClassifierHead: { weight: 'classifier.weight', bias: 'classifier.bias' },
   tokenHeads: [],
+  maskedLmHead: {
+    transform: { name: 'lm_head', dense: 'lm_head.dense', norm: 'lm_head.layer_norm', activationField: null },
+    decoder: { weight: 'lm_head.decoder.weight', bias: 'lm_head.bias' },
+  },
   layerPrefix: 'roberta.encoder.layer.{i}',
 };
