@@ -95,6 +95,18 @@ describe('LazyWeightMap', () => {
     expect(String(lazy)).toBe('[object LazyWeightMap]');
   });
 
+  it('hold makes get and iteration return the held array (no decode), checked against the shape', async () => {
+    const m = new LazyWeightMap(await indexSafetensorsFile(dir, 'w.safetensors', createHash('sha256')));
+    const head = { shape: [3, 6], data: new Float32Array(18).fill(7) };
+    m.hold('c.bf16', head);
+    expect(m.get('c.bf16')!.data).toBe(head.data);
+    expect(m.get('c.bf16')!.dtype).toBe('BF16');
+    expect(new Map(m).get('c.bf16')!.data).toBe(head.data);
+    expect(m.get('a.f32')!.data).not.toBe(m.get('a.f32')!.data);
+    expect(() => m.hold('c.bf16', { shape: [6, 3], data: head.data })).toThrow(/hold\("c\.bf16"\): no tensor of shape \[6, 3\]/);
+    expect(() => m.hold('missing', head)).toThrow(/hold\("missing"\)/);
+  });
+
   it('indexing hashes the whole file (sha256 of its bytes)', () => {
     expect(hash).toBe(createHash('sha256').update(file).digest('hex'));
   });

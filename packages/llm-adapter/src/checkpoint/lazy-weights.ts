@@ -24,6 +24,8 @@ import { MAX_READ, stampChange, type TensorLocation } from './safetensors-index.
  */
 export class LazyWeightMap implements ReadonlyMap<string, SafetensorsTensor> {
   readonly #at: ReadonlyMap<string, TensorLocation>;
+  /** Tensors decoded once and held by the checkpoint anyway (its heads): `get` returns them. */
+  readonly #held = new Map<string, SafetensorsTensor>();
 
   constructor(locations: ReadonlyMap<string, TensorLocation>) {
     this.#at = locations;
@@ -44,14 +46,28 @@ export class LazyWeightMap implements ReadonlyMap<string, SafetensorsTensor> {
   }
 
   /**
-   * Reads and decodes one tensor (a fresh copy on every call).
+   * Makes `get(name)` return `tensor` (read-only by contract) instead of decoding afresh: for what
+   * the checkpoint holds decoded anyway, its heads, so that a model built from the map shares
+   * those arrays (a tied LM head and the embedding table are one 545 MB array at a 151,936-token
+   * vocabulary, not two).
+   */
+  hold(name: string, tensor: { shape: readonly number[]; data: SafetensorsTensor['data'] }): void {
+    const at = this.#at.get(name);
+    if (at === undefined || at.shape.length !== tensor.shape.length || at.shape.some((s, i) => s !== tensor.shape[i])) {
+      throw new RangeError(`hold("${name}"): no tensor of shape [${tensor.shape.join(', ')}] in the map`);
+    }
+    this.#held.set(name, { dtype: at.dtype, shape: [...tensor.shape], data: tensor.data });
+  }
+
+  /**
+   * Reads and decodes one tensor (a fresh copy on every call), or returns the one `hold` kept.
    *
    * @throws ModelLoadError naming the file and tensor: the file is gone, changed since the
    *   checkpoint was loaded, or cannot be read.
    */
   get(name: string): SafetensorsTensor | undefined {
     const at = this.#at.get(name);
-    return at === undefined ? undefined : readTensor(name, at);
+    return at === undefined ? undefined : (this.#held.get(name) ?? readTensor(name, at));
   }
 
   keys(): MapIterator<string> {
@@ -59,11 +75,11 @@ export class LazyWeightMap implements ReadonlyMap<string, SafetensorsTensor> {
   }
 
   *values(): MapIterator<SafetensorsTensor> {
-    for (const [name, at] of this.#at) yield deferredTensor(name, at);
+    for (const [name, at] of this.#at) yield this.#held.get(name) ?? deferredTensor(name, at);
   }
 
   *entries(): MapIterator<[string, SafetensorsTensor]> {
-    for (const [name, at] of this.#at) yield [name, deferredTensor(name, at)];
+    for (const [name, at] of this.#at) yield [name, this.#held.get(name) ?? deferredTensor(name, at)];
   }
 
   [Symbol.iterator](): MapIterator<[string, SafetensorsTensor]> {
@@ -71,7 +87,7 @@ export class LazyWeightMap implements ReadonlyMap<string, SafetensorsTensor> {
   }
 
   forEach(fn: (value: SafetensorsTensor, key: string, map: ReadonlyMap<string, SafetensorsTensor>) => void, thisArg?: unknown): void {
-    for (const [name, at] of this.#at) fn.call(thisArg, deferredTensor(name, at), name, this);
+    for (const [name, at] of this.#at) fn.call(thisArg, this.#held.get(name) ?? deferredTensor(name, at), name, this);
   }
 
   get [Symbol.toStringTag](): string {

@@ -103,6 +103,8 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   const tokVocab = tokenizerVocabSize(tokenizer);
   if (tokVocab > embeddingRows) throw new VocabMismatchError(abs, tokVocab, embeddingRows);
   const heads = resolveHeads(abs, architecture, config, weights, hiddenSize);
+  // The heads are decoded anyway: later readers of these names (a tied embedding included) share them.
+  for (const h of [heads.sequenceHead, heads.tokenHead]) if (h !== null) weights.hold(h.tiedTo ?? h.name, h.weight);
   const role = heads.tokenHead?.role;
   const lm = role === 'causal-lm' || role === 'masked-lm' ? heads.tokenHead : null;
   const classNames = lm === null ? classNamesOf(config, heads.sequenceHead ?? heads.tokenHead) : vocabClassNames(tokenizer, lm.weight.shape[0] as number);
