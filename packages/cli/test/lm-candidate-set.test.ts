@@ -102,6 +102,21 @@ describe('a causal-LM candidate-set model after fit', () => {
     expect(human.stdout).toMatch(new RegExp(`${outside} test rows have a gold label outside the 20 candidate classes`));
   }, 60_000);
 
+  it('eval --model --data --head token --classes caches and fits a candidate-set model itself, with the same figures', async () => {
+    const args = ['--metric', 'accuracy', '--json', '-q'];
+    const viaStore = await run(['eval', 'lm-train', ...args], dir);
+    const direct = await run(['eval', '--model', model, '--data', '.', '--out', 'eval-lm', '--head', 'token', '--classes', 'top:20', '--C', '0.1', ...args], dir);
+    expect(direct.code, direct.stderr).toBe(0);
+    type Acc = { accuracy: { surrogateAccuracy: number; candidateSet: { classes: number; outsideGold: number } } };
+    const [a, b] = [JSON.parse(viaStore.stdout) as Acc, JSON.parse(direct.stdout) as Acc];
+    expect(b.accuracy.candidateSet.classes).toBe(20);
+    expect(b.accuracy).toEqual(a.accuracy);
+    expect((await openFeatureStore(join(dir, 'eval-lm', 'train'))).manifest.head).toBe('token');
+    const refused = await run(['eval', 'lm-train', '--head', 'token', '--metric', 'accuracy'], dir);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/--head applies when eval caches --data itself \(no STORE\)/);
+  }, 120_000);
+
   it('eval --metric faithfulness says a token store keeps no logits, and what to use instead', async () => {
     const r = await run(['eval', 'lm-train', '--metric', 'faithfulness', '--model', model], dir);
     expect(r.code).not.toBe(0);

@@ -33,7 +33,9 @@ export interface EvalInputs {
 async function buildStores(o: EvalOptions, ctx: RunContext): Promise<string> {
   const modelDir = await checkModelDir(resolvePath(ctx.cwd, o.model!));
   const dataDir = resolvePath(ctx.cwd, o.data!);
-  const out = resolvePath(ctx.cwd, o.out ?? join(DEFAULT_EVAL_OUT_ROOT, basename(modelDir)));
+  const token = o.head === 'token';
+  // Token stores get their own default folder: a sequence store of the same model may be there.
+  const out = resolvePath(ctx.cwd, o.out ?? join(DEFAULT_EVAL_OUT_ROOT, `${basename(modelDir)}${token ? '-token' : ''}`));
   const hint = 'the --data folder needs train.jsonl and test.jsonl ({"id", "text", "label"} per line)';
   const trainFile = await checkInputFile(join(dataDir, 'train.jsonl'), '--data', hint);
   const testFile = join(dataDir, 'test.jsonl');
@@ -43,8 +45,9 @@ async function buildStores(o: EvalOptions, ctx: RunContext): Promise<string> {
   ctx.log(`eval: caching ${trainFile}${hasTest ? ' and test.jsonl' : ''} with ${modelDir} into ${out}`);
   const fm = await openFeatureModel(modelDir);
   try {
-    await cacheCorpus({ model: modelDir, data: trainFile, out: trainStore, label: 'cache train' }, ctx, fm);
-    if (hasTest) await cacheCorpus({ model: modelDir, data: testFile, out: testStore, label: 'cache test' }, ctx, fm);
+    const head = token ? { head: 'token' as const } : {};
+    await cacheCorpus({ model: modelDir, data: trainFile, out: trainStore, label: 'cache train', ...head }, ctx, fm);
+    if (hasTest) await cacheCorpus({ model: modelDir, data: testFile, out: testStore, label: 'cache test', ...head }, ctx, fm);
   } catch (err) {
     // A store of another checkpoint or corpus is in the way: say which flag moves it.
     if (isDualxdaError(err, 'StoreFormatError')) throw new InputError(out, `--out holds stores of another model or corpus (${err.message})`, 'pass another --out DIR, or delete that folder', { cause: err });
@@ -55,14 +58,17 @@ async function buildStores(o: EvalOptions, ctx: RunContext): Promise<string> {
   await writeRunRecord(trainStore, { ...(hasTest ? { testStore } : {}), modelDir, createdBy: 'dualxda eval' });
   const C = o.C ?? DEFAULT_FIT_C;
   const fitted = (await isDirectory(join(trainStore, 'dualda'))) ? await loadDualDAModel(trainStore).catch(() => undefined) : undefined;
-  if (fitted?.C === C) ctx.log(`eval: reusing the model in ${trainStore}/dualda (C=${C}); delete that folder to refit`);
-  else await fitStore(trainStore, { C }, ctx);
+  // A model fitted over a candidate set is refitted whenever --classes is given (its rule is not recorded).
+  if (fitted?.C === C && o.classes === undefined && fitted.classIds === undefined) ctx.log(`eval: reusing the model in ${trainStore}/dualda (C=${C}); delete that folder to refit`);
+  else await fitStore(trainStore, { C, ...(o.classes === undefined ? {} : { classes: o.classes }) }, ctx);
   return trainStore;
 }
 
 /** Resolves STORE (or builds it from --model/--data) and what the metrics may need, lazily. */
 export async function resolveEvalInputs(o: EvalOptions, ctx: RunContext): Promise<EvalInputs> {
   if (o.store !== undefined && o.C !== undefined) throw new UsageError('--C applies when eval fits --data itself (no STORE)', 'refit STORE with `dualxda fit STORE --C ...`');
+  if (o.store !== undefined && o.classes !== undefined) throw new UsageError('--classes applies when eval fits --data itself (no STORE)', 'refit STORE with `dualxda fit STORE --classes ...`');
+  if (o.store !== undefined && o.head !== undefined) throw new UsageError('--head applies when eval caches --data itself (no STORE)', 'STORE already has its head; cache with `dualxda cache --head token` to make a token store');
   const storePath = o.store !== undefined ? await checkStoreDir(resolvePath(ctx.cwd, o.store)) : await buildStores(o, ctx);
   const model = await loadDualDAModel(storePath);
   const train = await openFeatureStore(storePath);

@@ -1,5 +1,6 @@
 import { parseChoice, parseInteger, parseNonNegativeInteger, parsePositive } from '../../cli-options.js';
 import { defineCommand } from '../../command-spec.js';
+import { parseClassSet, type ClassSetSpec } from '../../steps/fit-classes.js';
 import { UsageError } from '../../errors.js';
 import { allowMismatchFlag, modelFlag } from '../shared-flags.js';
 
@@ -33,6 +34,10 @@ export interface EvalOptions {
   /** Where eval caches and fits `--data` when STORE is omitted. */
   out?: string;
   C?: number;
+  /** Head of the stores eval caches from `--data` (token: one row per token, LM heads). */
+  head?: 'sequence' | 'token';
+  /** Candidate set of classes for eval's own fit of `--data` (as `dualxda fit --classes`). */
+  classes?: ClassSetSpec;
   /** Test rows (seeded sample) for xda-deletion and the downstream metrics. */
   rows?: number;
   seed?: number;
@@ -68,6 +73,8 @@ export const evalCommand = defineCommand<EvalOptions>({
     data: { flag: 'data', kind: 'string', valueName: 'DIR', description: 'corpus folder with train.jsonl and test.jsonl: cached and fitted when STORE is omitted; mislabeling reads "corrupted", shortcut reads "shortcut" from its rows' },
     out: { flag: 'out', short: 'o', kind: 'string', valueName: 'DIR', description: 'where eval writes the stores of --data when STORE is omitted (default .dualxda/eval/<model folder name>; reused when rerun)' },
     C: { flag: 'C', kind: 'string', valueName: 'C', description: 'SVM regulariser when eval fits --data (default 1e-3, as `dualxda fit`)', parse: parsePositive },
+    head: { flag: 'head', kind: 'string', valueName: 'KIND', description: 'when eval caches --data: sequence (one row per text, default) or token (one row per token; LM heads), as `dualxda cache --head`', parse: parseChoice(['sequence', 'token'] as const) },
+    classes: { flag: 'classes', kind: 'string', valueName: 'SET', description: 'when eval fits --data: a declared candidate set of classes (labels | top:N | FILE), as `dualxda fit --classes`', parse: parseClassSet },
     rows: { flag: 'rows', kind: 'string', valueName: 'N', description: 'test rows, a seeded sample: xda-deletion (default 20), identical-class/-subclass and shortcut (default all)', parse: (r, w) => parseInteger(r, w, 1) },
     seed: { flag: 'seed', kind: 'string', valueName: 'N', description: 'seed of the test-row sample and of the random deletions (default 0)', parse: parseNonNegativeInteger },
     ks: { flag: 'ks', kind: 'string', valueName: 'K,K,...', description: 'xda-deletion: numbers of deleted tokens (default 1,2,4,8,16)', parse: parseKs },
@@ -92,6 +99,7 @@ export const evalCommand = defineCommand<EvalOptions>({
     'dualxda eval .dualxda/demo/train -m identical-class -m identical-subclass',
     'dualxda eval --model tools/assets/spam-bert-noisy --data tools/assets/spam-bert-noisy/corpus -m mislabeling',
     'dualxda eval --model tools/assets/spam-bert-shortcut --data tools/assets/spam-bert-shortcut/corpus -m shortcut',
+    'dualxda eval --model my-causal-lm --data corpus --head token --classes top:256 -m accuracy -m identical-class',
   ],
   notes: [
     'Metrics (docs/attribution.md, "Explanation quality"):',
