@@ -33,7 +33,8 @@ const ACC = (r: number, q: number): number => 14 + GEMM_ROWS + r * 2 + q;
 const X = 14 + GEMM_ROWS + GEMM_ROWS * 2;
 const [Y0, Y1] = [X + 1, X + 2];
 
-function body(): number[] {
+/** `accumulate`: each tile starts from C's values instead of zero (continuing an in-order sum). */
+function body(accumulate: boolean): number[] {
   const { bytes: b, emit } = createEmitter();
   emit(op.i32Const(0), op.localSet(I));
   emit(op.loop); // row tiles of A, step 4
@@ -41,7 +42,13 @@ function body(): number[] {
   for (let r = 1; r < GEMM_ROWS; r++) emit(op.localGet(An(r - 1)), op.localGet(LDA), op.i32Add, op.localSet(An(r)));
   emit(op.i32Const(0), op.localSet(J));
   emit(op.loop); // column tiles of B, step 8 floats (32 bytes)
-  for (let r = 0; r < GEMM_ROWS; r++) for (let q = 0; q < 2; q++) emit(op.v128Zero, op.localSet(ACC(r, q)));
+  if (accumulate) {
+    emit(op.localGet(C), op.localGet(I), op.localGet(LDC), op.i32Mul, op.i32Add, op.localGet(J), op.i32Add, op.localSet(CP));
+    for (let r = 0; r < GEMM_ROWS; r++) {
+      for (let q = 0; q < 2; q++) emit(op.localGet(CP), op.v128Load(q * 16, ALIGN16), op.localSet(ACC(r, q)));
+      if (r + 1 < GEMM_ROWS) emit(op.localGet(CP), op.localGet(LDC), op.i32Add, op.localSet(CP));
+    }
+  } else for (let r = 0; r < GEMM_ROWS; r++) for (let q = 0; q < 2; q++) emit(op.v128Zero, op.localSet(ACC(r, q)));
   emit(op.localGet(B), op.localGet(J), op.i32Add, op.localSet(BP));
   emit(op.i32Const(0), op.localSet(P));
   emit(op.loop); // shared dimension, one float (4 bytes of A, one row of B) per step
@@ -69,13 +76,19 @@ function body(): number[] {
 
 /** The module bytes (exported for inspection in tests). */
 export function wasmGemmNnBytes(): Uint8Array<ArrayBuffer> {
-  return wasmKernelModule([{ name: 'gemm', params: 9, locals: [2, 5 + GEMM_ROWS, WASM_I32, GEMM_ROWS * 2 + 3, WASM_V128], body: body() }]);
+  const locals = [2, 5 + GEMM_ROWS, WASM_I32, GEMM_ROWS * 2 + 3, WASM_V128];
+  return wasmKernelModule([
+    { name: 'gemm', params: 9, locals, body: body(false) },
+    { name: 'gemmAcc', params: 9, locals, body: body(true) },
+  ]);
 }
 
 /** The instantiated kernel and its memory (grown by the caller). */
 export interface WasmGemmNn {
   memory: WebAssembly.Memory;
   gemm: (m: number, n: number, kBytes: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number) => void;
+  /** `C += A · B` with the same contract: each output's in-order sum continues from C's value. */
+  gemmAcc: (m: number, n: number, kBytes: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number) => void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -94,6 +107,6 @@ export function createWasmGemmNn(): WasmGemmNn | null {
     compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
   }
   if (compiled === null) return null;
-  const exports = new WebAssembly.Instance(compiled, {}).exports as { gemm: WasmGemmNn['gemm']; mem: WebAssembly.Memory };
-  return { memory: exports.mem, gemm: exports.gemm };
+  const exports = new WebAssembly.Instance(compiled, {}).exports as { gemm: WasmGemmNn['gemm']; gemmAcc: WasmGemmNn['gemmAcc']; mem: WebAssembly.Memory };
+  return { memory: exports.mem, gemm: exports.gemm, gemmAcc: exports.gemmAcc };
 }

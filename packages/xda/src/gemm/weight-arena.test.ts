@@ -36,17 +36,25 @@ describe.each(['cpu', 'wasm'] as const)('weight arena on %s', (backend) => {
     expect(arena.bytes).toBe(4 * 8 * 8 + 4 * Math.ceil(inDim / 4) * 4 * Math.ceil(out / 8) * 8);
   });
 
-  it('sums each output in order in float32 (the textbook loop)', async () => {
+  // 600 and 530 > the 256-long blocks of the shared axis: blocking must not change a bit.
+  it.each([[2, 6, 3], [3, 600, 530]])('M=%i in=%i out=%i: both products sum each output in order in float32 (the textbook loop)', async (m, inDim, out) => {
     await useXdaBackend(backend);
-    const [m, inDim, out] = [2, 6, 3];
     const wData = values(out * inDim);
     const xData = values(m * inDim);
-    const y = createWeightArena()!.add('w', wData, out, inDim).forward(tf.tensor2d(xData, [m, inDim])).dataSync();
+    const gData = values(m * out);
+    const w = createWeightArena()!.add('w', wData, out, inDim);
+    const y = w.forward(tf.tensor2d(xData, [m, inDim])).dataSync();
+    const gin = w.backward(tf.tensor2d(gData, [m, out])).dataSync();
     for (let i = 0; i < m; i++) {
       for (let o = 0; o < out; o++) {
         let s = 0;
         for (let p = 0; p < inDim; p++) s = Math.fround(s + Math.fround(xData[i * inDim + p]! * wData[o * inDim + p]!));
         expect(y[i * out + o]).toBe(s);
+      }
+      for (let c = 0; c < inDim; c++) {
+        let s = 0;
+        for (let o = 0; o < out; o++) s = Math.fround(s + Math.fround(gData[i * out + o]! * wData[o * inDim + c]!));
+        expect(gin[i * inDim + c]).toBe(s);
       }
     }
   });
