@@ -29,7 +29,7 @@ describe.each(['cpu', 'wasm'] as const)('layer-by-layer relevance (%s)', (backen
     ['llama', () => createXdaModel(tinyLlamaWeights(), TINY_LLAMA_CONFIG), {}],
     ['llama cp-lrp', () => createXdaModel(tinyLlamaWeights(), TINY_LLAMA_CONFIG), { variant: 'cp-lrp' }],
     // Gemma: the √H embedding scale and (1 + w) norms are outside the steps' ops; the GELU-tanh gate inside.
-    ['gemma', () => createXdaModel(tinyLlamaWeights(), { ...TINY_LLAMA_CONFIG, model_type: 'gemma', hidden_act: 'gelu_pytorch_tanh' }), {}],
+    ['gemma', () => createXdaModel(tinyLlamaWeights(), { ...TINY_LLAMA_CONFIG, model_type: 'gemma', hidden_act: 'gelu_pytorch_tanh', head_dim: 2 }), {}],
   ] as const)('%s: equals the one-shot pass and frees every tensor', async (_name, make, options: ExplainTopKOptions) => {
     await useXdaBackend(backend);
     const model = make();

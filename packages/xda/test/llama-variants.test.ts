@@ -25,7 +25,7 @@ beforeAll(async () => {
 
 const input = { ids: [1, 5, 7, 9, 2, 11, 4] };
 const MISTRAL: HfConfig = { ...TINY_LLAMA_CONFIG, model_type: 'mistral', sliding_window: 3 };
-const GEMMA: HfConfig = { ...TINY_LLAMA_CONFIG, model_type: 'gemma', hidden_act: 'gelu_pytorch_tanh', tie_word_embeddings: true };
+const GEMMA: HfConfig = { ...TINY_LLAMA_CONFIG, model_type: 'gemma', hidden_act: 'gelu_pytorch_tanh', tie_word_embeddings: true, head_dim: 2 };
 const QWEN2: HfConfig = { ...TINY_LLAMA_CONFIG, model_type: 'qwen2', use_sliding_window: true, sliding_window: 3, max_window_layers: 1 };
 
 /** tiny-llama's weights plus q/k/v biases (Qwen2 has them, not on o_proj). */
@@ -141,6 +141,7 @@ describe('config and weight errors name the field', () => {
     [() => createXdaModel(qwen2Weights(), { ...QWEN2, use_sliding_window: 'yes' }), /config\.use_sliding_window: expected a boolean/],
     [() => createXdaModel(tinyLlamaWeights(), { ...MISTRAL, rope_parameters: { rope_type: 'longrope' } }), /rope_type/],
     [() => createXdaModel(tinyLlamaWeights(), { ...GEMMA, hidden_activation: 'gelu' }), /config\.hidden_activation: only "gelu_pytorch_tanh" is supported for gemma, got "gelu"/],
+    [() => createXdaModel(tinyLlamaWeights(), { ...GEMMA, head_dim: undefined }), /config\.head_dim: is required for gemma \(transformers defaults it to 256/],
     [() => createXdaModel(tinyLlamaWeights(), { ...GEMMA, hidden_act: 'silu' }), /config\.hidden_act: only "gelu_pytorch_tanh"/],
   ])('%#', (make, message) => {
     const err = errorOf(make);

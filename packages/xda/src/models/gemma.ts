@@ -35,5 +35,10 @@ export const GEMMA_VARIANT: LlamaVariant = {
  * createXdaModel(weights, { model_type: 'gemma', ... }); // dispatches here
  */
 export function buildGemma(weights: WeightMap, config: HfConfig, options: XdaModelOptions = {}): XdaModel {
+  // transformers' GemmaConfig defaults head_dim to 256, not hidden_size / num_attention_heads (the
+  // Llama fallback here): refused by name rather than guessed (saved configs always carry it).
+  if (config['head_dim'] === undefined || config['head_dim'] === null) {
+    throw new ModelWeightsError('config.head_dim', 'is required for gemma (transformers defaults it to 256, not hidden_size / num_attention_heads); write the value into config.json');
+  }
   return buildLlamaFamily(weights, config, GEMMA_VARIANT, options);
 }
