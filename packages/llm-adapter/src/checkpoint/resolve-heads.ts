@@ -66,10 +66,11 @@ export function resolveHeads(
   const archs = Array.isArray(config['architectures']) ? (config['architectures'] as unknown[]) : [];
   const isTokenClassifier = archs.some((a) => typeof a === 'string' && a.endsWith('ForTokenClassification'));
   const arch = (suffix: string): string | undefined => archs.find((a): a is string => typeof a === 'string' && a.endsWith(suffix));
+  const src: HeadSource = { dir, descriptor, config, weights, hiddenSize };
   const causal = arch('ForCausalLM');
-  if (causal !== undefined) return { sequenceHead: null, tokenHead: causalLmHead(dir, descriptor, causal, config, weights, hiddenSize) };
+  if (causal !== undefined) return { sequenceHead: null, tokenHead: causalLmHead(src, causal) };
   const masked = arch('ForMaskedLM');
-  if (masked !== undefined) return { sequenceHead: null, tokenHead: maskedLmHead(dir, descriptor, masked, config, weights, hiddenSize) };
+  if (masked !== undefined) return { sequenceHead: null, tokenHead: maskedLmHead(src, masked) };
   if (isTokenClassifier) {
     return { sequenceHead: null, tokenHead: readHead(dir, weights, descriptor.tokenClassifierHead ?? descriptor.sequenceHead, hiddenSize) };
   }
@@ -79,20 +80,22 @@ export function resolveHeads(
   return { sequenceHead, tokenHead };
 }
 
+/** What the LM-head resolvers read: the folder, its descriptor, config and weights. */
+interface HeadSource {
+  dir: string;
+  descriptor: ArchitectureDescriptor;
+  config: Record<string, unknown>;
+  weights: ReadonlyMap<string, SafetensorsTensor>;
+  hiddenSize: number;
+}
+
 /**
  * The LM head of a `*ForCausalLM` checkpoint: `lm_head.weight` when the file has it, else, with
  * `tie_word_embeddings: true` (transformers does not save a tied copy), the embedding matrix.
  *
  * @throws ModelLoadError naming both parameters and the config field when neither applies.
  */
-function causalLmHead(
-  dir: string,
-  descriptor: ArchitectureDescriptor,
-  arch: string,
-  config: Record<string, unknown>,
-  weights: ReadonlyMap<string, SafetensorsTensor>,
-  hiddenSize: number,
-): LinearHead {
+function causalLmHead({ dir, descriptor, config, weights, hiddenSize }: HeadSource, arch: string): LinearHead {
   const names = descriptor.causalLmHead;
   if (names === undefined) throw new ModelLoadError(dir, 'config.json', `architecture "${arch}": the ${descriptor.modelType} descriptor names no causal-LM head`);
   if (weights.has(names.weight)) return { ...readHead(dir, weights, names, hiddenSize), role: 'causal-lm' };
@@ -113,14 +116,7 @@ function causalLmHead(
  *
  * @throws ModelLoadError for a family without a masked-LM head (named), or a missing parameter.
  */
-function maskedLmHead(
-  dir: string,
-  descriptor: ArchitectureDescriptor,
-  arch: string,
-  config: Record<string, unknown>,
-  weights: ReadonlyMap<string, SafetensorsTensor>,
-  hiddenSize: number,
-): LinearHead {
+function maskedLmHead({ dir, descriptor, config, weights, hiddenSize }: HeadSource, arch: string): LinearHead {
   const names = descriptor.maskedLmHead;
   if (names === undefined) {
     throw new ModelLoadError(dir, 'config.json', `architecture "${arch}" is not supported: the ${descriptor.modelType} descriptor names no masked-LM head (its transform and decoder); use a *ForSequenceClassification or *ForTokenClassification checkpoint`);
