@@ -20,21 +20,11 @@ import torch
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'fixtures', 'model'))
-from hfmini.models import BertForSequenceClassification  # noqa: E402
-from hfmini.safetensors_io import read_safetensors  # noqa: E402
+from hfmini.load_bert import load_bert_classifier  # noqa: E402
 
 
 def load(folder):
-    with open(os.path.join(folder, 'config.json'), encoding='utf-8') as f:
-        config = json.load(f)
-    if config.get('model_type') != 'bert':
-        raise SystemExit(f'{folder}/config.json: model_type must be "bert", got {config.get("model_type")!r}')
-    model = BertForSequenceClassification(config).eval()
-    state = {k: torch.from_numpy(v.copy()) for k, v in read_safetensors(os.path.join(folder, 'model.safetensors')).items()}
-    missing, _ = model.load_state_dict(state, strict=False)
-    if missing:
-        raise SystemExit(f'{folder}/model.safetensors: missing weights {missing[:3]}')
-    return model
+    return load_bert_classifier(folder)[0]
 
 
 def read_batches(path):
