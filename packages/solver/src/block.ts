@@ -110,8 +110,8 @@ export async function solveCrammerSingerBlocks(source: BlockSource, options: Sol
   const { y, classes: K, mapping } = encodeLabels(await source.readLabels(), n, 'source.labels');
   const D = d + 1;
   const alpha = new Float64Array(n * K);
-  const w = new Float64Array(K * D);
-  const st = createCsState(1, K, D, o.C, alpha, w, o.biasScale);
+  const st = createCsState(1, K, D, o.C, alpha, new Float64Array(K * D), o.biasScale);
+  const w = st.w;
   if (o.warmStart) st.sumAlphaY = applyWarmStart(o.warmStart, alpha, y, K, o.C);
   const ctx: BlockCtx = { o, K, st, y, D, d, hot: createHotRows(Math.min(o.hotRows, n), d), bx: new Float64Array(0), bq: new Float64Array(0), visit: new Int32Array(0), rng: createRng(o.seed) };
   const chunks = new Int32Array(source.chunkCount).map((_, k) => k);
@@ -152,5 +152,5 @@ export async function solveCrammerSingerBlocks(source: BlockSource, options: Sol
     accumulateDiagnostics(acc, w, alpha, y, K, D, o.C, ctx.bx, 0, b.rows, b.start, g, o.biasScale);
   }
   const { primal, dual } = objectives(acc, w, o.C);
-  return buildResult(alpha, w, { n, K, d, biasScale: o.biasScale, C: o.C, iterations: epochs, stopReason: reason, maxViolation: acc.maxViolation, primal, dual, accuracy: acc.correct / Math.max(1, acc.rows), seconds: elapsedSeconds(sc), labelMapping: mapping });
+  return buildResult(alpha, w.slice(), { n, K, d, biasScale: o.biasScale, C: o.C, iterations: epochs, stopReason: reason, maxViolation: acc.maxViolation, primal, dual, accuracy: acc.correct / Math.max(1, acc.rows), seconds: elapsedSeconds(sc), labelMapping: mapping });
 }

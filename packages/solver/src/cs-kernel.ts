@@ -1,10 +1,12 @@
-import { type Rows, classDots } from './gradients.js';
+import type { Rows } from './gradients.js';
 import { solveSubproblem } from './subproblem.js';
+import { createWasmCs, type WasmCs } from './wasm-cs.js';
 
 /**
  * Mutable state of Crammer–Singer dual coordinate descent (LIBLINEAR Solver_MCSVM_CS). `alpha`
- * (n x K, class order) and `w` (K x D, D = d+1 with the bias column) may live in a
- * SharedArrayBuffer; the shrinking bookkeeping (`classIdx`, `activeK`, `yPos`) is indexed by a
+ * (n x K, class order) may live in a SharedArrayBuffer; `w` (K x D, D = d+1 with the bias column)
+ * is the state's own working W̃ in its WebAssembly kernel's memory (wasm-cs.ts): createCsState
+ * copies the caller's W̃ in and `copyW` copies it out. The shrinking bookkeeping (`classIdx`, `activeK`, `yPos`) is indexed by a
  * local row index so a worker holds it only for its own shard. x̃ = [x ; bias]: a row holds the
  * D − 1 features only and `bias` is the appended constant (LIBLINEAR -B).
  */
@@ -15,6 +17,8 @@ export interface CsState {
   bias: number;
   alpha: Float64Array;
   w: Float64Array;
+  /** The dot-product and rank-1 kernels; G, dInd and dVal are views of its memory. */
+  kern: WasmCs;
   /** Per local row: permutation of the classes; the first activeK entries are active. */
   classIdx: Int32Array;
   activeK: Int32Array;
@@ -40,26 +44,37 @@ export interface CsState {
   dVal: Float64Array;
 }
 
-/** Creates state for `rows` local rows; `alpha` and `w` are supplied by the caller (maybe shared). */
+/**
+ * Creates state for `rows` local rows; `alpha` is the caller's (maybe shared), `w` the starting W̃,
+ * copied into the state's own `w`.
+ */
 export function createCsState(rows: number, K: number, D: number, C: number, alpha: Float64Array, w: Float64Array, bias: number): CsState {
+  const kern = createWasmCs(K, D);
+  kern.w.set(w);
+  kern.x[D - 1] = bias;
   const st: CsState = {
-    K, D, C, bias, alpha, w,
+    K, D, C, bias, alpha, w: kern.w, kern,
     classIdx: new Int32Array(rows * K),
     activeK: new Int32Array(rows),
     yPos: new Int32Array(rows),
     sumAlphaY: 0,
     drift: 0,
     lastSlack: -1,
-    G: new Float64Array(K),
+    G: kern.val,
     B: new Float64Array(K),
     sorted: new Float64Array(K),
     alphaNew: new Float64Array(K),
-    dInd: new Int32Array(K),
-    dVal: new Float64Array(K),
+    dInd: kern.cls,
+    dVal: kern.val2,
   };
   for (let li = 0; li < rows; li++) for (let m = 0; m < K; m++) st.classIdx[li * K + m] = m;
   st.activeK.fill(K);
   return st;
+}
+
+/** Copies the state's W̃ into `out` (K x D). */
+export function copyW(st: CsState, out: Float64Array): void {
+  out.set(st.w);
 }
 
 /** Sets yPos for local row li with label y (call once per row before the first update). */
@@ -85,12 +100,18 @@ export const ROW_SKIPPED = -1;
  */
 export function updateSample(st: CsState, i: number, li: number, y: number, x: Rows, xOff: number, Aii: number, shrink: boolean): number {
   if (!(Aii > 0)) return ROW_SKIPPED;
-  const { K, D, C, alpha, w, classIdx, G } = st;
+  const { K, D, C, alpha, classIdx, G } = st;
   const aBase = i * K;
   const sBase = li * K;
   let act = st.activeK[li] as number;
   let yp = st.yPos[li] as number;
-  classDots(w, D, x, xOff, classIdx, sBase, act, G, st.bias);
+  const { kern } = st;
+  const xr = kern.x;
+  // A plain loop: measured no slower than TypedArray.set of a subarray, which allocates.
+  for (let j = 0; j < D - 1; j++) xr[j] = x[xOff + j] as number;
+  const cls = kern.cls;
+  for (let m = 0; m < act; m++) cls[m] = classIdx[sBase + m] as number;
+  kern.dots(act);
   for (let m = 0; m < act; m++) if (m !== yp) G[m] = (G[m] as number) + 1;
   const fullK = act === K;
   let slack = -1;
@@ -147,13 +168,7 @@ export function updateSample(st: CsState, i: number, li: number, y: number, x: R
   let maxAbs = 0;
   for (let t = 0; t < nz; t++) maxAbs = Math.max(maxAbs, Math.abs(dVal[t] as number));
   st.drift += maxAbs * Math.sqrt(Aii);
-  const dx = D - 1;
-  for (let t = 0; t < nz; t++) {
-    const wo = (dInd[t] as number) * D - xOff;
-    const dv = dVal[t] as number;
-    for (let j = xOff; j < xOff + dx; j++) w[wo + j] = (w[wo + j] as number) + dv * (x[j] as number);
-    w[wo + xOff + dx] = (w[wo + xOff + dx] as number) + dv * st.bias;
-  }
+  kern.axpy(nz);
   return viol;
 }
 

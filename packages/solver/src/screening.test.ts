@@ -40,7 +40,7 @@ describe('screening of re-activated rows', () => {
         if (st.activeK[i] === 0) continue;
         const before = screen.skipped;
         const v = screenedUpdate(st, screen, i, i, p.y[i] as number, p.x, i * p.dx, p.q[i] as number, true);
-        if (screen.skipped > before && !wouldShrink(p.w, p.alpha, p.x, i, p.y[i] as number, K, p.D)) unsound++;
+        if (screen.skipped > before && !wouldShrink(st.w, p.alpha, p.x, i, p.y[i] as number, K, p.D)) unsound++;
         if (v === ROW_SHRUNK) st.activeK[i] = 0; // test-local marker: out of the active set until re-activation
         else viol = Math.max(viol, v);
       }

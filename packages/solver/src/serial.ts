@@ -1,4 +1,4 @@
-import { ROW_SHRUNK, createCsState, initRow, reactivateClasses } from './cs-kernel.js';
+import { ROW_SHRUNK, copyW, createCsState, initRow, reactivateClasses } from './cs-kernel.js';
 import { halfSquaredNorm } from './diagnostics.js';
 import { createScreening, screenedUpdate } from './screening.js';
 import type { InMemoryProblem } from './problem.js';
@@ -72,6 +72,7 @@ export function createPassLoop(p: InMemoryProblem, o: ResolvedSolverOptions, sc:
     step(): PassLoopResult | undefined {
       const viol = pass();
       passes++;
+      copyW(st, p.w);
       p.sumAlphaY = st.sumAlphaY;
       if (viol < epsShrink) {
         if (viol < o.tolerance && startFromAll) return { iterations: passes, stopReason: 'tolerance' };
