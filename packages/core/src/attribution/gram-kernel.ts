@@ -6,6 +6,7 @@
  */
 import { gemmNtF32 } from '../linalg/gemm-nt.js';
 import { createWasmGemmF32, DEFAULT_GEMM_TILE, EXPLAIN_KERNEL_VARIANT, F64_FUSED_GEMM_TILE, F64_GEMM_TILE, type WasmGemmF32 } from '../linalg/wasm-gemm-f32.js';
+import { createPanelGemv, type PanelGemv } from '../linalg/wasm-panel-gemv.js';
 import { wasmRelaxedSimd } from '../linalg/wasm-relaxed-simd.js';
 import type { FeatureMatrixView } from './kernel.js';
 
@@ -21,7 +22,16 @@ export interface GramKernel {
    * gram[i·ldg + j] = ⟨loaded row r0 + i, x_{cols[c0+j]}⟩ for i < m, j < nb ≤ the block size:
    * only the support vectors a class needs. Same float arithmetic per entry as `block`.
    */
-  gather(r0: number, m: number, cols: Int32Array, c0: number, nb: number, gram: Float64Array, ldg: number): void;
+  gather(r0: number, m: number, cols: Int32Array, c0: number, nb: number, gram: Float64Array, ldg: number, range?: ClassRange): void;
+}
+
+/**
+ * The class's whole range [lo, hi) of `cols` that a `gather` range lies in: a single query's
+ * panels (wasm-panel-gemv.ts) are built per class, on its first query.
+ */
+export interface ClassRange {
+  lo: number;
+  hi: number;
 }
 
 /** Scalar float64-accumulating kernel over the model's arrays (works everywhere). */
@@ -68,6 +78,22 @@ interface Pack {
   outPtr: number;
   /** i32 column table of `gather` (outCols + 8 entries). */
   idxPtr: number;
+  /**
+   * Single queries' panel copies (wasm-panel-gemv.ts), built on a model's first single query:
+   * `all` for the full path (support-vector order), and one per class-column list for the
+   * gathered path (the list's order). Null where they could not be built.
+   */
+  panelsAll?: PanelGemv | null;
+  panelsByCols: WeakMap<Int32Array, Map<number, PanelGemv | null>>;
+  /**
+   * Whether the row-major copy of the support vectors is in memory yet: it is made on the first
+   * call that needs it (a batch, or a single query without panels), so that a process that only
+   * answers single queries never touches those pages (fresh memory costs ≈ 3 ms per MB here).
+   */
+  packed: boolean;
+  svFeatures: Float32Array;
+  dim: number;
+  nSV: number;
 }
 
 const packs = new WeakMap<Float32Array, Map<GramPrecision, Pack | null>>();
@@ -93,10 +119,16 @@ function createPack(svFeatures: Float32Array, dim: number, nSV: number, precisio
   const d4 = Math.ceil(dim / 4) * 4;
   const svPad = Math.ceil(nSV / 4) * 4;
   if (!ensureBytes(wasm, svPad * d4 * 4)) return null;
-  const mem = new Float32Array(wasm.memory.buffer, 0, svPad * d4);
-  for (let j = 0; j < nSV; j++) mem.set(svFeatures.subarray(j * dim, (j + 1) * dim), j * d4);
   const testPtr = svPad * d4 * 4;
-  return { wasm, d4, svPad, tileRows: tile.rows, testElem: f32 ? 4 : 8, testPtr, outPtr: testPtr, idxPtr: testPtr };
+  return { wasm, d4, svPad, tileRows: tile.rows, testElem: f32 ? 4 : 8, testPtr, outPtr: testPtr, idxPtr: testPtr, panelsByCols: new WeakMap(), packed: false, svFeatures, dim, nSV };
+}
+
+/** Copies the support vectors into the row-major region reserved for them (once). */
+function ensurePacked(p: Pack): void {
+  if (p.packed) return;
+  const mem = new Float32Array(p.wasm.memory.buffer, 0, p.svPad * p.d4);
+  for (let j = 0; j < p.nSV; j++) mem.set(p.svFeatures.subarray(j * p.dim, (j + 1) * p.dim), j * p.d4);
+  p.packed = true;
 }
 
 /**
@@ -120,6 +152,27 @@ export function createWasmGramKernel(svFeatures: Float32Array, dim: number, nSV:
   let rows = 0;
   let out = new Float64Array(0);
   let idx = new Int32Array(0);
+  const acc = precision === 'float32' ? 'f32' : 'f64-mixed';
+  // A batch of one row (a single query) reads each support vector once: from panels (one
+  // sequential stream) instead of the row-major pack. The loaded row, and a token per load() so
+  // a panel copy shared with other kernels of this model knows whose query it holds.
+  let single: { data: ArrayLike<number>; offset: number; stride: number; dim: number; token: object } | undefined;
+  const query = (pg: PanelGemv): PanelGemv => {
+    const q = single as NonNullable<typeof single>;
+    if (pg.queryOwner !== q.token) pg.setQuery(q.data, q.offset, q.stride, q.dim, q.token);
+    return pg;
+  };
+  const panelsAll = (): PanelGemv | null => {
+    if (p.panelsAll === undefined) p.panelsAll = createPanelGemv(acc, svFeatures, dim, nSV);
+    return p.panelsAll;
+  };
+  const panelsFor = (cols: Int32Array, r: ClassRange): PanelGemv | null => {
+    let byLo = p.panelsByCols.get(cols);
+    if (byLo === undefined) p.panelsByCols.set(cols, (byLo = new Map()));
+    let pg = byLo.get(r.lo);
+    if (pg === undefined) byLo.set(r.lo, (pg = createPanelGemv(acc, svFeatures, dim, r.hi - r.lo, cols.subarray(r.lo, r.hi))));
+    return pg;
+  };
   /**
    * C rows [r0, r0 + m) of the loaded batch, columns [0, nb) (computed up to the tile's padding)
    * against B rows from byte b (or idx): tile rows, then the rest through gemv.
@@ -165,14 +218,23 @@ export function createWasmGramKernel(svFeatures: Float32Array, dim: number, nSV:
       // Memory does not grow between load() and block(), so one view serves the whole batch.
       out = new Float64Array(p.wasm.memory.buffer, p.outPtr, rows * outCols);
       idx = new Int32Array(p.wasm.memory.buffer, p.idxPtr, outCols + 8);
+      single = rows === 1 ? { data: view.data, offset: view.offset + (order === undefined ? 0 : (order[0] as number)) * view.rowStride, stride: view.colStride, dim: view.dim, token: {} } : undefined;
     },
     block(s0, nb, gram, ldg) {
       if (rows === 0 || nb === 0) return;
+      const pg = single === undefined ? null : panelsAll();
+      if (pg !== null) return query(pg).run(s0, nb, gram, 0);
+      ensurePacked(p);
       run(0, rows, nb, s0 * svBytes, false);
       copyOut(rows, nb, gram, ldg);
     },
-    gather(r0, m, cols, c0, nb, gram, ldg) {
+    gather(r0, m, cols, c0, nb, gram, ldg, range) {
       if (m === 0 || nb === 0) return;
+      if (single !== undefined && range !== undefined) {
+        const pg = panelsFor(cols, range);
+        if (pg !== null) return query(pg).run(c0 - range.lo, nb, gram, 0);
+      }
+      ensurePacked(p);
       const nbPad = Math.ceil(nb / gv) * gv;
       for (let j = 0; j < nb; j++) idx[j] = cols[c0 + j] as number;
       for (let j = nb; j < nbPad + 8; j++) idx[j] = cols[c0] as number; // computed or read ahead, never used

@@ -43,4 +43,19 @@ describe('class-gathered explain path', () => {
     expect(gathered.rows.map((r) => r.rowSum)).toEqual(full.rows.map((r) => r.rowSum));
     expect(gathered.rows[0]?.proponents.length).toBeGreaterThan(0);
   });
+
+  it.each<[string, ExplainOptions]>([
+    ['SIMD float64', {}],
+    ['SIMD float32', { precision: 'float32' }],
+  ])('gives a single query (panels, wasm-panel-gemv.ts) bitwise its row of the batch on the gathered path (%s)', (_, opts) => {
+    const { model, features } = classSparse(9);
+    const B = 7;
+    const targets = Int32Array.from({ length: B }, (_, t) => (t * 2) % 5);
+    const o = { ...opts, topK: 6, blockSize: 16 };
+    const batch = explain(model, { data: features.slice(0, B * 21), shape: [B, 21] }, { ...o, targets });
+    for (let t = 0; t < B; t++) {
+      const one = explain(model, { data: features.slice(t * 21, (t + 1) * 21), shape: [1, 21] }, { ...o, targets: targets.slice(t, t + 1) });
+      expect(one.rows[0]).toEqual(batch.rows[t]);
+    }
+  });
 });

@@ -74,12 +74,13 @@ export function explainGatheredInto(model: DualDAModel, K: number, view: Feature
     while (r1 < rows && targets[order[r1] as number] === c) r1++;
     const end = start[c + 1] as number;
     let p = start[c] as number;
+    const range = { lo: p, hi: end };
     for (let s0 = 0; s0 < nSV && p < end; s0 += blockSize) {
       const c0 = p;
       while (p < end && (cols[p] as number) < s0 + blockSize) p++;
       const nb = p - c0;
       if (nb === 0) continue;
-      gram.gather(r0, r1 - r0, cols, c0, nb, g64, blockSize);
+      gram.gather(r0, r1 - r0, cols, c0, nb, g64, blockSize, range);
       for (let i = 0; i < r1 - r0; i++) {
         const t = order[r0 + i] as number;
         const g = i * blockSize;
