@@ -225,6 +225,10 @@ async function main(): Promise<void> {
         rss: fitS.rssRatioToLiblinear <= 2,
         primal: Math.abs(fitS.primalRelDiff) <= 1e-6 && Math.abs(fitT.primalRelDiff) <= 1e-6,
         threadsNotSlower: fitT.wallSeconds <= fitS.wallSeconds,
+        // The same check against run-to-run noise: the threaded median within the serial rounds'
+        // range (when the probe finds no scaling, `--threads` runs the serial path, and the two
+        // medians then differ by noise alone: 2.12 vs 2.11 s in one run here).
+        threadsWithinSerialRange: fitT.wallSeconds <= Math.max(...fitS.runs.map((r) => r.wall)),
       },
     };
     const doc = {
