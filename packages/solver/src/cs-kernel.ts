@@ -46,12 +46,12 @@ export interface CsState {
 
 /**
  * Creates state for `rows` local rows; `alpha` is the caller's (maybe shared), `w` the starting W̃,
- * copied into the state's own `w`.
+ * copied into the state's own `w`. `x`: the rows `updateSample` will be given, read in place when
+ * `allocateSolverRows` made them (row-memory.ts), else each row is copied into the kernel.
  */
-export function createCsState(rows: number, K: number, D: number, C: number, alpha: Float64Array, w: Float64Array, bias: number): CsState {
-  const kern = createWasmCs(K, D);
+export function createCsState(rows: number, K: number, D: number, C: number, alpha: Float64Array, w: Float64Array, bias: number, x?: Rows): CsState {
+  const kern = createWasmCs(K, D, bias, x);
   kern.w.set(w);
-  kern.x[D - 1] = bias;
   const st: CsState = {
     K, D, C, bias, alpha, w: kern.w, kern,
     classIdx: new Int32Array(rows * K),
@@ -106,12 +106,17 @@ export function updateSample(st: CsState, i: number, li: number, y: number, x: R
   let act = st.activeK[li] as number;
   let yp = st.yPos[li] as number;
   const { kern } = st;
-  const xr = kern.x;
-  // A plain loop: measured no slower than TypedArray.set of a subarray, which allocates.
-  for (let j = 0; j < D - 1; j++) xr[j] = x[xOff + j] as number;
+  const inPlace = x === kern.rows;
+  const at = kern.rowsBase + xOff * 4;
+  if (!inPlace) {
+    const xr = kern.x;
+    // A plain loop: measured no slower than TypedArray.set of a subarray, which allocates.
+    for (let j = 0; j < D - 1; j++) xr[j] = x[xOff + j] as number;
+  }
   const cls = kern.cls;
   for (let m = 0; m < act; m++) cls[m] = classIdx[sBase + m] as number;
-  kern.dots(act);
+  if (inPlace) kern.dotsAt(act, at);
+  else kern.dots(act);
   for (let m = 0; m < act; m++) if (m !== yp) G[m] = (G[m] as number) + 1;
   const fullK = act === K;
   let slack = -1;
@@ -168,7 +173,8 @@ export function updateSample(st: CsState, i: number, li: number, y: number, x: R
   let maxAbs = 0;
   for (let t = 0; t < nz; t++) maxAbs = Math.max(maxAbs, Math.abs(dVal[t] as number));
   st.drift += maxAbs * Math.sqrt(Aii);
-  kern.axpy(nz);
+  if (inPlace) kern.axpyAt(nz, at);
+  else kern.axpy(nz);
   return viol;
 }
 

@@ -16,4 +16,5 @@ export type { BlockSource } from './block.js';
 export { DEFAULT_SOLVER_OPTIONS, resolveSolverOptions } from './resolve-options.js';
 export { SolverInputError, SolverNumericError } from './errors.js';
 export { maxCForData } from './numeric-guards.js';
+export { allocateSolverRows } from './row-memory.js';
 export type * from './types.js';

@@ -9,9 +9,8 @@ import { createWasmCs } from './wasm-cs.js';
  * optimised away.
  */
 export function dotsProbe(w: Float64Array, K: number, D: number, x: Rows, start: number, end: number, bias: number): number {
-  const kern = createWasmCs(K, D);
+  const kern = createWasmCs(K, D, bias);
   kern.w.set(w);
-  kern.x[D - 1] = bias;
   for (let m = 0; m < K; m++) kern.cls[m] = m;
   const dx = D - 1;
   let sum = 0;

@@ -8,6 +8,7 @@ describe('@dualxda/solver public api', () => {
         "DEFAULT_SOLVER_OPTIONS",
         "SolverInputError",
         "SolverNumericError",
+        "allocateSolverRows",
         "maxCForData",
         "resolveSolverOptions",
         "solveCrammerSinger",

@@ -32,7 +32,7 @@ export interface PassLoop {
  */
 export function createPassLoop(p: InMemoryProblem, o: ResolvedSolverOptions, sc: StopControl, seedOffset = 0, startEpsShrink = Math.max(10 * o.tolerance, 1)): PassLoop {
   const { n, D, dx, K, x, q, y } = p;
-  const st = createCsState(n, K, D, o.C, p.alpha, p.w, p.bias);
+  const st = createCsState(n, K, D, o.C, p.alpha, p.w, p.bias, x);
   st.sumAlphaY = p.sumAlphaY;
   for (let i = 0; i < n; i++) initRow(st, i, y[i] as number);
   const order = new Int32Array(n);

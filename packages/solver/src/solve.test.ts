@@ -1,6 +1,7 @@
 import { isDualxdaError } from '@dualxda/core';
 import { describe, expect, it } from 'vitest';
 import { identityError, makeBlobs } from '../test/helpers.js';
+import { allocateSolverRows } from './row-memory.js';
 import { solveCrammerSinger } from './solve.js';
 import type { SolverOptions } from './types.js';
 
@@ -19,6 +20,22 @@ function errorOf(fn: () => unknown): { tag: string; message: string } {
 }
 
 describe('solveCrammerSinger', () => {
+  it('solves float32 rows from allocateSolverRows (read in place) bit for bit as a copy of them anywhere else', () => {
+    const plain = Float32Array.from(x);
+    const mem = allocateSolverRows(n * d);
+    mem.set(plain);
+    expect(mem.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const a = solveCrammerSinger({ data: plain, shape: [n, d] }, y, { C: 1e-2, tolerance: 1e-6 });
+    const b = solveCrammerSinger({ data: mem, shape: [n, d] }, y, { C: 1e-2, tolerance: 1e-6 });
+    expect(a.iterations).toBeGreaterThan(10);
+    expect(b.iterations).toBe(a.iterations);
+    expect(b.svIndices).toEqual(a.svIndices);
+    expect(b.svAlpha).toEqual(a.svAlpha);
+    expect(a.svAlpha.length).toBeGreaterThan(0);
+    expect(b.weights).toEqual(a.weights);
+    expect(b.dualObjective).toBe(a.dualObjective);
+  });
+
   it('reports trainAccuracy: the share of rows whose argmax of weights·x + bias is their label', () => {
     const r = solveCrammerSinger(feats, y, { C: 1e-3 });
     let correct = 0;

@@ -1,4 +1,5 @@
 import type { RowBlock, ZarrFeatureStore } from '@dualxda/core';
+import { allocateSolverRows } from '@dualxda/solver';
 import type { RunContext } from '../context.js';
 import { InterruptedError } from '../errors.js';
 import { collectGarbage } from './collect-garbage.js';
@@ -23,7 +24,9 @@ export interface FitRows {
 /**
  * Reads the whole store once, with a progress bar. The features go into a SharedArrayBuffer: the
  * solver worker then reads the same memory (structured clone shares it instead of copying 4·n·d
- * bytes), and every later step of `fit` reads these rows instead of decoding the store again.
+ * bytes), and every later step of `fit` reads these rows instead of decoding the store again. It
+ * is the buffer of a shared WebAssembly memory (`allocateSolverRows`), so the serial solver's
+ * kernel reads each row in place instead of copying it on every update.
  *
  * The all-zero columns are guessed from the first chunk and the rows are written compacted as they
  * arrive, so the full-width rows are never held (on the 60,000 x 128 bench, 48 dead columns: 19
@@ -55,7 +58,7 @@ export async function readFitRows(store: ZarrFeatureStore, ctx: RunContext): Pro
     bar.update(block.start + block.rows);
   }
   bar.done(`${rows} rows x ${dim}`);
-  out.features = layout?.features ?? new Float32Array(new SharedArrayBuffer(0));
+  out.features = layout?.features ?? allocateSolverRows(0);
   out.cols = layout?.cols;
   // Full width without knowing the live columns (a non-finite value, a first chunk with no live
   // column): find them over all rows. A re-laid buffer left garbage behind: collect it now.
@@ -93,7 +96,7 @@ function guessLayout(f: Float32Array, n: number, rows: number, dim: number): Lay
   cols.forEach((j, c) => (slot[j] = c));
   // A non-finite value is refused by the solver, naming its row and column: keep the store's columns.
   const compact = bad === 0 && cols.length > 0 && cols.length < dim;
-  return { features: new Float32Array(new SharedArrayBuffer(rows * (compact ? cols.length : dim) * 4)), cols: compact ? cols : undefined, slot, rescan: cols.length < dim, relaid: false };
+  return { features: allocateSolverRows(rows * (compact ? cols.length : dim)), cols: compact ? cols : undefined, slot, rescan: cols.length < dim, relaid: false };
 }
 
 /**
@@ -141,7 +144,7 @@ function extendLayout(l: Layout, f: Float32Array, n: number, start: number, rows
   const slot = new Int32Array(dim).fill(-1);
   if (compact) cols.forEach((j, c) => (slot[j] = c));
   else for (let j = 0; j < dim; j++) slot[j] = j;
-  const features = new Float32Array(new SharedArrayBuffer(rows * width * 4));
+  const features = allocateSolverRows(rows * width);
   const old = l.cols as Int32Array;
   const dx = old.length;
   for (let i = 0; i < start; i++) for (let c = 0; c < dx; c++) features[i * width + (slot[old[c] as number] as number)] = l.features[i * dx + c] as number;
@@ -187,7 +190,7 @@ function dropZeroColumns(m: FitRows): boolean {
   // pages resident for the whole fit (12 MiB of 31 on the Fashion-MNIST bench, 48 of 128 columns
   // dead); the full-width one is collected once this returns.
   const dx = cols.length;
-  const out = new Float32Array(new SharedArrayBuffer(rows * dx * 4));
+  const out = allocateSolverRows(rows * dx);
   for (let i = 0; i < rows; i++) for (let c = 0; c < dx; c++) out[i * dx + c] = f[i * dim + (cols[c] as number)] as number;
   m.features = out;
   m.cols = cols;

@@ -26,4 +26,22 @@ describe('wasm assembler', () => {
     expect(mem[2]).toBe(42);
     expect(() => x.noop()).not.toThrow();
   });
+
+  it('imports a shared memory instead of owning one, and works in place on data already there', () => {
+    const { bytes, emit } = createEmitter();
+    // inc(p): i32[p] += 1
+    emit(op.localGet(0), op.localGet(0), op.i32Load(0), op.i32Const(1), op.i32Add, [0x36, 0x02, 0x00], op.end);
+    const mod = wasmKernelModule([{ name: 'inc', params: 1, locals: [0], body: bytes }], { importSharedMemory: true });
+    expect(WebAssembly.validate(mod)).toBe(true);
+    const mem = new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
+    const data = new Int32Array(mem.buffer);
+    data[5] = 41;
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(mod), { env: { mem } });
+    expect(inst.exports['mem']).toBeUndefined();
+    (inst.exports['inc'] as (p: number) => void)(20);
+    expect(data[5]).toBe(42);
+    // A memory that is not shared does not match the import.
+    expect(() => new WebAssembly.Instance(new WebAssembly.Module(mod), { env: { mem: new WebAssembly.Memory({ initial: 2 }) } })).toThrow(WebAssembly.LinkError);
+  });
 });
+

@@ -105,19 +105,28 @@ function name(s: string): number[] {
   return [...wasmUleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
 }
 
-/** A module of `functions` plus one exported memory `mem` (1 page to start; callers grow it). */
-export function wasmKernelModule(functions: readonly WasmKernelFunction[]): Uint8Array<ArrayBuffer> {
+/**
+ * A module of `functions` plus one exported memory `mem` (1 page to start; callers grow it), or,
+ * with `importSharedMemory`, no memory of its own: it imports `env.mem`, a shared memory of up to
+ * 65,536 pages (`new WebAssembly.Memory({ initial, maximum: 65536, shared: true })`), so that
+ * data the caller already holds there (its buffer is a SharedArrayBuffer) is read in place.
+ */
+export function wasmKernelModule(functions: readonly WasmKernelFunction[], opts: { importSharedMemory?: boolean } = {}): Uint8Array<ArrayBuffer> {
   const types = functions.flatMap((f) => [0x60, f.params, ...new Array<number>(f.params).fill(WASM_I32), 0]);
   const code = functions.flatMap((f) => {
     const c = [...f.locals, ...f.body];
     return [...wasmUleb(c.length), ...c];
   });
+  const imported = opts.importSharedMemory === true;
+  const exports = functions.flatMap((f, i) => [...name(f.name), 0x00, ...wasmUleb(i)]);
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [...wasmUleb(functions.length), ...types]),
+    // Limits 0x03: shared, with a maximum (min 0, max 65536 pages).
+    ...(imported ? section(2, [1, ...name('env'), ...name('mem'), 0x02, 0x03, 0, ...wasmUleb(65536)]) : []),
     ...section(3, [...wasmUleb(functions.length), ...functions.flatMap((_, i) => wasmUleb(i))]),
-    ...section(5, [1, 0x00, 1]),
-    ...section(7, [...wasmUleb(functions.length + 1), ...functions.flatMap((f, i) => [...name(f.name), 0x00, ...wasmUleb(i)]), ...name('mem'), 0x02, 0]),
+    ...(imported ? [] : section(5, [1, 0x00, 1])),
+    ...section(7, imported ? [...wasmUleb(functions.length), ...exports] : [...wasmUleb(functions.length + 1), ...exports, ...name('mem'), 0x02, 0]),
     ...section(10, [...wasmUleb(functions.length), ...code]),
   ]);
 }
