@@ -22,7 +22,9 @@ export function allocateSolverRows(length: number): Float32Array {
   const pages = Math.max(1, Math.ceil((length * 4) / 65536));
   if (typeof WebAssembly === 'object' && pages + KERNEL_PAGES <= MAX_PAGES) {
     try {
-      const memory = new WebAssembly.Memory({ initial: pages, maximum: MAX_PAGES, shared: true });
+      // The maximum leaves room for the kernels' regions only: a shared memory reserves address
+      // space for its maximum up front.
+      const memory = new WebAssembly.Memory({ initial: pages, maximum: pages + KERNEL_PAGES, shared: true });
       memories.set(memory.buffer, memory);
       return new Float32Array(memory.buffer, 0, length);
     } catch {

@@ -22,9 +22,13 @@ function rand(seed: number): () => number {
   };
 }
 
+// One shared memory for every in-place kernel below (each reserves address space).
+const shared = allocateSolverRows(256);
+
 /** A kernel on rows from allocateSolverRows holding `row` at float offset 3 (an unaligned address). */
 function inPlace(K: number, dx: number, bias: number, row: Float32Array): { k: WasmCs; at: number } {
-  const rows = allocateSolverRows(dx + 7);
+  const rows = shared;
+  rows.fill(0);
   rows.set(row, 3);
   const k = createWasmCs(K, dx + 1, bias, rows);
   expect(k.rows).toBe(rows);
@@ -111,6 +115,16 @@ describe('wasm Crammer–Singer kernels', () => {
         expect(kern.w).toEqual(again);
       }
     }
+  });
+
+  it('falls back to copying rows when their memory cannot hold another state', () => {
+    const rows = allocateSolverRows(16);
+    const states = Array.from({ length: 3 }, () => createWasmCs(2, 17, 1, rows));
+    expect(states.every((k) => k.rows === rows)).toBe(true);
+    // A state bigger than the room left (64 MiB above the rows) gets its own memory.
+    const big = createWasmCs(2048, 4097, 1, rows);
+    expect(big.rows).toBeUndefined();
+    expect(big.w.length).toBe(2048 * 4097);
   });
 
   it('states on the same rows get regions of their own above the rows', () => {

@@ -203,6 +203,16 @@ export interface WasmCs {
  */
 export function createWasmCs(K: number, D: number, bias: number, rows?: Rows): WasmCs {
   const shared = rows instanceof Float32Array ? rowMemoryOf(rows) : undefined;
+  try {
+    return instantiate(K, D, bias, rows, shared);
+  } catch (e) {
+    // The shared memory could not grow by the regions (its maximum is reached): copy rows instead.
+    if (shared !== undefined && e instanceof RangeError) return instantiate(K, D, bias, undefined, undefined);
+    throw e;
+  }
+}
+
+function instantiate(K: number, D: number, bias: number, rows: Rows | undefined, shared: WebAssembly.Memory | undefined): WasmCs {
   const imported = shared !== undefined;
   let mod = compiled.get(imported);
   if (mod === undefined) compiled.set(imported, (mod = new WebAssembly.Module(wasmCsBytes(imported))));
