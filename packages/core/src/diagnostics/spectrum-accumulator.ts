@@ -9,6 +9,7 @@
 import { InvalidOptionError, InvalidShapeError } from '../errors.js';
 import { finishSpectrum, type SlotMoments } from './spectrum-finish.js';
 import { resolveSpectrumOptions, type SpectrumOptions } from './spectrum-options.js';
+import { createSyrkWasm } from './syrk-wasm.js';
 import type { FeatureSpectrum } from './types.js';
 
 /** n×d row-major features (a `Tensor`-like struct; extra trailing elements are ignored). */
@@ -39,7 +40,10 @@ export interface SpectrumAccumulator {
  */
 const BLOCK_ROWS = 256;
 
-/** A slot's moments plus its staged rows, shifted and transposed (d × BLOCK_ROWS). */
+/**
+ * A slot's moments plus its staged rows, shifted: p-major (BLOCK_ROWS × d) for the WebAssembly
+ * kernel (syrk-wasm.ts), else transposed (d × BLOCK_ROWS) for the scalar one.
+ */
 interface StagedSlot extends SlotMoments {
   stage: Float64Array;
   staged: number;
@@ -64,6 +68,8 @@ export function createSpectrumAccumulator(d: number, numClasses = 0, options: Om
   const slots: (StagedSlot | undefined)[] = new Array(numClasses + 1).fill(undefined);
   const shift = new Float64Array(d);
   let rows = 0;
+  // Both kernels take each entry's sum over the block's rows in the same order: the same bits.
+  const wasm = createSyrkWasm(d, BLOCK_ROWS);
 
   const slot = (k: number): StagedSlot => (slots[k] ??= { rows: 0, sum: new Float64Array(d), moment: new Float64Array(d * d), stage: new Float64Array(d * BLOCK_ROWS), staged: 0 });
 
@@ -71,7 +77,10 @@ export function createSpectrumAccumulator(d: number, numClasses = 0, options: Om
   const flush = (s: StagedSlot): void => {
     const m = s.staged;
     if (m === 0) return;
-    syrkUpper(s.stage, m, d, s.moment);
+    if (wasm !== null) {
+      for (let p = 0; p < m; p++) wasm.stage.set(s.stage.subarray(p * d, (p + 1) * d), p * wasm.dp);
+      wasm.addUpper(m, d, s.moment);
+    } else syrkUpper(s.stage, m, d, s.moment);
     s.rows += m;
     s.staged = 0;
   };
@@ -94,9 +103,12 @@ export function createSpectrumAccumulator(d: number, numClasses = 0, options: Om
       const { stage, sum } = s;
       const col = s.staged;
       const base = p * d;
+      // Element (row col, feature j) at col·d + j (p-major) or j·BLOCK_ROWS + col (transposed).
+      const at = wasm !== null ? col * d : col;
+      const step = wasm !== null ? 1 : BLOCK_ROWS;
       for (let j = 0; j < d; j++) {
         const v = (data[base + j] as number) - (shift[j] as number);
-        stage[j * BLOCK_ROWS + col] = v;
+        stage[at + j * step] = v;
         sum[j] = (sum[j] as number) + v;
       }
       s.staged = col + 1;
