@@ -93,7 +93,7 @@ export { explanationsToJsonl, explanationsToParquet, writeExplanationsJsonl, wri
 // Collapse alarm: feature spectrum, proponent diversity and verdict (issue 13; docs/attribution.md "Collapse alarm").
 export { jacobiEigenF64 } from './linalg/eigen-jacobi.js';
 export { symmetricEigenvaluesF64 } from './linalg/eigen-tridiagonal.js';
-export { createEmitter, WASM_I32, WASM_OP, WASM_V128, wasmKernelModule } from './linalg/wasm-asm.js';
+export { createEmitter, WASM_I32, WASM_OP, WASM_V128, wasmGrowTo, wasmKernelModule } from './linalg/wasm-asm.js';
 export type { WasmKernelFunction } from './linalg/wasm-asm.js';
 export { wasmRelaxedSimd } from './linalg/wasm-relaxed-simd.js';
 export { featureSpectrum } from './diagnostics/feature-spectrum.js';

@@ -115,6 +115,7 @@ describe('@dualxda/core public api', () => {
         "toInt32Labels",
         "topKCardinality",
         "validateDualDAModel",
+        "wasmGrowTo",
         "wasmKernelModule",
         "wasmRelaxedSimd",
         "writeExplanationsJsonl",

@@ -19,20 +19,11 @@
  * This differs from LIBLINEAR's single running sum by float64 rounding only. The rank-1 update is
  * elementwise (w + Δα·x, rounded twice), so it equals the scalar loop bit for bit.
  */
-import { createEmitter, WASM_I32, WASM_OP, WASM_V128, wasmKernelModule } from '@dualxda/core';
+import { createEmitter, WASM_I32, WASM_OP, WASM_V128, wasmGrowTo, wasmKernelModule } from '@dualxda/core';
 import type { Rows } from './gradients.js';
 import { rowMemoryOf } from './row-memory.js';
 
 const op = WASM_OP;
-const f64Load = (offset: number): number[] => [0x2b, 0x03, offset];
-const f32Load = (offset: number): number[] => [0x2a, 0x02, offset];
-const f64PromoteF32 = [0xbb];
-const f64x2Splat = [0xfd, 0x14];
-const f64Mul = [0xa2];
-const i32Eqz = [0x45];
-const i32ShrU = [0x76];
-const block = [0x02, 0x40];
-const brIf = (depth: number): number[] => [0x0d, depth];
 type Emit = (...p: (number | readonly number[])[]) => void;
 
 /** Accumulators per class and features per iteration of the vector loop. */
@@ -45,13 +36,13 @@ const [CNT, DX, W, X, CLS, OUT, BIAS] = [0, 1, 2, 3, 4, 5, 6];
 
 /** The feature pair at float64 byte J (+ off) of a float64 row, or at byte J/2 (+ off/2) of a float32 row, promoted. */
 function loadPair(emit: Emit, xf32: boolean, J: number, off: number): void {
-  if (xf32) emit(op.localGet(X), op.localGet(J), op.i32Const(1), i32ShrU, op.i32Add, op.v128Load64Zero(off / 2), op.f64x2PromoteLow);
+  if (xf32) emit(op.localGet(X), op.localGet(J), op.i32Const(1), op.i32ShrU, op.i32Add, op.v128Load64Zero(off / 2), op.f64x2PromoteLow);
   else emit(op.localGet(X), op.localGet(J), op.i32Add, op.v128Load(off));
 }
 
 function loadOne(emit: Emit, xf32: boolean, J: number): void {
-  if (xf32) emit(op.localGet(X), op.localGet(J), op.i32Const(1), i32ShrU, op.i32Add, f32Load(0), f64PromoteF32);
-  else emit(op.localGet(X), op.localGet(J), op.i32Add, f64Load(0));
+  if (xf32) emit(op.localGet(X), op.localGet(J), op.i32Const(1), op.i32ShrU, op.i32Add, op.f32Load, op.f64Promote);
+  else emit(op.localGet(X), op.localGet(J), op.i32Add, op.f64Load(0));
 }
 
 /**
@@ -75,13 +66,13 @@ function dotsBody(xf32: boolean): number[] {
     emit(op.localGet(acc(0)), op.localGet(acc(1)), op.f64x2Add, op.localGet(acc(2)), op.localGet(acc(3)), op.f64x2Add, op.f64x2Add, op.localSet(XV));
     emit(op.localGet(XV), op.extract64(0), op.localGet(XV), op.extract64(1), op.f64Add, op.localSet(S));
     emit(op.localGet(VEND), op.localSet(J));
-    emit(block, op.localGet(J), op.localGet(END), op.i32LtU, i32Eqz, brIf(0), op.loop);
-    emit(op.localGet(S), op.localGet(row), op.localGet(J), op.i32Add, f64Load(0));
+    emit(op.block, op.localGet(J), op.localGet(END), op.i32LtU, op.i32Eqz, op.brIf(0), op.loop);
+    emit(op.localGet(S), op.localGet(row), op.localGet(J), op.i32Add, op.f64Load(0));
     loadOne(emit, xf32, J);
-    emit(f64Mul, op.f64Add, op.localSet(S));
+    emit(op.f64Mul, op.f64Add, op.localSet(S));
     emit(op.localGet(J), op.i32Const(8), op.i32Add, op.localSet(J));
     emit(op.localGet(J), op.localGet(END), op.i32LtU, op.brIf0, op.end, op.end);
-    emit(op.localGet(S), op.localGet(row), op.localGet(END), op.i32Add, f64Load(0), op.localGet(BIAS), f64Load(0), f64Mul, op.f64Add, op.localSet(S));
+    emit(op.localGet(S), op.localGet(row), op.localGet(END), op.i32Add, op.f64Load(0), op.localGet(BIAS), op.f64Load(0), op.f64Mul, op.f64Add, op.localSet(S));
     emit(op.localGet(OUT), op.localGet(M), op.i32Const(slot), op.i32Add, op.i32Const(8), op.i32Mul, op.i32Add, op.localGet(S), op.f64Store(0));
   };
   const vectorLoop = (two: boolean): void => {
@@ -90,7 +81,7 @@ function dotsBody(xf32: boolean): number[] {
       if (two) emit(op.v128Zero, op.localSet(accB(k)));
     }
     emit(op.i32Const(0), op.localSet(J));
-    emit(block, op.localGet(VEND), i32Eqz, brIf(0), op.loop);
+    emit(op.block, op.localGet(VEND), op.i32Eqz, op.brIf(0), op.loop);
     for (let k = 0; k < ACCS; k++) {
       loadPair(emit, xf32, J, 16 * k);
       emit(op.localSet(XV));
@@ -104,7 +95,7 @@ function dotsBody(xf32: boolean): number[] {
   emit(op.localGet(DX), op.i32Const(STEP), op.i32DivU, op.i32Const(8 * STEP), op.i32Mul, op.localSet(VEND));
   emit(op.i32Const(0), op.localSet(M));
   // Pairs while M + 1 < act.
-  emit(block, op.localGet(M), op.i32Const(1), op.i32Add, op.localGet(CNT), op.i32LtU, i32Eqz, brIf(0), op.loop);
+  emit(op.block, op.localGet(M), op.i32Const(1), op.i32Add, op.localGet(CNT), op.i32LtU, op.i32Eqz, op.brIf(0), op.loop);
   rowOf(0, RA);
   rowOf(1, RB);
   vectorLoop(true);
@@ -113,7 +104,7 @@ function dotsBody(xf32: boolean): number[] {
   emit(op.localGet(M), op.i32Const(2), op.i32Add, op.localSet(M));
   emit(op.localGet(M), op.i32Const(1), op.i32Add, op.localGet(CNT), op.i32LtU, op.brIf0, op.end, op.end);
   // The odd class out.
-  emit(block, op.localGet(M), op.localGet(CNT), op.i32LtU, i32Eqz, brIf(0));
+  emit(op.block, op.localGet(M), op.localGet(CNT), op.i32LtU, op.i32Eqz, op.brIf(0));
   rowOf(0, RA);
   vectorLoop(false);
   finish(accA, RA, 0);
@@ -130,12 +121,12 @@ function axpyBody(xf32: boolean): number[] {
   emit(op.localGet(DX), op.i32Const(8), op.i32Mul, op.localSet(END));
   emit(op.localGet(DX), op.i32Const(2), op.i32DivU, op.i32Const(16), op.i32Mul, op.localSet(VEND));
   emit(op.i32Const(0), op.localSet(T));
-  emit(block, op.localGet(CNT), i32Eqz, brIf(0), op.loop);
+  emit(op.block, op.localGet(CNT), op.i32Eqz, op.brIf(0), op.loop);
   emit(op.localGet(W), op.localGet(CLS), op.localGet(T), op.i32Const(4), op.i32Mul, op.i32Add, op.i32Load(0), op.localGet(DX), op.i32Const(1), op.i32Add, op.i32Mul, op.i32Const(8), op.i32Mul, op.i32Add, op.localSet(R));
-  emit(op.localGet(OUT), op.localGet(T), op.i32Const(8), op.i32Mul, op.i32Add, f64Load(0), op.localSet(DS));
-  emit(op.localGet(DS), f64x2Splat, op.localSet(DV));
+  emit(op.localGet(OUT), op.localGet(T), op.i32Const(8), op.i32Mul, op.i32Add, op.f64Load(0), op.localSet(DS));
+  emit(op.localGet(DS), op.f64x2Splat, op.localSet(DV));
   emit(op.i32Const(0), op.localSet(J));
-  emit(block, op.localGet(VEND), i32Eqz, brIf(0), op.loop);
+  emit(op.block, op.localGet(VEND), op.i32Eqz, op.brIf(0), op.loop);
   emit(op.localGet(R), op.localGet(J), op.i32Add);
   emit(op.localGet(R), op.localGet(J), op.i32Add, op.v128Load(0), op.localGet(DV));
   loadPair(emit, xf32, J, 0);
@@ -143,14 +134,14 @@ function axpyBody(xf32: boolean): number[] {
   emit(op.localGet(J), op.i32Const(16), op.i32Add, op.localSet(J));
   emit(op.localGet(J), op.localGet(VEND), op.i32LtU, op.brIf0, op.end, op.end);
   // An odd dx leaves its last feature to a scalar step.
-  emit(block, op.localGet(VEND), op.localGet(END), op.i32LtU, i32Eqz, brIf(0));
+  emit(op.block, op.localGet(VEND), op.localGet(END), op.i32LtU, op.i32Eqz, op.brIf(0));
   emit(op.localGet(R), op.localGet(VEND), op.i32Add);
-  emit(op.localGet(R), op.localGet(VEND), op.i32Add, f64Load(0), op.localGet(DS));
+  emit(op.localGet(R), op.localGet(VEND), op.i32Add, op.f64Load(0), op.localGet(DS));
   loadOne(emit, xf32, VEND);
-  emit(f64Mul, op.f64Add, op.f64Store(0), op.end);
+  emit(op.f64Mul, op.f64Add, op.f64Store(0), op.end);
   // The bias weight.
   emit(op.localGet(R), op.localGet(END), op.i32Add);
-  emit(op.localGet(R), op.localGet(END), op.i32Add, f64Load(0), op.localGet(DS), op.localGet(BIAS), f64Load(0), f64Mul, op.f64Add, op.f64Store(0));
+  emit(op.localGet(R), op.localGet(END), op.i32Add, op.f64Load(0), op.localGet(DS), op.localGet(BIAS), op.f64Load(0), op.f64Mul, op.f64Add, op.f64Store(0));
   emit(op.localGet(T), op.i32Const(1), op.i32Add, op.localSet(T));
   emit(op.localGet(T), op.localGet(CNT), op.i32LtU, op.brIf0, op.end, op.end);
   emit(op.end);
@@ -229,8 +220,7 @@ function instantiate(K: number, D: number, bias: number, rows: Rows | undefined,
   const valOff = align(clsOff + K * 4);
   const val2Off = align(valOff + K * 8);
   const end = val2Off + K * 8;
-  const have = memory.buffer.byteLength;
-  if (end > have) memory.grow(Math.ceil((end - have) / 65536));
+  wasmGrowTo(memory, end);
   const buf = memory.buffer;
   new Float64Array(buf, biasOff, 1)[0] = bias;
   const e = inst.exports as Record<'dots' | 'axpy' | 'dots32' | 'axpy32', (...a: number[]) => void>;

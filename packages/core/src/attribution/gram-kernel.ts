@@ -7,6 +7,7 @@
 import { gemmNtF32 } from '../linalg/gemm-nt.js';
 import { createWasmGemmF32, DEFAULT_GEMM_TILE, EXPLAIN_KERNEL_VARIANT, F64_FUSED_GEMM_TILE, F64_GEMM_TILE, type WasmGemmF32 } from '../linalg/wasm-gemm-f32.js';
 import { createPanelGemv, type PanelGemv } from '../linalg/wasm-panel-gemv.js';
+import { wasmGrowTo } from '../linalg/wasm-asm.js';
 import { wasmRelaxedSimd } from '../linalg/wasm-relaxed-simd.js';
 import type { FeatureMatrixView } from './kernel.js';
 
@@ -101,8 +102,7 @@ const MAX_WASM_BYTES = 2 ** 31; // stay well inside wasm32's 4 GiB
 
 function ensureBytes(wasm: WasmGemmF32, bytes: number): boolean {
   if (bytes > MAX_WASM_BYTES) return false;
-  const have = wasm.memory.buffer.byteLength;
-  if (bytes > have) wasm.memory.grow(Math.ceil((bytes - have) / 65536));
+  wasmGrowTo(wasm.memory, bytes);
   return true;
 }
 

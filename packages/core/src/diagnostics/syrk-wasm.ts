@@ -9,12 +9,9 @@
  * Memory: the block's rows p-major with stride dp (d padded to a multiple of 8 with zeros), then
  * the dp × dp output.
  */
-import { createEmitter, WASM_I32, WASM_OP, WASM_V128, wasmKernelModule } from '../linalg/wasm-asm.js';
+import { createEmitter, WASM_I32, WASM_OP, WASM_V128, wasmGrowTo, wasmKernelModule } from '../linalg/wasm-asm.js';
 
 const op = WASM_OP;
-const f64Load = (offset: number): number[] => [0x2b, 0x03, ...[offset]];
-const f64x2Splat = [0xfd, 0x14];
-const i32ShrU = [0x76];
 
 /** Largest padded dimension served (the output is dp² float64: 8 MiB at 1,024). */
 export const SYRK_WASM_MAX_DIM = 1024;
@@ -30,13 +27,13 @@ function body(): number[] {
   emit(op.i32Const(0), op.localSet(I));
   emit(op.loop); // row pairs i, i + 1
   emit(op.localGet(I), op.i32Const(8), op.i32Mul, op.localSet(IB));
-  emit(op.localGet(I), op.i32Const(3), i32ShrU, op.i32Const(3), op.i32Shl, op.localSet(J)); // ⌊i/8⌋·8
+  emit(op.localGet(I), op.i32Const(3), op.i32ShrU, op.i32Const(3), op.i32Shl, op.localSet(J)); // ⌊i/8⌋·8
   emit(op.loop); // column blocks of 8
   for (let r = 0; r < 2; r++) for (let q = 0; q < 4; q++) emit(op.v128Zero, op.localSet(ACC(r, q)));
   emit(op.localGet(ST), op.localSet(ROW), op.i32Const(0), op.localSet(P));
   emit(op.loop); // rows p of the block, in order
-  emit(op.localGet(ROW), op.localGet(IB), op.i32Add, f64Load(0), f64x2Splat, op.localSet(X0));
-  emit(op.localGet(ROW), op.localGet(IB), op.i32Add, f64Load(8), f64x2Splat, op.localSet(X1));
+  emit(op.localGet(ROW), op.localGet(IB), op.i32Add, op.f64Load(0), op.f64x2Splat, op.localSet(X0));
+  emit(op.localGet(ROW), op.localGet(IB), op.i32Add, op.f64Load(8), op.f64x2Splat, op.localSet(X1));
   for (let q = 0; q < 4; q++) {
     emit(op.localGet(ROW), op.localGet(J), op.i32Const(8), op.i32Mul, op.i32Add, op.v128Load(16 * q), op.localSet(Y));
     emit(op.localGet(ACC(0, q)), op.localGet(X0), op.localGet(Y), op.f64x2Mul, op.f64x2Add, op.localSet(ACC(0, q)));
@@ -84,7 +81,7 @@ export function createSyrkWasm(d: number, rows: number): SyrkWasm | null {
   const memory = inst.exports.mem as WebAssembly.Memory;
   const stBytes = rows * dp * 8;
   const need = stBytes + dp * dp * 8;
-  memory.grow(Math.max(0, Math.ceil((need - memory.buffer.byteLength) / 65536)));
+  wasmGrowTo(memory, need);
   const stage = new Float64Array(memory.buffer, 0, rows * dp);
   const out = new Float64Array(memory.buffer, stBytes, dp * dp);
   const syrk = inst.exports.syrk as (m: number, dp: number, st: number, out: number) => void;

@@ -48,15 +48,21 @@ export const WASM_OP = {
   i32LtU: [0x49],
   i32RemU: [0x70],
   i32DivU: [0x6e],
+  i32ShrU: [0x76],
+  i32Eqz: [0x45],
   drop: [0x1a],
   loop: [0x03, 0x40],
+  block: [0x02, 0x40],
   brIf0: [0x0d, 0x00],
+  brIf: (depth: number) => [0x0d, depth],
   end: [0x0b],
   i32Load: (offset: number) => [0x28, 0x02, ...wasmUleb(offset)],
   f32Load: [0x2a, 0x02, 0x00],
+  f64Load: (offset: number) => [0x2b, 0x03, ...wasmUleb(offset)],
   f64Store: (offset: number) => [0x39, 0x03, ...wasmUleb(offset)],
   f64Promote: [0xbb],
   f64Add: [0xa0],
+  f64Mul: [0xa2],
   v128Load: (offset: number, alignLog2 = 2) => [0xfd, 0x00, alignLog2, ...wasmUleb(offset)],
   v128Store: (offset: number, alignLog2 = 2) => [0xfd, 0x0b, alignLog2, ...wasmUleb(offset)],
   v128Load64Zero: (offset: number) => [0xfd, 0x5d, 0x02, ...wasmUleb(offset)],
@@ -65,6 +71,7 @@ export const WASM_OP = {
   f32x4Add: [0xfd, 0xe4, 0x01],
   f32x4Mul: [0xfd, 0xe6, 0x01],
   f64x2PromoteLow: [0xfd, 0x5f],
+  f64x2Splat: [0xfd, 0x14],
   f64x2Add: [0xfd, 0xf0, 0x01],
   f64x2Mul: [0xfd, 0xf2, 0x01],
   // Relaxed SIMD (a·b + c, fused or not at the engine's choice): stack a, b, c.
@@ -86,6 +93,12 @@ export function createEmitter(): { bytes: number[]; emit: (...parts: (number | r
       }
     },
   };
+}
+
+/** Grows `memory` (64 KiB pages) until it holds at least `bytes`; never shrinks it. */
+export function wasmGrowTo(memory: WebAssembly.Memory, bytes: number): void {
+  const have = memory.buffer.byteLength;
+  if (bytes > have) memory.grow(Math.ceil((bytes - have) / 65536));
 }
 
 /** One exported function of a kernel module: all params i32, no results. */

@@ -16,7 +16,7 @@
  * at byte t·128·chunks + c·128 + s·16. Rows are zero-padded to `chunks`·4 floats and the last
  * panel to 8 rows.
  */
-import { createEmitter, WASM_I32, WASM_OP, WASM_V128, wasmKernelModule } from './wasm-asm.js';
+import { createEmitter, WASM_I32, WASM_OP, WASM_V128, wasmGrowTo, wasmKernelModule } from './wasm-asm.js';
 import { wasmRelaxedSimd } from './wasm-relaxed-simd.js';
 
 /** Rows per panel. */
@@ -145,7 +145,7 @@ export function createPanelGemv(acc: PanelAccumulation, src: Float32Array, dim: 
   if (panelBytes > MAX_PANEL_BYTES) return null;
   const inst = new WebAssembly.Instance(mod, {});
   const memory = inst.exports.mem as WebAssembly.Memory;
-  memory.grow(Math.max(0, Math.ceil((bytes - memory.buffer.byteLength) / 65536)));
+  wasmGrowTo(memory, bytes);
   packPanels(new Int32Array(memory.buffer, 0, panelBytes / 4), new Int32Array(src.buffer, src.byteOffset, src.length), dim, count, rows);
   const panel = inst.exports.panel as (np: number, ch: number, a: number, b: number, c: number) => void;
   const q = qElem === 8 ? new Float64Array(memory.buffer, qPtr, chunks * 4) : new Float32Array(memory.buffer, qPtr, chunks * 4);

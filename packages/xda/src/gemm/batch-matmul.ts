@@ -6,6 +6,7 @@
  * beyond the result is one slice's operands.
  * Falls back to tfjs's matMul without WebAssembly SIMD, for broadcast batch shapes and empty axes.
  */
+import { wasmGrowTo } from '@dualxda/core';
 import * as tf from '@tensorflow/tfjs';
 import { createWasmGemmNn, GEMM_COLS, GEMM_ROWS } from './wasm-gemm-nn.js';
 import type { WasmGemmNn } from './wasm-gemm-nn.js';
@@ -50,8 +51,7 @@ export function batchMatMul(a: tf.Tensor, b: tf.Tensor, transposeA = false, tran
   const np = roundUp(n, GEMM_COLS);
   const [aAt, bAt, cAt] = [0, mp * k, mp * k + k * np];
   const bytes = 4 * (cAt + mp * np);
-  const have = kernel.memory.buffer.byteLength;
-  if (bytes > have) kernel.memory.grow(Math.ceil((bytes - have) / 65536));
+  wasmGrowTo(kernel.memory, bytes);
   const heap = new Float32Array(kernel.memory.buffer, 0, cAt + mp * np);
   // Padding rows of A and columns of B stay zero for every slice.
   heap.fill(0, 0, cAt);

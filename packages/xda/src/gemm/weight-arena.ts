@@ -13,6 +13,7 @@
  * Each output is the in-order float32 sum over the shared axis (the textbook loop; tfjs's matMul
  * sums in another order, so results differ from the tfjs path by float32 rounding only).
  */
+import { wasmGrowTo } from '@dualxda/core';
 import * as tf from '@tensorflow/tfjs';
 import { ModelWeightsError } from '../errors.js';
 import { mapFloat32, readFloat32 } from './tensor-io.js';
@@ -30,7 +31,6 @@ export const ARENA_CAP_BYTES = 3 * 2 ** 30;
  */
 const PANEL_COLS = 256;
 const K_BLOCK = 256;
-const PAGE = 65536;
 
 const roundUp = (x: number, m: number): number => Math.ceil(x / m) * m;
 
@@ -68,10 +68,8 @@ interface Slab {
 
 /** Grows `slab`'s memory to hold `bytes`; a failed grow is named (wasm32 stops at 4 GB). */
 function ensure(slab: Slab, bytes: number, what: string): void {
-  const have = slab.kernel.memory.buffer.byteLength;
-  if (bytes <= have) return;
   try {
-    slab.kernel.memory.grow(Math.ceil((bytes - have) / PAGE));
+    wasmGrowTo(slab.kernel.memory, bytes);
   } catch (cause) {
     throw new ModelWeightsError(what, `needs ${(bytes / 2 ** 20).toFixed(0)} MiB of WebAssembly memory, more than the engine grants (${String(cause)})`);
   }
