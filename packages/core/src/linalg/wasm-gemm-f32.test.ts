@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { expectClose } from '../testing.js';
-import { createWasmGemmF32, EXPLAIN_KERNEL_VARIANT, wasmGemmF32Bytes } from './wasm-gemm-f32.js';
+import { createWasmGemmF32, EXPLAIN_KERNEL_VARIANT, wasmGemmF32Bytes, type WasmGemmF32 } from './wasm-gemm-f32.js';
 import { wasmRelaxedSimd } from './wasm-relaxed-simd.js';
+
+/**
+ * Writes A at byte 0 (float64 in 'f64-mixed', else float32) and B (float32) after room for a
+ * float64 A; returns A's element size and B's byte offset.
+ */
+function loadOperands(k: WasmGemmF32, acc: string, a: Float32Array, b: Float32Array, aLen: number, bLen: number): { ea: number; bPtr: number } {
+  const ea = acc === 'f64-mixed' ? 8 : 4;
+  (ea === 8 ? new Float64Array(k.memory.buffer, 0, aLen) : new Float32Array(k.memory.buffer, 0, aLen)).set(a);
+  const bPtr = aLen * 8;
+  new Float32Array(k.memory.buffer, bPtr, bLen).set(b);
+  return { ea, bPtr };
+}
 
 describe('WebAssembly SIMD gemm', () => {
   it('assembles valid modules for both accumulations', () => {
@@ -39,10 +51,7 @@ describe('WebAssembly SIMD gemm', () => {
       const k = createWasmGemmF32(acc, tile);
       expect(k).not.toBeNull();
       if (k === null) return [];
-      const ea = acc === 'f64-mixed' ? 8 : 4;
-      (ea === 8 ? new Float64Array(k.memory.buffer, 0, m * d) : new Float32Array(k.memory.buffer, 0, m * d)).set(a);
-      const bPtr = m * d * 8;
-      new Float32Array(k.memory.buffer, bPtr, n * d).set(b);
+      const { ea, bPtr } = loadOperands(k, acc, a, b, m * d, n * d);
       const c = bPtr + n * d * 4;
       k[fn](m, n, d * 4, 0, d * ea, bPtr, d * 4, c, n * 8);
       return Array.from(new Float64Array(k.memory.buffer, c, m * n));
@@ -62,10 +71,7 @@ describe('WebAssembly SIMD gemm', () => {
       const k = createWasmGemmF32(acc, { rows, cols: 8 / rows }, variant);
       expect(k).not.toBeNull();
       if (k === null) return [];
-      const ea = acc === 'f64-mixed' ? 8 : 4;
-      (ea === 8 ? new Float64Array(k.memory.buffer, 0, m * d) : new Float32Array(k.memory.buffer, 0, m * d)).set(a);
-      const bPtr = m * d * 8;
-      new Float32Array(k.memory.buffer, bPtr, n * d).set(b);
+      const { ea, bPtr } = loadOperands(k, acc, a, b, m * d, n * d);
       const idxPtr = bPtr + 2 * n * d * 4; // past n + 8 spare B rows read ahead
       new Int32Array(k.memory.buffer, idxPtr, n + 8).set(Int32Array.from({ length: n + 8 }, (_, j) => (j * 5) % n));
       const c = idxPtr + 4096;
