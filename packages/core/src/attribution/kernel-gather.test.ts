@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createSyntheticModel } from '../model/synthetic.js';
 import { explain } from './explain.js';
-import { classColumns, gatheredFraction } from './kernel-gather.js';
+import { classColumns, forEachGatheredBlock, gatheredFraction } from './kernel-gather.js';
 import type { ExplainOptions } from './options.js';
 
 // Rows of α made sparse across classes (each support vector keeps its two largest |α|), as
 // Crammer–Singer duals mostly are; the sums stay valid attributions of the modified model.
-function classSparse(seed: number): ReturnType<typeof createSyntheticModel> {
-  const s = createSyntheticModel({ n: 260, d: 21, K: 5, seed });
+function classSparse(seed: number, d = 21): ReturnType<typeof createSyntheticModel> {
+  const s = createSyntheticModel({ n: 260, d, K: 5, seed });
   const a = s.model.svAlpha;
   for (let j = 0; j < a.length / 5; j++) {
     const row = [0, 1, 2, 3, 4].sort((x, y) => Math.abs(a[j * 5 + y] as number) - Math.abs(a[j * 5 + x] as number));
@@ -42,6 +42,48 @@ describe('class-gathered explain path', () => {
     expect(gathered.rows.map((r) => [r.proponents, r.opponents])).toEqual(full.rows.map((r) => [r.proponents, r.opponents]));
     expect(gathered.rows.map((r) => r.rowSum)).toEqual(full.rows.map((r) => r.rowSum));
     expect(gathered.rows[0]?.proponents.length).toBeGreaterThan(0);
+  });
+
+  // d = 2,048: windows of 48 positions (384 KiB of rows) cut each 64-position block in two, so a
+  // row's block sum is carried from one window to the next.
+  it.each<[string, ExplainOptions]>([
+    ['SIMD float64', {}],
+    ['SIMD float32', { precision: 'float32' }],
+    ['scalar', { backend: 'js' }],
+  ])('gives the full path results bitwise when windows split the blocks (%s)', (_, opts) => {
+    const d = 2048;
+    const { model, features } = classSparse(6, d);
+    const B = 9;
+    const targets = Int32Array.from({ length: B }, (_, t) => (t * 2) % 5);
+    const test = { data: features.slice(0, B * d), shape: [B, d] };
+    const o = { ...opts, targets, topK: 4, blockSize: 64 };
+    const gathered = explain(model, test, o);
+    const full = explain(model, test, { ...o, mode: 'dense' });
+    expect(gathered.rows).toEqual(full.rows);
+  });
+
+  it('visits each class group its columns once, in order, in windows inside blocks', () => {
+    const { model } = classSparse(3);
+    const cc = classColumns(model.svAlpha, 5);
+    const nSV = model.svIndices.length;
+    const targets = Int32Array.from([4, 0, 0, 2, 4, 1]);
+    const order = Int32Array.from([1, 2, 5, 3, 0, 4]); // grouped by class
+    const seen = new Map<number, number[]>();
+    const calls: [number, number][] = [];
+    let blocks = 0;
+    // dim 16,384: windows of floor(384 KiB / 64 KiB) = 6 positions inside blocks of 10.
+    forEachGatheredBlock(cc, targets, order, 6, nSV, 16384, 10, (r0, r1, c0, nb, lo, hi) => {
+      const c = targets[order[r0] as number] as number;
+      expect([lo, hi]).toEqual([cc.start[c], cc.start[c + 1]]);
+      expect(nb).toBeLessThanOrEqual(6);
+      const cols = Array.from(cc.cols.subarray(c0, c0 + nb));
+      expect(Math.floor((cols[0] as number) / 10)).toBe(Math.floor((cols[nb - 1] as number) / 10)); // one block
+      seen.set(c, [...(seen.get(c) ?? []), ...cols]);
+      calls.push([r0, r1]);
+    }, () => blocks++);
+    expect(blocks).toBe(Math.ceil(nSV / 10));
+    for (const c of [0, 1, 2, 4]) expect(seen.get(c)).toEqual(Array.from(cc.cols.subarray(cc.start[c], cc.start[c + 1])));
+    expect(new Set(calls.map((x) => x.join()))).toEqual(new Set(['0,2', '2,3', '3,4', '4,6']));
   });
 
   it.each<[string, ExplainOptions]>([

@@ -66,7 +66,7 @@ export function sliceModel(model: DualDAModel, K: number, d: number, s: number, 
 
 /** A workspace whose arrays all live in one SharedArrayBuffer (so another thread fills it). */
 export function createSharedWorkspace(maxRows: number, topK: number, blockSize: number): ExplainWorkspace {
-  const f64 = maxRows * blockSize + 2 * maxRows * topK + maxRows;
+  const f64 = maxRows * blockSize + 2 * maxRows * topK + 2 * maxRows;
   const i32 = 2 * maxRows * topK + 4 * maxRows;
   const sab = new SharedArrayBuffer(f64 * 8 + i32 * 4);
   let o = 0;
@@ -88,6 +88,7 @@ export function createSharedWorkspace(maxRows: number, topK: number, blockSize: 
     proScore: f(maxRows * topK),
     oppScore: f(maxRows * topK),
     rowSum: f(maxRows),
+    blockSum: f(maxRows),
     proIdx: i(maxRows * topK),
     oppIdx: i(maxRows * topK),
     proCount: i(maxRows),

@@ -20,6 +20,8 @@ export interface ExplainWorkspace {
   oppCount: Int32Array;
   /** Σ_i A[t, i] per row. */
   rowSum: Float64Array;
+  /** Per row, the running sum over the current block of support vectors (scratch). */
+  blockSum: Float64Array;
   /** Resolved class per row. */
   targets: Int32Array;
   /** Row indices grouped by class (scratch of the class-gathered kernel path). */
@@ -48,6 +50,7 @@ export function createExplainWorkspace(maxRows: number, topK: number, blockSize:
     oppIdx: new Int32Array(maxRows * topK),
     oppCount: new Int32Array(maxRows),
     rowSum: new Float64Array(maxRows),
+    blockSum: new Float64Array(maxRows),
     targets: new Int32Array(maxRows),
     order: new Int32Array(maxRows),
   };
