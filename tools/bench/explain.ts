@@ -157,7 +157,10 @@ const results = configs.map(({ name, backend, precision, threads }) => {
         return;
       }
       gram.load(view(B), order);
-      forEachGatheredBlock(cc, ws.targets, order, B, nSV, d, blockSize, (r0, r1, c0, nb, lo, hi) => gram.gather(r0, r1 - r0, cc.cols, c0, nb, ws.gram, blockSize, { lo, hi }));
+      forEachGatheredBlock(cc, ws.targets, order, B, nSV, d, blockSize, {
+        window: (w0, w1) => gram.prefetch?.(w0, w1),
+        group: (r0, r1, c0, nb, lo, hi) => gram.gather(r0, r1 - r0, cc.cols, c0, nb, ws.gram, blockSize, { lo, hi }),
+      });
     };
     products();
     for (let r = 0; r < reps; r++) {

@@ -24,6 +24,8 @@ export interface GramKernel {
    * only the support vectors a class needs. Same float arithmetic per entry as `block`.
    */
   gather(r0: number, m: number, cols: Int32Array, c0: number, nb: number, gram: Float64Array, ldg: number, range?: ClassRange): void;
+  /** Reads support vectors [s0, s1) into cache ahead of `gather`s over them; optional. */
+  prefetch?(s0: number, s1: number): void;
 }
 
 /**
@@ -227,6 +229,13 @@ export function createWasmGramKernel(svFeatures: Float32Array, dim: number, nSV:
       ensurePacked(p);
       run(0, rows, nb, s0 * svBytes, false);
       copyOut(rows, nb, gram, ldg);
+    },
+    prefetch(s0, s1) {
+      // Single queries read panels, not the row-major copy.
+      if (single !== undefined || rows === 0 || s1 <= s0) return;
+      ensurePacked(p);
+      // The output region is scratch until the next gather writes it.
+      p.wasm.touch(s0 * svBytes, s1 * svBytes, p.outPtr);
     },
     gather(r0, m, cols, c0, nb, gram, ldg, range) {
       if (m === 0 || nb === 0) return;

@@ -72,15 +72,22 @@ describe('class-gathered explain path', () => {
     const calls: [number, number][] = [];
     let blocks = 0;
     // dim 16,384: windows of floor(384 KiB / 64 KiB) = 6 positions inside blocks of 10.
-    forEachGatheredBlock(cc, targets, order, 6, nSV, 16384, 10, (r0, r1, c0, nb, lo, hi) => {
-      const c = targets[order[r0] as number] as number;
-      expect([lo, hi]).toEqual([cc.start[c], cc.start[c + 1]]);
-      expect(nb).toBeLessThanOrEqual(6);
-      const cols = Array.from(cc.cols.subarray(c0, c0 + nb));
-      expect(Math.floor((cols[0] as number) / 10)).toBe(Math.floor((cols[nb - 1] as number) / 10)); // one block
-      seen.set(c, [...(seen.get(c) ?? []), ...cols]);
-      calls.push([r0, r1]);
-    }, () => blocks++);
+    const windows: [number, number][] = [];
+    forEachGatheredBlock(cc, targets, order, 6, nSV, 16384, 10, {
+      window: (w0, w1) => windows.push([w0, w1]),
+      group: (r0, r1, c0, nb, lo, hi) => {
+        const c = targets[order[r0] as number] as number;
+        expect([lo, hi]).toEqual([cc.start[c], cc.start[c + 1]]);
+        const cols = Array.from(cc.cols.subarray(c0, c0 + nb));
+        const [w0, w1] = windows.at(-1) as [number, number];
+        expect((cols[0] as number) >= w0 && (cols[nb - 1] as number) < w1).toBe(true); // in the window
+        seen.set(c, [...(seen.get(c) ?? []), ...cols]);
+        calls.push([r0, r1]);
+      },
+      blockEnd: () => blocks++,
+    });
+    // Windows of 6 then 4 positions tile each 10-position block.
+    expect(windows.slice(0, 3)).toEqual([[0, 6], [6, 10], [10, 16]]);
     expect(blocks).toBe(Math.ceil(nSV / 10));
     for (const c of [0, 1, 2, 4]) expect(seen.get(c)).toEqual(Array.from(cc.cols.subarray(cc.start[c], cc.start[c + 1])));
     expect(new Set(calls.map((x) => x.join()))).toEqual(new Set(['0,2', '2,3', '3,4', '4,6']));

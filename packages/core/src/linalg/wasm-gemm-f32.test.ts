@@ -146,4 +146,15 @@ describe('WebAssembly SIMD gemm', () => {
       expectClose(got, want, { rtol: acc === 'f64' ? 1e-15 : 1e-6, atol: 1e-12 });
     }
   });
+
+  it('touch reads the first vector of each 64-byte line of a range and stores their sum', () => {
+    const k = createWasmGemmF32('f32') as WasmGemmF32;
+    k.memory.grow(1);
+    const f = new Float32Array(k.memory.buffer, 0, 256); // 16 lines of 16 floats
+    f.forEach((_, q) => (f[q] = q));
+    k.touch(64 * 2, 64 * 7, 4096); // lines 2..6
+    const want = [0, 1, 2, 3].map((lane) => [2, 3, 4, 5, 6].reduce((s, line) => s + line * 16 + lane, 0));
+    expect(Array.from(new Float32Array(k.memory.buffer, 4096, 4))).toEqual(want);
+    expect(f[32]).toBe(32); // the range itself unchanged
+  });
 });

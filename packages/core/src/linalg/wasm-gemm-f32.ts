@@ -28,6 +28,8 @@ export interface WasmGemmF32 {
   gemv: WasmGemmF32['gemm'];
   /** `gemmIdx` with the 1-row tile. */
   gemvIdx: WasmGemmF32['gemmIdx'];
+  /** Reads one vector per 64-byte line of [p, end) into cache, storing their sum at `dst`. */
+  touch: (p: number, end: number, dst: number) => void;
 }
 
 const op = WASM_OP;
@@ -160,6 +162,21 @@ function body(acc: Accumulation, { rows: mr, cols: nr }: GemmTile, gather: boole
   return b;
 }
 
+/**
+ * `touch(p, end, dst)`: reads one 16-byte vector per 64-byte line of [p, end) (p < end, both
+ * multiples of 16) and stores their sum at `dst`, so that the lines are in cache before a kernel
+ * reads them again (WebAssembly has no prefetch instruction).
+ */
+function touchFn(): WasmKernelFunction {
+  const [P, END, DST, ACC] = [0, 1, 2, 3];
+  const { bytes, emit } = createEmitter();
+  emit(op.loop);
+  emit(op.localGet(ACC), op.localGet(P), op.v128Load(0), op.f32x4Add, op.localSet(ACC));
+  emit(op.localGet(P), op.i32Const(64), op.i32Add, op.localSet(P), op.localGet(P), op.localGet(END), op.i32LtU, op.brIf0, op.end);
+  emit(op.localGet(DST), op.localGet(ACC), op.v128Store(0), op.end);
+  return { name: 'touch', params: 3, locals: [1, 1, WASM_V128], body: bytes };
+}
+
 /** Columns of the 1-row (`gemv`) tile: the same column padding as the default tile. */
 export const GEMV_TILE_COLS = 4;
 
@@ -175,7 +192,7 @@ export function wasmGemmF32Bytes(acc: Accumulation, tile: GemmTile = DEFAULT_GEM
     body: body(acc, t, gather, fused, t.rows === 1 ? gemvUnroll : 1),
   });
   const gemv: GemmTile = { rows: 1, cols: variant.gemvCols ?? GEMV_TILE_COLS };
-  return wasmKernelModule([fn('gemm', tile, false), fn('gemmIdx', tile, true), fn('gemv', gemv, false), fn('gemvIdx', gemv, true)]);
+  return wasmKernelModule([fn('gemm', tile, false), fn('gemmIdx', tile, true), fn('gemv', gemv, false), fn('gemvIdx', gemv, true), touchFn()]);
 }
 
 /**
@@ -232,5 +249,5 @@ export function createWasmGemmF32(acc: Accumulation = 'f64', tile: GemmTile = DE
   if (mod === null) return null;
   const instance = new WebAssembly.Instance(mod, {});
   const exports = instance.exports as Omit<WasmGemmF32, 'memory'> & { mem: WebAssembly.Memory };
-  return { memory: exports.mem, gemm: exports.gemm, gemmIdx: exports.gemmIdx, gemv: exports.gemv, gemvIdx: exports.gemvIdx };
+  return { memory: exports.mem, gemm: exports.gemm, gemmIdx: exports.gemmIdx, gemv: exports.gemv, gemvIdx: exports.gemvIdx, touch: exports.touch };
 }
