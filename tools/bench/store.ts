@@ -2,7 +2,8 @@
  * Feature store throughput and memory bench (issues 4 and 17). Writes an n x d float32 store from
  * synthetic rows, finalizes (verifying every chunk), then makes one full read pass with
  * iterChunks (sha256-verified) and a random 64-row gather, then (in a third process) the same
- * scan with `reuseBuffers`. Each phase runs in its own process so
+ * scan with `reuseBuffers`, and (in a fourth) the fresh-buffer scan with
+ * GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (`readHugePages*`). Each phase runs in its own process so
  * peak RSS is per phase. In the same run, tools/bench/store-baseline.py (Debian python3-numpy)
  * reads the same store's chunks, writes the same rows to an .npy file, scans it through a memmap
  * and gathers the same 64 rows; `ratios` divide ours by those.
@@ -176,18 +177,25 @@ async function main() {
   const dir = a.dir || join(root, 'store.zarr');
   const self = fileURLToPath(import.meta.url);
   const passThrough = process.argv.slice(2).filter((x, i, all) => x !== '--keep' && x !== '--dir' && all[i - 1] !== '--dir');
-  const run = (cmd: string, args: string[]) => {
-    const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+  const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env) => {
+    const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20, env });
     if (r.status !== 0) throw new Error(`${cmd} ${args.slice(-4).join(' ')} failed with status ${r.status}`);
     return JSON.parse(r.stdout.trim().split('\n').pop() as string) as Record<string, unknown>;
   };
-  const phase = (p: string) => run(process.execPath, ['--conditions=@dualxda/source', '--import', 'tsx', self, ...passThrough, '--phase', p, '--dir', dir]);
+  const phase = (p: string, env?: NodeJS.ProcessEnv) => run(process.execPath, ['--conditions=@dualxda/source', '--import', 'tsx', self, ...passThrough, '--phase', p, '--dir', dir], env);
+  // The fresh-buffer scan again with glibc's malloc asking for transparent huge pages (2 MiB pages,
+  // so ~500x fewer page faults on the new chunk buffers); set at process start, as a user would.
+  const hugePages = { ...process.env, GLIBC_TUNABLES: [process.env.GLIBC_TUNABLES, 'glibc.malloc.hugetlb=1'].filter(Boolean).join(':') };
+  const readHugePages = (): Record<string, unknown> => {
+    const r = phase('read', hugePages);
+    return { readHugePagesMBps: r.readMBps, readHugePagesCpuSeconds: r.readCpuSeconds, readHugePagesPeakRssMb: r.readPeakRssMb };
+  };
   const loadBefore = loadavg()[0];
   const runs: Record<string, unknown>[] = [];
   const baselines: Record<string, unknown>[] = [];
   for (let r = 0; r < a.repeat; r++) {
     await rm(dir, { recursive: true, force: true });
-    runs.push({ ...phase('write'), ...phase('read'), ...phase('read-reuse') });
+    runs.push({ ...phase('write'), ...phase('read'), ...phase('read-reuse'), ...readHugePages() });
     // The baseline reads the store just written, so both sides see the same bytes and page cache.
     if (a.baseline && a.dtype === 'float32') baselines.push(run('/usr/bin/python3', [fileURLToPath(new URL('./store-baseline.py', import.meta.url)), dir, root]));
   }

@@ -41,7 +41,8 @@ function scanFeatures(state: ServiceState, scanned: number): Promise<Float32Arra
     const out = new Float32Array(scanned * d);
     const store = state.data.test.store;
     // iterChunks takes chunk indices (not rows); rows past `scanned` in the last chunk are skipped.
-    for await (const block of store.iterChunks({ start: 0, end: Math.ceil(scanned / store.chunkRows) })) {
+    // Each block is copied out before the next is asked for: reuse its memory.
+    for await (const block of store.iterChunks({ start: 0, end: Math.ceil(scanned / store.chunkRows), reuseBuffers: true })) {
       const rows = Math.min(block.rows, scanned - block.start);
       out.set(block.features.subarray(0, rows * d), block.start * d);
     }

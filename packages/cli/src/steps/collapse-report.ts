@@ -50,7 +50,8 @@ export interface CollapseReportOptions {
 export async function storeSpectrum(store: ZarrFeatureStore, numClasses: number, ctx: RunContext): Promise<FeatureSpectrum> {
   const acc = createSpectrumAccumulator(store.dim, numClasses);
   const bar = ctx.progress({ label: 'collapse check: feature spectrum', total: store.rows, unit: 'rows' });
-  for await (const block of store.iterChunks({ signal: ctx.signal })) {
+  // add() copies the rows into its own stage, so the blocks' memory can serve the next chunk.
+  for await (const block of store.iterChunks({ signal: ctx.signal, reuseBuffers: true })) {
     acc.add({ data: block.features, shape: [block.rows, block.dim] }, block.labels);
     bar.update(block.start + block.rows);
   }

@@ -82,7 +82,8 @@ async function surrogateAccuracy(model: DualDAModel, store: ZarrFeatureStore, si
   const K = model.bias.length;
   const dim = store.dim;
   let correct = 0;
-  for await (const block of store.iterChunks({ signal })) {
+  // Each block is reduced before the next is asked for: reuse its memory (docs/store-format.md).
+  for await (const block of store.iterChunks({ signal, reuseBuffers: true })) {
     for (let i = 0; i < block.rows; i++) {
       let best = -Infinity;
       let arg = 0;

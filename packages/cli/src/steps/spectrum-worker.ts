@@ -13,7 +13,8 @@ const reply = (msg: SpectrumWorkerReply): void => port.postMessage(msg);
 try {
   const store = await openFeatureStore(storePath);
   const acc = createSpectrumAccumulator(store.dim, numClasses);
-  for await (const block of store.iterChunks()) {
+  // add() copies the rows into its own stage, so the blocks' memory can serve the next chunk.
+  for await (const block of store.iterChunks({ reuseBuffers: true })) {
     acc.add({ data: block.features, shape: [block.rows, block.dim] }, block.labels);
     reply({ type: 'progress', rows: block.start + block.rows, total: store.rows });
   }
