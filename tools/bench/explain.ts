@@ -28,7 +28,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { classColumns, createEmitter, createExplainWorkspace, forEachGatheredBlock, explainBatchInto, explainThreaded, explainThreadedInto, releaseExplainThreads, resolveExplainOptions, selectGramKernel, WASM_I32, WASM_OP, WASM_V128, wasmKernelModule, wasmRelaxedSimd, type DualDAModel, type GramPrecision } from '@dualxda/core';
+import { classColumns, createEmitter, createExplainWorkspace, explainBatchInto, explainThreaded, explainThreadedInto, gatheredProducts, releaseExplainThreads, resolveExplainOptions, selectGramKernel, WASM_I32, WASM_OP, WASM_V128, wasmKernelModule, wasmRelaxedSimd, type DualDAModel, type GramPrecision } from '@dualxda/core';
 
 const { values } = parseArgs({
   options: {
@@ -144,8 +144,8 @@ const results = configs.map(({ name, backend, precision, threads }) => {
     const c = process.cpuUsage(c0);
     perQueryCpuMs.push((c.user + c.system) / 1000 / B);
   }
-  // The products alone (1 thread): the same kernel calls, in the same order, as the batch above,
-  // without the α scaling, row sums and top-k; compared with numpy's products alone.
+  // The products alone (1 thread): the batch above's kernel calls (core's gatheredProducts, the
+  // same order), without the α scaling, row sums and top-k; compared with numpy's products alone.
   const productsCpuMs: number[] = [];
   if (threads === 1) {
     const cc = classColumns(model.svAlpha, K);
@@ -157,10 +157,7 @@ const results = configs.map(({ name, backend, precision, threads }) => {
         return;
       }
       gram.load(view(B), order);
-      forEachGatheredBlock(cc, ws.targets, order, B, nSV, d, blockSize, {
-        window: (w0, w1) => gram.prefetch?.(w0, w1),
-        group: (r0, r1, c0, nb, lo, hi) => gram.gather(r0, r1 - r0, cc.cols, c0, nb, ws.gram, blockSize, { lo, hi }),
-      });
+      gatheredProducts(gram, cc, ws.targets, order, B, nSV, d, blockSize, ws.gram);
     };
     products();
     for (let r = 0; r < reps; r++) {

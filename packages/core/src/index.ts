@@ -61,8 +61,8 @@ export type { Attribution, ExplainResult, ExplanationRow, TestFeatures } from '.
 export { DEFAULT_EXPLAIN_OPTIONS, resolveExplainOptions } from './attribution/options.js';
 export type { ExplainMode, ExplainOptions, ResolvedExplainOptions } from './attribution/options.js';
 export { explainBatchInto, surrogateArgmaxInto } from './attribution/kernel.js';
-export { classColumns, forEachGatheredBlock } from './attribution/kernel-gather.js';
-export type { ClassColumns, GatheredVisitor } from './attribution/kernel-gather.js';
+export { classColumns, gatheredProducts } from './attribution/kernel-gather.js';
+export type { ClassColumns } from './attribution/kernel-gather.js';
 export { explainThreaded, explainThreadedInto, releaseExplainThreads } from './attribution/threads.js';
 export type { FeatureMatrixView } from './attribution/kernel.js';
 export { createExplainWorkspace } from './attribution/workspace.js';

@@ -58,7 +58,7 @@ describe('@dualxda/core public api', () => {
         "explanationsToParquet",
         "featureSpectrum",
         "finalizeFeatureStore",
-        "forEachGatheredBlock",
+        "gatheredProducts",
         "gemmNtF32",
         "gemmNtF64",
         "globalAttributions",

@@ -61,21 +61,15 @@ export function gatheredFraction(cc: ClassColumns, targets: Int32Array, rows: nu
 export function explainGatheredInto(model: DualDAModel, K: number, view: FeatureMatrixView, ws: ExplainWorkspace, gram: GramKernel, cc: ClassColumns): void {
   const { rows } = view;
   const nSV = model.svIndices.length;
-  const { blockSize, targets, order } = ws;
-  const g64 = ws.gram;
+  const { blockSize, targets, order, rowSum, blockSum } = ws;
   const { cols, vals } = cc;
   // Counting-free grouping by class: K passes over the (small) batch.
   let n = 0;
   for (let c = 0; c < K && n < rows; c++) for (let t = 0; t < rows; t++) if (targets[t] === c) order[n++] = t;
-  const { rowSum, blockSum } = ws;
   blockSum.fill(0, 0, rows);
   gram.load(view, order);
-  forEachGatheredBlock(cc, targets, order, rows, nSV, view.dim, blockSize, {
-    window: (w0, w1) => gram.prefetch?.(w0, w1),
-    group: (r0, r1, c0, nb, lo, hi) => {
-      gram.gather(r0, r1 - r0, cols, c0, nb, g64, blockSize, { lo, hi });
-      scoreGroup(ws, order, r0, r1, vals, cols, c0, nb);
-    },
+  gatheredProducts(gram, cc, targets, order, rows, nSV, view.dim, blockSize, ws.gram, {
+    group: (r0, r1, c0, nb) => scoreGroup(ws, order, r0, r1, vals, cols, c0, nb),
     // A row's sum goes into rowSum once per block of blockSize positions, as on the full path
     // (adding the block's +0 where a row had no candidates there changes nothing).
     blockEnd: () => {
@@ -84,6 +78,34 @@ export function explainGatheredInto(model: DualDAModel, K: number, view: Feature
         blockSum[t] = 0;
       }
     },
+  });
+}
+
+/**
+ * The kernel blocks of a loaded batch (rows grouped by class in `order`) in `forEachGatheredBlock`'s
+ * order: each window's rows read into cache, then each group's block into `out` (rows × blockSize),
+ * after which `then.group` consumes it. Exported so that benchmarks time these products alone.
+ */
+export function gatheredProducts(
+  gram: GramKernel,
+  cc: ClassColumns,
+  targets: Int32Array,
+  order: Int32Array,
+  rows: number,
+  nSV: number,
+  dim: number,
+  blockSize: number,
+  out: Float64Array,
+  then: { group?: (r0: number, r1: number, c0: number, nb: number) => void; blockEnd?: () => void } = {},
+): void {
+  const { cols } = cc;
+  forEachGatheredBlock(cc, targets, order, rows, nSV, dim, blockSize, {
+    window: (w0, w1) => gram.prefetch?.(w0, w1),
+    group: (r0, r1, c0, nb, lo, hi) => {
+      gram.gather(r0, r1 - r0, cols, c0, nb, out, blockSize, { lo, hi });
+      then.group?.(r0, r1, c0, nb);
+    },
+    blockEnd: then.blockEnd,
   });
 }
 
@@ -115,7 +137,7 @@ export interface GatheredVisitor {
  * against its columns cols[c0 .. c0 + nb) (nb ≤ blockSize), whose whole class range is [lo, hi);
  * each group's columns come in ascending position. `window` runs before each window's groups
  * (positions [w0, w1)) when there are two groups or more, `blockEnd` after each block. A batch of
- * one class takes whole blocks. Exported so that benchmarks time the same products.
+ * one class takes whole blocks.
  */
 export function forEachGatheredBlock(
   cc: ClassColumns,
